@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/** `etcd-studio`: the command line over the same core as the extension. */
+import { EtcdStudioError, errorMessage } from '../core/errors';
+import { parseArgs, ParsedArgs } from './args';
+import { CliIo } from './io';
+import { runSeedSample } from './seedCommand';
+import { runStatus } from './statusCommand';
+
+declare const ETCD_STUDIO_VERSION: string;
+
+type Command = { summary: string; run: (args: ParsedArgs, io: CliIo) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    'Usage: etcd-studio <command> [flags]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+    '',
+    'Connection flags (as etcdctl; ETCDCTL_* environment variables work too):',
+    '  --endpoints URLS   comma-separated client URLs (default 127.0.0.1:2379)',
+    '  --cacert FILE      CA bundle      --cert FILE  client certificate   --key FILE  client key',
+    '  --user NAME[:PASS] user name (password from ETCDCTL_PASSWORD or after the colon)',
+    '  --dial-timeout 5s  --command-timeout 5s',
+    'Output: -w simple|json|table',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    const [name] = args.positional;
+    if (!name || name === 'help' || args.flags.has('help')) {
+      io.stdout.write(usage());
+      return name || args.flags.has('help') ? 0 : 2;
+    }
+    if (name === 'version') {
+      io.stdout.write(`etcd-studio ${typeof ETCD_STUDIO_VERSION === 'string' ? ETCD_STUDIO_VERSION : 'dev'}\n`);
+      return 0;
+    }
+    const cmd = COMMANDS[name];
+    if (!cmd) {
+      io.stderr.write(`etcd-studio: unknown command "${name}". Run "etcd-studio help".\n`);
+      return 2;
+    }
+    return await cmd.run({ ...args, positional: args.positional.slice(1) }, io);
+  } catch (e) {
+    io.stderr.write(`etcd-studio: ${errorMessage(e)}\n`);
+    return e instanceof EtcdStudioError && e.code === 'InvalidArgument' ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env })
+    .then((code) => { process.exitCode = code; });
+}

@@ -1,0 +1,17 @@
+import { EtcdConnection } from '../core/etcd/connection';
+import { sampleKeyspace, writeEntries } from '../core/demo/sampleKeyspace';
+import { ParsedArgs, profileFromArgs } from './args';
+import { CliIo } from './io';
+
+/** `etcd-studio seed-sample`: writes the demo's Kubernetes-shaped keyspace into a (test) cluster. */
+export async function runSeedSample(args: ParsedArgs, io: CliIo): Promise<number> {
+  const { profile, password } = profileFromArgs(args, io.env);
+  const conn = await EtcdConnection.open(profile, { password });
+  try {
+    const n = await conn.call('seed', () => writeEntries(conn.client, sampleKeyspace()));
+    io.stdout.write(`wrote ${n} keys under /registry/\n`);
+    return 0;
+  } finally {
+    conn.close();
+  }
+}

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { Etcd3, IOptions } from 'etcd3';
+import { EtcdStudioError } from '../errors';
+import { Logger, silentLogger } from '../log';
+import { toUserError } from './grpcErrors';
+import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
+
+/** What `etcdctl endpoint status -w json` shows for one member, with ids in hex. */
+export interface EndpointStatus {
+  endpoint: string;
+  clusterId: string;
+  memberId: string;
+  revision: number;
+  raftTerm: number;
+  raftIndex: number;
+  raftAppliedIndex: number;
+  version: string;
+  dbSize: number;
+  dbSizeInUse: number;
+  leader: string;
+  isLearner: boolean;
+  errors: string[];
+}
+
+export interface ConnectOptions {
+  password?: string;
+  logger?: Logger;
+}
+
+/** Hex form of etcd's uint64 ids, as etcdctl prints them. */
+export function hexId(decimal: string | number | bigint): string {
+  return BigInt(decimal).toString(16);
+}
+
+function readFileFor(what: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw new EtcdStudioError('InvalidArgument', `The ${what} file ${file} ${reason}. Fix the path in the connection settings.`);
+  }
+}
+
+/**
+ * One live connection to a cluster. Wraps etcd3 so every request has a deadline (nothing
+ * hangs) and every failure becomes an actionable EtcdStudioError.
+ */
+export class EtcdConnection {
+  readonly profile: ConnectionProfile;
+  readonly client: Etcd3;
+  private readonly log: Logger;
+
+  private constructor(profile: ConnectionProfile, client: Etcd3, log: Logger) {
+    this.profile = profile;
+    this.client = client;
+    this.log = log;
+  }
+
+  /** Builds etcd3 options for a profile: TLS material read from disk, timeouts, no receive limit. */
+  static clientOptions(profile: ConnectionProfile, opts: ConnectOptions = {}, endpoints = profile.endpoints): IOptions {
+    const p = validateProfile(profile);
+    const requestTimeout = p.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const options: IOptions = {
+      hosts: endpoints,
+      dialTimeout: p.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
+      // Large keys-only pages exceed grpc's default 4 MiB receive limit.
+      grpcOptions: { 'grpc.max_receive_message_length': -1 },
+      // Streams (watch, snapshot) run as long as they need; unary calls get a deadline.
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeout }),
+    };
+    if (p.cacert || p.cert) {
+      if (!p.endpoints.every((e) => e.startsWith('https://'))) {
+        throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}" has TLS files but http:// endpoints; use https:// endpoints.`);
+      }
+      options.credentials = {
+        // Without an explicit CA, Node's default roots verify the server (verification stays on).
+        rootCertificate: p.cacert ? readFileFor('CA', p.cacert) : (undefined as unknown as Buffer),
+        privateKey: p.key ? readFileFor('client key', p.key) : undefined,
+        certChain: p.cert ? readFileFor('client certificate', p.cert) : undefined,
+      };
+    }
+    if (p.username) {
+      if (opts.password === undefined) {
+        throw new EtcdStudioError('AuthFailed', `Connection "${p.name}" needs the password of user "${p.username}".`);
+      }
+      options.auth = { username: p.username, password: opts.password };
+    }
+    return options;
+  }
+
+  /** Connects and proves it with one Status call, so errors surface here and not later. */
+  static async open(profile: ConnectionProfile, opts: ConnectOptions = {}): Promise<EtcdConnection> {
+    const p = validateProfile(profile);
+    const client = new Etcd3(EtcdConnection.clientOptions(p, opts));
+    const conn = new EtcdConnection(p, client, opts.logger ?? silentLogger);
+    try {
+      await conn.call('connect', () => client.maintenance.status());
+      // Authentication is lazy in etcd3; a cheap range makes a wrong password fail now.
+      if (p.username) await conn.call('authenticate', () => client.get('\0').exists());
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+    return conn;
+  }
+
+  /** Runs one request, logging its duration and mapping failures to user errors. */
+  async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const result = await fn();
+      this.log.trace(`${this.profile.name}: ${what} ${Date.now() - started} ms`);
+      return result;
+    } catch (e) {
+      const err = toUserError(e, this.profile.endpoints);
+      this.log.warn(`${this.profile.name}: ${what} failed after ${Date.now() - started} ms: ${err.detail ?? err.message}`);
+      throw err;
+    }
+  }
+
+  /** Status of whichever member answers (like `etcdctl endpoint status` for one endpoint). */
+  async status(): Promise<EndpointStatus> {
+    const s = await this.call('status', () => this.client.maintenance.status());
+    return {
+      endpoint: this.profile.endpoints.join(','),
+      clusterId: hexId(s.header.cluster_id),
+      memberId: hexId(s.header.member_id),
+      revision: Number(s.header.revision),
+      raftTerm: Number(s.header.raft_term),
+      raftIndex: Number(s.raftIndex),
+      raftAppliedIndex: Number(s.raftAppliedIndex ?? 0),
+      version: s.version,
+      dbSize: Number(s.dbSize),
+      dbSizeInUse: Number(s.dbSizeInUse ?? 0),
+      leader: hexId(s.leader),
+      isLearner: Boolean(s.isLearner),
+      errors: s.errors ?? [],
+    };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

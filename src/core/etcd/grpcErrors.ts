@@ -1,0 +1,31 @@
+import { EtcdStudioError, errorMessage } from '../errors';
+
+/**
+ * Turns gRPC / etcd3 / TLS failures into messages a user can act on. The raw text is kept
+ * as `detail` for the log.
+ */
+export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError {
+  if (err instanceof EtcdStudioError) return err;
+  const raw = errorMessage(err);
+  const where = endpoints.join(', ');
+  const is = (re: RegExp) => re.test(raw);
+  if (is(/unable to get local issuer|self[- ]signed certificate|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED/i)) {
+    return new EtcdStudioError('TlsUnknownCa', `The server certificate of ${where} is not signed by the configured CA. Set the CA file (--cacert) to the cluster's etcd CA, e.g. /etc/kubernetes/pki/etcd/ca.crt.`, raw);
+  }
+  if (is(/certificate required|bad certificate|unknown certificate authority|alert number 4[0-9]|SSLV3_ALERT|TLSV1_ALERT|handshake failure/i)) {
+    return new EtcdStudioError('TlsClientCert', `${where} rejected the client certificate. Use a client certificate signed by the etcd CA (e.g. apiserver-etcd-client.crt / healthcheck-client.crt) with its key.`, raw);
+  }
+  if (is(/authentication failed|invalid auth token|user name is empty|invalid username or password/i)) {
+    return new EtcdStudioError('AuthFailed', `etcd at ${where} rejected the user name or password. Check the credentials (the password is kept in VS Code's secret storage).`, raw);
+  }
+  if (is(/permission denied/i)) {
+    return new EtcdStudioError('PermissionDenied', `etcd denied this operation for the connected user (RBAC). Grant the user a role with access to the key range, or use another user.`, raw);
+  }
+  if (is(/deadline exceeded|timed? ?out/i)) {
+    return new EtcdStudioError('Timeout', `No answer from ${where} within the timeout. Check that the endpoints are reachable from this machine and that etcd is running.`, raw);
+  }
+  if (is(/ECONNREFUSED|UNAVAILABLE|No connection established|connect|failed to connect|Name resolution failed|ENOTFOUND|EHOSTUNREACH/i)) {
+    return new EtcdStudioError('Unavailable', `Cannot reach etcd at ${where}. Check the endpoint URLs and ports, and that etcd is running and reachable from this machine.`, raw);
+  }
+  return new EtcdStudioError('Internal', `etcd request failed: ${raw}`, raw);
+}

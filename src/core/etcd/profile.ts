@@ -1,0 +1,58 @@
+import { EtcdStudioError } from '../errors';
+
+/** A saved connection (the `etcdStudio.connections` setting, or CLI flags). Never holds a password. */
+export interface ConnectionProfile {
+  name: string;
+  /** Client URLs; several give failover. All http:// or all https://. */
+  endpoints: string[];
+  /** CA bundle (etcdctl --cacert). */
+  cacert?: string;
+  /** Client certificate and key (etcdctl --cert / --key). */
+  cert?: string;
+  key?: string;
+  username?: string;
+  readOnly?: boolean;
+  /** Milliseconds to wait for the first connection (etcdctl --dial-timeout, default 5 s). */
+  dialTimeoutMs?: number;
+  /** Milliseconds a single request may take (etcdctl --command-timeout, default 5 s). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
+/** Checks a profile's shape; throws a message naming the bad field. */
+export function validateProfile(p: ConnectionProfile): ConnectionProfile {
+  if (!p.name || !p.name.trim()) throw new EtcdStudioError('InvalidArgument', 'A connection needs a name.');
+  if (!Array.isArray(p.endpoints) || p.endpoints.length === 0) {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}" has no endpoints: add at least one, e.g. https://127.0.0.1:2379.`);
+  }
+  const endpoints = p.endpoints.map((e) => normalizeEndpoint(e, p.name));
+  const secure = endpoints.filter((e) => e.startsWith('https://')).length;
+  if (secure !== 0 && secure !== endpoints.length) {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}" mixes http:// and https:// endpoints; use one scheme for all.`);
+  }
+  if ((p.cert && !p.key) || (p.key && !p.cert)) {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}": a client certificate needs both cert and key.`);
+  }
+  return { ...p, endpoints };
+}
+
+/** Accepts `host:port` like etcdctl does (meaning http://) and checks the URL parses. */
+export function normalizeEndpoint(endpoint: string, profileName = ''): string {
+  const e = endpoint.trim();
+  const withScheme = /^[a-z]+:\/\//i.test(e) ? e : `http://${e}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": "${endpoint}" is not a valid endpoint URL (expected e.g. https://10.0.0.1:2379).`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": endpoint "${endpoint}" must use http:// or https://.`);
+  }
+  if (!url.port) {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": endpoint "${endpoint}" has no port (etcd's client port is usually 2379).`);
+  }
+  return `${url.protocol}//${url.host}`;
+}

@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import { EtcdStudioError } from '../../core/errors';
+import { ConnectionProfile, validateProfile } from '../../core/etcd/profile';
+
+const SECTION = 'etcdStudio';
+const KEY = 'connections';
+
+/**
+ * Connection profiles live in the `etcdStudio.connections` setting (user level); passwords
+ * only in SecretStorage, keyed by connection name.
+ */
+export class ConnectionStore {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {}
+
+  watch(ctx: vscode.ExtensionContext): void {
+    ctx.subscriptions.push(this.changed, vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.${KEY}`)) this.changed.fire();
+    }));
+  }
+
+  list(): ConnectionProfile[] {
+    return vscode.workspace.getConfiguration(SECTION).get<ConnectionProfile[]>(KEY, []);
+  }
+
+  get(name: string): ConnectionProfile | undefined {
+    return this.list().find((p) => p.name === name);
+  }
+
+  /** Adds or replaces (by name) a profile; stores the password, if any, in SecretStorage. */
+  async save(profile: ConnectionProfile, password?: string): Promise<void> {
+    const p = validateProfile(profile);
+    const clean: ConnectionProfile = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== '')) as ConnectionProfile;
+    const others = this.list().filter((x) => x.name !== p.name);
+    await vscode.workspace.getConfiguration(SECTION).update(KEY, [...others, clean], vscode.ConfigurationTarget.Global);
+    if (password !== undefined) await this.secrets.store(this.secretKey(p.name), password);
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!this.get(name)) throw new EtcdStudioError('NotFound', `There is no connection named "${name}".`);
+    await vscode.workspace.getConfiguration(SECTION).update(KEY, this.list().filter((x) => x.name !== name), vscode.ConfigurationTarget.Global);
+    await this.secrets.delete(this.secretKey(name));
+  }
+
+  password(name: string): Thenable<string | undefined> {
+    return this.secrets.get(this.secretKey(name));
+  }
+
+  private secretKey(name: string): string {
+    return `etcdStudio.password.${name}`;
+  }
+}

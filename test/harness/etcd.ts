@@ -1,0 +1,55 @@
+/**
+ * Real etcd servers for tests and benchmarks (Debian's etcd-server on loopback): a plain single
+ * node, a TLS single node with client-certificate auth (kubeadm-style PKI made with openssl at
+ * run time), or a 3-member Raft cluster. Stopped by PID; data removed on stop.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchEtcd, LocalEtcd } from '../../src/core/etcd/localEtcd';
+import { generatePki, Pki } from './pki';
+
+export { freePorts } from '../../src/core/etcd/localEtcd';
+
+export interface EtcdTestCluster extends LocalEtcd {
+  /** Set when started with `tls: true`. */
+  pki?: Pki;
+  /** TLS fields for a ConnectionProfile (healthcheck-client pair) when TLS is on. */
+  tls?: { cacert: string; cert: string; key: string };
+}
+
+export interface StartOptions {
+  members?: 1 | 3;
+  tls?: boolean;
+  extraArgs?: string[];
+}
+
+export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluster> {
+  const root = mkdtempSync(path.join(tmpdir(), 'etcd-studio-test-'));
+  const pki = opts.tls ? generatePki(path.join(root, 'pki')) : undefined;
+  let etcd: LocalEtcd;
+  try {
+    etcd = await launchEtcd({
+      binary: process.env.ETCD_BIN,
+      dataRoot: root,
+      members: opts.members ?? 1,
+      extraArgs: opts.extraArgs,
+      tls: pki && {
+        ca: pki.ca, serverCert: pki.server.cert, serverKey: pki.server.key, peerCert: pki.peer.cert, peerKey: pki.peer.key,
+        clientCert: pki.healthcheckClient.cert, clientKey: pki.healthcheckClient.key,
+      },
+    });
+  } catch (e) {
+    rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    ...etcd,
+    pki,
+    tls: pki && { cacert: pki.ca, cert: pki.healthcheckClient.cert, key: pki.healthcheckClient.key },
+    async stop() {
+      await etcd.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { EtcdConnection } from '../../src/core/etcd/connection';
+import { EtcdStudioError } from '../../src/core/errors';
+import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { freePorts } from '../harness/etcd';
+
+async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<EtcdStudioError> {
+  const err = await p.then(() => assert.fail('expected the connection to fail'), (e: unknown) => e);
+  assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
+  assert.equal(err.code, code, `code of "${err.message}" (detail: ${err.detail})`);
+  assert.match(err.message, text);
+  return err;
+}
+
+describe('connection to a plain etcd', () => {
+  let etcd: EtcdTestCluster;
+  before(async () => { etcd = await startEtcd(); });
+  after(async () => { await etcd?.stop(); });
+
+  test('status shows the header fields etcdctl -w json shows', async () => {
+    const conn = await EtcdConnection.open({ name: 'plain', endpoints: etcd.endpoints });
+    try {
+      await conn.client.put('/registry/pods/default/web').value('x');
+      const s = await conn.status();
+      assert.match(s.clusterId, /^[0-9a-f]+$/);
+      assert.equal(s.memberId, s.leader, 'a single member leads itself');
+      assert.ok(s.revision >= 2, `revision ${s.revision}`);
+      assert.ok(s.raftTerm >= 1);
+      assert.match(s.version, /^3\.\d+\.\d+/);
+      assert.ok(s.dbSize > 0);
+    } finally {
+      conn.close();
+    }
+  });
+
+  test('an endpoint without a port is refused with a hint', async () => {
+    await rejectsWith(EtcdConnection.open({ name: 'x', endpoints: ['http://127.0.0.1'] }), 'InvalidArgument', /has no port/);
+  });
+});
+
+describe('connection errors', () => {
+  test('an unreachable endpoint fails within the dial timeout with an actionable message', async () => {
+    const [port] = await freePorts(1);
+    const started = Date.now();
+    await rejectsWith(
+      EtcdConnection.open({ name: 'down', endpoints: [`http://127.0.0.1:${port}`], dialTimeoutMs: 1000, requestTimeoutMs: 1000 }),
+      'Unavailable', /Cannot reach etcd at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    assert.ok(Date.now() - started < 15_000, 'did not hang');
+  });
+});
+
+describe('connection to a TLS etcd with client-certificate auth (kubeadm-style)', () => {
+  let etcd: EtcdTestCluster;
+  before(async () => { etcd = await startEtcd({ tls: true }); });
+  after(async () => { await etcd?.stop(); });
+
+  test('connects with ca.crt and apiserver-etcd-client.crt', async () => {
+    const pki = etcd.pki!;
+    const conn = await EtcdConnection.open({
+      name: 'tls', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.apiserverClient.cert, key: pki.apiserverClient.key,
+    });
+    try {
+      const s = await conn.status();
+      assert.match(s.version, /^3\./);
+    } finally {
+      conn.close();
+    }
+  });
+
+  test('a server certificate from an unknown CA is rejected, naming --cacert', async () => {
+    const pki = etcd.pki!;
+    await rejectsWith(EtcdConnection.open({
+      name: 'tls', endpoints: etcd.endpoints, cacert: pki.rogueCa, cert: pki.apiserverClient.cert, key: pki.apiserverClient.key,
+      dialTimeoutMs: 2000, requestTimeoutMs: 2000,
+    }), 'TlsUnknownCa', /not signed by the configured CA/);
+  });
+
+  test('a missing CA file is named in the message', async () => {
+    await rejectsWith(EtcdConnection.open({ name: 'tls', endpoints: etcd.endpoints, cacert: '/nonexistent/ca.crt' }),
+      'InvalidArgument', /CA file \/nonexistent\/ca\.crt does not exist/);
+  });
+});
