@@ -10,12 +10,17 @@ CODE_SERVER_VERSION=4.139.1
 
 log() { printf '[install-hosts] %s\n' "$*" >&2; }
 
+# ETCD_STUDIO_HOSTS=etcd installs only what unit tests and benchmarks need.
+HOSTS="${ETCD_STUDIO_HOSTS:-all}"
+
 apt_pkgs=()
 command -v etcd >/dev/null 2>&1 || apt_pkgs+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || apt_pkgs+=(etcd-client)
-[ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
 command -v openssl >/dev/null 2>&1 || apt_pkgs+=(openssl)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || apt_pkgs+=(libkrb5-dev)
+if [ "$HOSTS" = all ]; then
+  [ -x /usr/bin/chromium ] || apt_pkgs+=(chromium)
+  dpkg -s libkrb5-dev >/dev/null 2>&1 || apt_pkgs+=(libkrb5-dev)
+fi
 if [ "${#apt_pkgs[@]}" -gt 0 ]; then
   log "apt-get install ${apt_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -24,7 +29,7 @@ if [ "${#apt_pkgs[@]}" -gt 0 ]; then
 fi
 
 marker="$TOOLS/.complete-$NODE24_VERSION-$CODE_SERVER_VERSION"
-if [ ! -f "$marker" ]; then
+if [ "$HOSTS" = all ] && [ ! -f "$marker" ]; then
   # A half-finished node_modules fails later with "cross-env: Permission denied": start clean.
   rm -rf "$TOOLS"
   mkdir -p "$TOOLS"
@@ -38,4 +43,4 @@ if [ ! -f "$marker" ]; then
   npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2
   touch "$marker"
 fi
-log "ready: $TOOLS"
+[ "$HOSTS" = all ] && log "ready: etcd, etcdctl, chromium, code-server in $TOOLS" || log "ready: etcd, etcdctl"

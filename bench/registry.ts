@@ -1,0 +1,11 @@
+/** Every benchmark by name (`npm run bench -- <name>`). */
+import type { BenchArgs } from './run';
+import * as loadBench from './load';
+
+export type Bench = (args: BenchArgs) => Promise<Record<string, number>>;
+
+export function load(): Record<string, Bench> {
+  return {
+    load: loadBench.run,
+  };
+}

@@ -1,0 +1,9 @@
+// npm run bench -- <name> [--flag value]…  Builds, then runs one benchmark; the last line is JSON.
+import { spawnSync } from 'node:child_process';
+import { ensureSetup } from './setup.mjs';
+
+ensureSetup({ hosts: 'etcd' });
+const build = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+const r = spawnSync(process.execPath, ['out/bench/run.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

