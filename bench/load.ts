@@ -25,9 +25,10 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
     const value = 'x'.repeat(shape.valueBytes);
     t = process.hrtime.bigint();
     for (let start = 0; start < sample; start += 128) {
-      const lines = ['', ''];
-      for (let i = start; i < Math.min(sample, start + 128); i++) lines.splice(lines.length - 1, 0, `put ${keyAt(shape, i)}-ctl ${value}`);
-      execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), 'txn'], { input: lines.join('\n') + '\n', env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['pipe', 'ignore', 'inherit'] });
+      // etcdctl txn reads: compares, blank line, success ops, blank line, failure ops, blank line.
+      const puts: string[] = [];
+      for (let i = start; i < Math.min(sample, start + 128); i++) puts.push(`put ${keyAt(shape, i)}-ctl ${value}`);
+      execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), 'txn'], { input: `\n${puts.join('\n')}\n\n\n`, env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['pipe', 'ignore', 'inherit'] });
     }
     const ctlSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     const oursRate = shape.keys / ours;

@@ -32,3 +32,30 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return typeof err === 'string' ? err : JSON.stringify(err);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes value codec (src/core/k8s): edits refused because saving them would corrupt the object.
+// ---------------------------------------------------------------------------------------------------
+
+/** One reason an edited Kubernetes object cannot be saved. */
+export interface K8sEditIssue {
+  /** JSON path such as `spec.containers[0].ports[0].containerPort`, or '(root)'. */
+  path: string;
+  message: string;
+  /** 1-based line in the edited text, when known. */
+  line?: number;
+}
+
+/** An edit that would corrupt the stored value; `issues` lists every problem found, with path and line. */
+export class K8sEditError extends EtcdStudioError {
+  constructor(readonly issues: K8sEditIssue[]) {
+    super('InvalidArgument', formatK8sIssues(issues));
+    this.name = 'K8sEditError';
+  }
+}
+
+export function formatK8sIssues(issues: readonly K8sEditIssue[]): string {
+  const shown = issues.slice(0, 20).map((i) => `${i.line !== undefined ? `line ${i.line}: ` : ''}${i.path}: ${i.message}`);
+  if (issues.length > 20) shown.push(`…and ${issues.length - 20} more`);
+  return `Cannot save: ${issues.length === 1 ? 'the edit is invalid' : `${issues.length} problems`}:\n${shown.join('\n')}`;
+}
