@@ -43,6 +43,12 @@ describe('etcd Studio in the extension host', () => {
     assert.deepEqual(missing, [], 'contributed commands without a handler');
   });
 
+  it('registers the etcdctl script language for .etcdctl files', async () => {
+    assert.ok((await vscode.languages.getLanguages()).includes('etcdctl'));
+    const doc = await vscode.workspace.openTextDocument({ language: 'etcdctl', content: 'get /registry/pods --prefix --keys-only\n' });
+    assert.equal(doc.languageId, 'etcdctl');
+  });
+
   it('adds a connection to the real etcd by command arguments and keeps it in settings', async () => {
     const endpoints = process.env.ETCD_STUDIO_TEST_ENDPOINTS?.split(',');
     assert.ok(endpoints?.length, 'the runner passes ETCD_STUDIO_TEST_ENDPOINTS');
