@@ -1,11 +1,13 @@
 /** Every benchmark by name (`npm run bench -- <name>`). */
 import type { BenchArgs } from './run';
+import * as codecBench from './codec';
 import * as loadBench from './load';
 
 export type Bench = (args: BenchArgs) => Promise<Record<string, number>>;
 
 export function load(): Record<string, Bench> {
   return {
+    codec: codecBench.run,
     load: loadBench.run,
   };
 }

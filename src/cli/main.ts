@@ -3,15 +3,18 @@
 import { EtcdStudioError, errorMessage } from '../core/errors';
 import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
+import { runDecode, runEncode } from './codecCommands';
 import { runSeedSample } from './seedCommand';
 import { runStatus } from './statusCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
 
-type Command = { summary: string; run: (args: ParsedArgs, io: CliIo) => Promise<number> };
+type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
+  encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },
   'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },
 };
 
@@ -35,7 +38,9 @@ function usage(): string {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    const args = parseArgs(argv);
+    // decode/encode parse their own flags (their FILE may be "-").
+    const name0 = argv.find((a) => !a.startsWith('-'));
+    const args = name0 === 'decode' || name0 === 'encode' ? { positional: [name0], flags: new Map() } : parseArgs(argv);
     const [name] = args.positional;
     if (!name || name === 'help' || args.flags.has('help')) {
       io.stdout.write(usage());
@@ -50,7 +55,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`etcd-studio: unknown command "${name}". Run "etcd-studio help".\n`);
       return 2;
     }
-    return await cmd.run({ ...args, positional: args.positional.slice(1) }, io);
+    return await cmd.run({ ...args, positional: args.positional.slice(1) }, io, argv.slice(argv.indexOf(name) + 1));
   } catch (e) {
     io.stderr.write(`etcd-studio: ${errorMessage(e)}\n`);
     return e instanceof EtcdStudioError && e.code === 'InvalidArgument' ? 2 : 1;

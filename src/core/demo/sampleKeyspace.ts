@@ -1,9 +1,10 @@
 /**
- * A realistic Kubernetes-shaped keyspace for the demo cluster and benchmarks: the keys
- * kube-apiserver writes under /registry, with kube JSON objects as values. `encode` turns an
- * object into stored bytes (protobuf once the codec is wired in; JSON by default).
+ * A realistic Kubernetes-shaped keyspace for the demo cluster and tests: the keys kube-apiserver
+ * writes under /registry, with built-in kinds stored as `k8s\0` protobuf (as the API server stores
+ * them) and custom resources as JSON.
  */
 import { Etcd3 } from 'etcd3';
+import { encodeObject } from '../k8s/codec';
 
 export interface SampleEntry {
   key: string;
@@ -12,7 +13,8 @@ export interface SampleEntry {
 
 export type ObjectEncoder = (obj: Record<string, unknown>) => Uint8Array;
 
-const jsonEncoder: ObjectEncoder = (obj) => Buffer.from(JSON.stringify(obj));
+const jsonEncoder: ObjectEncoder = (obj) => Buffer.from(JSON.stringify(obj) + '\n');
+const protobufEncoder: ObjectEncoder = (obj) => encodeObject(obj as Parameters<typeof encodeObject>[0]);
 
 const NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'monitoring', 'shop', 'payments'];
 const NODES = ['cp-1', 'worker-1', 'worker-2', 'worker-3'];
@@ -103,7 +105,7 @@ export function sampleKubernetesObjects(): Array<{ key: string; object: Record<s
   return out;
 }
 
-export function sampleKeyspace(encode: ObjectEncoder = jsonEncoder): SampleEntry[] {
+export function sampleKeyspace(encode: ObjectEncoder = protobufEncoder): SampleEntry[] {
   return sampleKubernetesObjects().map(({ key, object }) => {
     const obj = JSON.parse(JSON.stringify(object)) as Record<string, unknown>;
     // Custom resources are stored as JSON by kube-apiserver; built-in kinds use the encoder.

@@ -1,0 +1,92 @@
+/**
+ * YAML as `kubectl get -o yaml` prints it (sigs.k8s.io/yaml: keys sorted, sequences not indented under
+ * their key, strings quoted when YAML 1.1 would read them as something else), and parsing back with line
+ * numbers so validation can point at the offending line.
+ */
+import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node } from 'yaml';
+import type { PathSeg } from './jsonForms';
+
+/** Deep copy with object keys sorted (Go's map ordering in sigs.k8s.io/yaml output). */
+export function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+const YAML_OPTIONS = {
+  version: '1.1', // quote strings YAML 1.1 readers would take as bools/times, as go-yaml v2 does
+  sortMapEntries: true, // sorting while emitting is faster than deep-copying with sorted keys
+  indentSeq: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  doubleQuotedAsJSON: true,
+  singleQuote: false,
+} as const;
+
+export function toYaml(obj: unknown): string {
+  return stringify(obj, YAML_OPTIONS);
+}
+
+/** kube JSON text: Go struct order as decoded (kubectl -o json uses indent 4; the fixtures use 2). */
+export function toJson(obj: unknown, indent = 2): string {
+  // Go's encoding/json escapes HTML-sensitive characters and line/paragraph separators; these can only
+  // occur inside strings, so replacing them in the output is safe
+  return JSON.stringify(obj, null, indent).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface ParsedText {
+  value: unknown;
+  /** 1-based line of the node at `path` (nearest existing ancestor), if known. */
+  lineOf(path: readonly PathSeg[]): number | undefined;
+}
+
+export class TextParseError extends Error {
+  constructor(message: string, readonly line?: number, readonly column?: number) {
+    super(message);
+    this.name = 'TextParseError';
+  }
+}
+
+/** Parses YAML (and therefore JSON) text; throws TextParseError with the line on syntax errors. */
+export function parseText(text: string): ParsedText {
+  const lc = new LineCounter();
+  // YAML 1.2 core schema: `on`/`yes` stay strings, like sigs.k8s.io/yaml's JSON conversion of quoted values
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lc.linePos(err.pos[0]);
+    throw new TextParseError(`invalid YAML at line ${pos.line}, column ${pos.col}: ${firstLine(err.message)}`, pos.line, pos.col);
+  }
+  if (doc.contents === null) throw new TextParseError('the document is empty: expected a Kubernetes object', 1);
+  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  return {
+    value,
+    lineOf(path) {
+      let node: unknown = doc.contents;
+      let best: number | undefined;
+      for (let i = 0; ; i++) {
+        const n = node as Node | undefined;
+        if (n?.range) best = lc.linePos(n.range[0]).line;
+        if (i >= path.length || !n) break;
+        const seg = path[i];
+        if (isMap(n)) {
+          const pair = n.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+          if (!pair) break;
+          const key = pair.key as Node | null;
+          if (key?.range) best = lc.linePos(key.range[0]).line;
+          node = pair.value;
+        } else if (isSeq(n) && typeof seg === 'number') node = n.items[seg];
+        else break;
+      }
+      return best;
+    },
+  };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
