@@ -1,4 +1,5 @@
 import { EtcdStudioError } from '../core/errors';
+import { parseDuration, profileFromEnv } from '../core/etcd/importProfile';
 import { ConnectionProfile } from '../core/etcd/profile';
 
 /** Parsed command line: positional words and `--flag value` / `--flag=value` / `-w value` options. */
@@ -38,33 +39,23 @@ export function flag(args: ParsedArgs, name: string): string | undefined {
  * variables, so a command line copied from etcdctl works unchanged.
  */
 export function profileFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): { profile: ConnectionProfile; password?: string } {
-  const pick = (f: string, e: string) => flag(args, f) ?? env[e];
-  const endpoints = (pick('endpoints', 'ETCDCTL_ENDPOINTS') ?? '127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean);
-  let username = pick('user', 'ETCDCTL_USER');
-  let password = flag(args, 'password') ?? env.ETCDCTL_PASSWORD;
-  if (username && username.includes(':') && password === undefined) {
-    [username, password] = [username.slice(0, username.indexOf(':')), username.slice(username.indexOf(':') + 1)];
+  const fromEnv = profileFromEnv({ ETCDCTL_ENDPOINTS: '127.0.0.1:2379', ...env }, 'cli')!;
+  const profile = { ...fromEnv.profile };
+  let password = fromEnv.password;
+  const f = (name: string) => flag(args, name);
+  if (f('endpoints')) profile.endpoints = f('endpoints')!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (f('cacert')) profile.cacert = f('cacert');
+  if (f('cert')) profile.cert = f('cert');
+  if (f('key')) profile.key = f('key');
+  if (args.flags.get('insecure-skip-tls-verify')) profile.insecureSkipVerify = true;
+  if (f('dial-timeout')) profile.dialTimeoutMs = parseDuration(f('dial-timeout')!);
+  if (f('command-timeout')) profile.requestTimeoutMs = parseDuration(f('command-timeout')!);
+  const user = f('user');
+  if (user) {
+    const colon = user.indexOf(':');
+    profile.username = colon >= 0 ? user.slice(0, colon) : user;
+    if (colon >= 0) password = user.slice(colon + 1);
   }
-  const ms = (v: string | undefined) => (v ? parseDuration(v) : undefined);
-  return {
-    profile: {
-      name: 'cli',
-      endpoints,
-      cacert: pick('cacert', 'ETCDCTL_CACERT'),
-      cert: pick('cert', 'ETCDCTL_CERT'),
-      key: pick('key', 'ETCDCTL_KEY'),
-      username,
-      dialTimeoutMs: ms(pick('dial-timeout', 'ETCDCTL_DIAL_TIMEOUT')),
-      requestTimeoutMs: ms(pick('command-timeout', 'ETCDCTL_COMMAND_TIMEOUT')),
-    },
-    password,
-  };
-}
-
-/** Go-style durations as etcdctl takes them: `2s`, `500ms`, `1m`. */
-export function parseDuration(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new EtcdStudioError('InvalidArgument', `"${v}" is not a duration (use e.g. 5s or 500ms).`);
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  if (f('password') !== undefined) password = f('password');
+  return { profile, password };
 }

@@ -3,6 +3,7 @@
 import { EtcdStudioError, errorMessage } from '../core/errors';
 import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
+import { runHealth, runMembers } from './clusterCommands';
 import { runDecode, runEncode } from './codecCommands';
 import { runSeedSample } from './seedCommand';
 import { runStatus } from './statusCommand';
@@ -12,6 +13,8 @@ declare const ETCD_STUDIO_VERSION: string;
 type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
+  health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
   decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
   encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },

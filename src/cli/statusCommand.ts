@@ -1,4 +1,5 @@
-import { EtcdConnection } from '../core/etcd/connection';
+import { EndpointStatus } from '../core/etcd/connection';
+import { endpointStatus } from '../core/etcd/endpoints';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
 import { humanBytes, renderTable } from './table';
@@ -6,19 +7,15 @@ import { humanBytes, renderTable } from './table';
 /** `etcd-studio status`: like `etcdctl endpoint status`, one row per endpoint. */
 export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
   const { profile, password } = profileFromArgs(args, io.env);
-  const rows = [];
+  const rows: EndpointStatus[] = [];
   let failed = 0;
-  for (const endpoint of profile.endpoints) {
-    try {
-      const conn = await EtcdConnection.open({ ...profile, endpoints: [endpoint] }, { password });
-      try {
-        rows.push({ ...(await conn.status()), endpoint });
-      } finally {
-        conn.close();
-      }
-    } catch (e) {
+  const results = await Promise.all(profile.endpoints.map((e) => endpointStatus(profile, e, { password })));
+  for (const r of results) {
+    if ('error' in r && !('memberId' in r)) {
       failed++;
-      io.stderr.write(`${endpoint}: ${(e as Error).message}\n`);
+      io.stderr.write(`${r.endpoint}: ${r.error}\n`);
+    } else {
+      rows.push(r as EndpointStatus);
     }
   }
   const format = flag(args, 'write-out') ?? 'simple';

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { checkServerIdentity, PeerCertificate } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
 import { Etcd3, IOptions } from 'etcd3';
 import { EtcdStudioError } from '../errors';
 import { Logger, silentLogger } from '../log';
@@ -88,15 +90,33 @@ export class EtcdConnection {
     return options;
   }
 
+  /** Builds an etcd3 client with the profile's TLS choices (server name, skip-verify). */
+  static createClient(profile: ConnectionProfile, opts: ConnectOptions = {}, endpoints = profile.endpoints): Etcd3 {
+    const options = EtcdConnection.clientOptions(profile, opts, endpoints);
+    const verify = tlsVerifyOptions(profile);
+    if (!verify) return new Etcd3(options);
+    if (profile.serverName) options.grpcOptions = { ...options.grpcOptions, 'grpc.ssl_target_name_override': profile.serverName };
+    if (!options.credentials) options.credentials = { rootCertificate: undefined as unknown as Buffer };
+    // etcd3 builds its TLS credentials inside its constructor and exposes no verify options;
+    // pass ours through for exactly that synchronous call.
+    const createSsl = grpc.credentials.createSsl;
+    grpc.credentials.createSsl = (root, key, chain) => createSsl(root, key, chain, verify);
+    try {
+      return new Etcd3(options);
+    } finally {
+      grpc.credentials.createSsl = createSsl;
+    }
+  }
+
   /** Connects and proves it with one Status call, so errors surface here and not later. */
   static async open(profile: ConnectionProfile, opts: ConnectOptions = {}): Promise<EtcdConnection> {
     const p = validateProfile(profile);
-    const client = new Etcd3(EtcdConnection.clientOptions(p, opts));
+    const client = EtcdConnection.createClient(p, opts);
     const conn = new EtcdConnection(p, client, opts.logger ?? silentLogger);
     try {
       await conn.call('connect', () => client.maintenance.status());
-      // Authentication is lazy in etcd3; a cheap range makes a wrong password fail now.
-      if (p.username) await conn.call('authenticate', () => client.get('\0').exists());
+      // Authentication is lazy in etcd3; check the password now (needs no permission on any key).
+      if (p.username) await conn.call('authenticate', () => client.auth.authenticate({ name: p.username, password: opts.password }));
     } catch (e) {
       conn.close();
       throw e;
@@ -138,7 +158,23 @@ export class EtcdConnection {
     };
   }
 
+  /** Throws before any write when the connection is read-only. */
+  assertWritable(what: string): void {
+    if (this.profile.readOnly) {
+      throw new EtcdStudioError('PermissionDenied', `Connection "${this.profile.name}" is read-only: ${what} is not allowed. Clear "readOnly" in its settings to write.`);
+    }
+  }
+
   close(): void {
     this.client.close();
   }
+}
+
+function tlsVerifyOptions(p: ConnectionProfile): grpc.VerifyOptions | undefined {
+  if (p.insecureSkipVerify) return { rejectUnauthorized: false, checkServerIdentity: () => undefined };
+  if (p.serverName) {
+    const name = p.serverName;
+    return { checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) };
+  }
+  return undefined;
 }

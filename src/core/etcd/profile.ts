@@ -10,8 +10,15 @@ export interface ConnectionProfile {
   /** Client certificate and key (etcdctl --cert / --key). */
   cert?: string;
   key?: string;
+  /** TLS server name to verify instead of the endpoint host (etcdctl has none; grpc authority override). */
+  serverName?: string;
+  /** Accept any server certificate (etcdctl --insecure-skip-tls-verify). Off by default; shown as a warning. */
+  insecureSkipVerify?: boolean;
   username?: string;
+  /** No write command or save is possible through this connection. */
   readOnly?: boolean;
+  /** Only keys under this prefix are shown (e.g. `/registry/`). */
+  prefix?: string;
   /** Milliseconds to wait for the first connection (etcdctl --dial-timeout, default 5 s). */
   dialTimeoutMs?: number;
   /** Milliseconds a single request may take (etcdctl --command-timeout, default 5 s). */
