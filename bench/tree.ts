@@ -1,0 +1,127 @@
+/**
+ * Benchmark `tree`: listing the children of a prefix (one key-tree level, counts included) at
+ * Kubernetes scale, against the etcdctl pipeline people use today
+ * (`etcdctl get PREFIX --prefix --keys-only | cut -d/ -fN | sort -u`), in the same run, same etcd.
+ * Times are the median of 3 runs (best of 3 also reported), after a 5 s settle and one warm-up listing. Peak RSS of the listing is measured in a
+ * child process that only connects and lists, since loading the keyspace costs memory of its own.
+ * Flags: --keys N (default 1000000), --value-bytes N (700).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { EtcdConnection } from '../src/core/etcd/connection';
+import { listChildren, ListChildrenResult } from '../src/core/keytree/listChildren';
+import { startEtcd } from '../test/harness/etcd';
+import { DEFAULT_SHAPE, KeyspaceShape, loadKeyspace } from './keyspace';
+import { BenchArgs } from './run';
+
+const PREFIXES: [name: string, prefix: string][] = [['registry', '/registry/'], ['pods', '/registry/pods/'], ['ns7', '/registry/pods/ns-7/']];
+
+function ms(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** `etcdctl get P --prefix --keys-only | cut -d/ -fN | sort -u`, as three processes with argument arrays. */
+function etcdctlPipeline(endpoint: string, prefix: string): Promise<{ ms: number; children: number }> {
+  const field = String(prefix.split('/').length);
+  const started = process.hrtime.bigint();
+  const env = { ...process.env, ETCDCTL_API: '3' };
+  const ctl = spawn('etcdctl', ['--endpoints', endpoint, '--command-timeout', '120s', 'get', prefix, '--prefix', '--keys-only'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const cut = spawn('cut', ['-d/', `-f${field}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const sort = spawn('sort', ['-u'], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  ctl.stdout.pipe(cut.stdin);
+  cut.stdout.pipe(sort.stdin);
+  let out = '';
+  sort.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  return new Promise((resolve, reject) => {
+    ctl.on('error', reject);
+    sort.on('error', reject);
+    sort.on('close', (code) => {
+      if (code !== 0 || ctl.exitCode) reject(new Error(`etcdctl pipeline for ${prefix} failed (etcdctl ${ctl.exitCode}, sort ${code})`));
+      // etcdctl --keys-only prints a blank line after each key: drop the empty "child".
+      else resolve({ ms: ms(started), children: out.split('\n').filter((l) => l !== '').length });
+    });
+  });
+}
+
+/** Child-process mode: connect, list each prefix once, report own peak RSS (the runner adds peak_rss_mb). */
+async function listOnly(endpoint: string): Promise<Record<string, number>> {
+  const conn = await EtcdConnection.open({ name: 'bench', endpoints: [endpoint], requestTimeoutMs: 60_000 });
+  const figures: Record<string, number> = {};
+  try {
+    for (const [name, prefix] of PREFIXES) {
+      const r = await listChildren(conn, Buffer.from(prefix));
+      figures[`${name}_children`] = r.children.length;
+    }
+  } finally {
+    conn.close();
+  }
+  return figures;
+}
+
+export async function run(args: BenchArgs): Promise<Record<string, number>> {
+  const childEndpoint = args.string('list-only', '');
+  if (childEndpoint) return listOnly(childEndpoint);
+
+  const shape: KeyspaceShape = { ...DEFAULT_SHAPE, keys: args.number('keys', 1_000_000), valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes) };
+  const etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(8 * 1024 ** 3)] });
+  try {
+    const endpoint = etcd.endpoints[0];
+    const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 120_000 });
+    const figures: Record<string, number> = { keys: shape.keys };
+    try {
+      let t = process.hrtime.bigint();
+      await loadKeyspace(conn.client, shape);
+      figures.load_seconds = round(ms(t) / 1000);
+      // Let etcd finish what the bulk load left behind (raft snapshot, Go GC of the load's garbage) and warm
+      // both paths once, so neither side's timings include it.
+      await new Promise((r) => setTimeout(r, 5000));
+      for (const [, prefix] of PREFIXES) await listChildren(conn, Buffer.from(prefix));
+      await etcdctlPipeline(endpoint, '/registry/pods/');
+
+      for (const [name, prefix] of PREFIXES) {
+        const times: number[] = [];
+        let last: ListChildrenResult | undefined;
+        for (let i = 0; i < 3; i++) {
+          t = process.hrtime.bigint();
+          last = await listChildren(conn, Buffer.from(prefix));
+          times.push(ms(t));
+        }
+        const r = last!;
+        const ctl: { ms: number; children: number }[] = [];
+        for (let i = 0; i < 3; i++) ctl.push(await etcdctlPipeline(endpoint, prefix));
+        const ours = median(times);
+        const theirs = median(ctl.map((c) => c.ms));
+        Object.assign(figures, {
+          [`${name}_ms`]: round(ours),
+          [`${name}_best_ms`]: round(Math.min(...times)),
+          [`${name}_children`]: r.children.length,
+          [`${name}_keys_counted`]: r.stats.keysCounted,
+          [`${name}_requests`]: r.stats.requests,
+          [`${name}_rounds`]: r.stats.rounds,
+          [`etcdctl_${name}_ms`]: round(theirs),
+          [`etcdctl_${name}_children`]: ctl[0].children,
+          [`speedup_${name}`]: round(theirs / ours),
+        });
+      }
+    } finally {
+      conn.close();
+    }
+
+    // Peak RSS of a process that only lists (this one also loaded a million keys).
+    const child = spawnSync(process.execPath, [process.argv[1], 'tree', '--list-only', endpoint], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) throw new Error(`listing child failed (${child.status}): ${child.stderr}`);
+    figures.list_process_peak_rss_mb = (JSON.parse(line) as { peak_rss_mb: number }).peak_rss_mb;
+    return figures;
+  } finally {
+    await etcd.stop();
+  }
+}

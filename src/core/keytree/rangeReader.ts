@@ -1,0 +1,193 @@
+/**
+ * The etcd requests one key-tree listing makes: keys-only probes (batched into read-only txns),
+ * keys-only pages and value-size lookups, all pinned to one revision so the listing is a consistent
+ * snapshot, with bounded concurrency and cancellation between requests.
+ */
+import type { IKeyValue, IRangeRequest, IRangeResponse } from 'etcd3';
+import type { EtcdConnection } from '../etcd/connection';
+import { EtcdStudioError } from '../errors';
+
+/** A key interval [start, end); `end` "\0" means no upper bound. */
+export interface Interval {
+  start: Buffer;
+  end: Buffer;
+}
+
+/** The first keys of an interval (keys only, in byte order) and how many keys the whole interval holds. */
+export interface Probe {
+  interval: Interval;
+  kvs: IKeyValue[];
+  count: number;
+}
+
+/** etcd's default --max-txn-ops is 128; stay well under it and halve on refusal (clusters may set less). */
+const MAX_TXN_OPS = 64;
+
+/** Thrown when the pinned revision was compacted while listing; the caller may restart at the newest one. */
+export class RevisionCompactedError extends EtcdStudioError {
+  constructor(revision: number, detail?: string) {
+    super('Conflict', `Revision ${revision} was compacted while listing; refresh to list the current keys.`, detail);
+  }
+}
+
+export interface RangeReaderOptions {
+  /** Revision to read at; the newest when undefined (then fixed by the first request). */
+  revision?: number;
+  signal?: AbortSignal;
+  /** Requests in flight at most. */
+  concurrency: number;
+}
+
+export class RangeReader {
+  private revisionValue: number | undefined;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private txnOps = MAX_TXN_OPS;
+  private readonly pending: { intervals: Interval[]; limit: number; resolve: (p: Probe[]) => void; reject: (e: unknown) => void }[] = [];
+  /** Work done, for logs and benchmarks: requests, ranges in them, and keys those ranges counted server-side. */
+  readonly stats = { requests: 0, ranges: 0, keysCounted: 0, keysReturned: 0 };
+
+  constructor(private readonly conn: EtcdConnection, private readonly opts: RangeReaderOptions) {
+    this.revisionValue = opts.revision;
+  }
+
+  get revision(): number {
+    if (this.revisionValue === undefined) throw new Error('RangeReader: revision read before pin()');
+    return this.revisionValue;
+  }
+
+  /** Fixes the snapshot revision with one point lookup (cheap: no interval to count). */
+  async pin(anyKey: Buffer): Promise<number> {
+    if (this.revisionValue === undefined) {
+      const res = await this.request('pin revision', () => this.conn.client.kv.range({ key: anyKey, keys_only: true }));
+      this.revisionValue = Number(res.header.revision);
+    }
+    return this.revisionValue;
+  }
+
+  /** Keys-only range of one interval, at most `limit` keys, with the interval's total count. */
+  async page(interval: Interval, limit: number): Promise<Probe> {
+    const res = await this.request('list keys', () => this.conn.client.kv.range(this.rangeRequest(interval, limit)));
+    this.tally([res]);
+    return { interval, kvs: res.kvs, count: Number(res.count) };
+  }
+
+  /**
+   * Probes many intervals (first `limit` keys and count of each) in read-only txns of at most
+   * `perTxn` ranges: small txns run in parallel across etcd's cores, large ones save round trips.
+   */
+  async probe(intervals: Interval[], limit: number, perTxn = MAX_TXN_OPS): Promise<Probe[]> {
+    const size = Math.max(1, Math.min(perTxn, this.txnOps));
+    const chunks: Interval[][] = [];
+    for (let i = 0; i < intervals.length; i += size) chunks.push(intervals.slice(i, i + size));
+    const results = await Promise.all(chunks.map((c) => this.txnRanges(c.map((iv) => this.rangeRequest(iv, limit)))));
+    return results.flat().map((res, i) => ({ interval: intervals[i], kvs: res.kvs, count: Number(res.count) }));
+  }
+
+  /**
+   * Like probe, but joins the probes that callers ask for in the same turn of the event loop into
+   * shared txns: the skip-scan asks for a few ranges per child, for many children at once, and one
+   * request per child would cost a round trip (and a linearizable read) each.
+   */
+  probeBatched(intervals: Interval[], limit: number): Promise<Probe[]> {
+    return new Promise<Probe[]>((resolve, reject) => {
+      this.pending.push({ intervals, limit, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const byLimit = new Map<number, typeof batch>();
+    for (const b of batch) byLimit.set(b.limit, [...(byLimit.get(b.limit) ?? []), b]);
+    for (const [limit, group] of byLimit) {
+      const all = group.flatMap((g) => g.intervals);
+      // At least two txns when there is enough work, so both of etcd's cores count keys.
+      const perTxn = Math.min(MAX_TXN_OPS, Math.max(8, Math.ceil(all.length / 2)));
+      this.probe(all, limit, perTxn).then((probes) => {
+        let i = 0;
+        for (const g of group) {
+          g.resolve(probes.slice(i, i + g.intervals.length));
+          i += g.intervals.length;
+        }
+      }, (e: unknown) => group.forEach((g) => g.reject(e)));
+    }
+  }
+
+  /** Value sizes (bytes) of single keys, by key in latin1 (a lossless byte string). */
+  async valueSizes(keys: Buffer[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    // Small batches: values can be up to 1.5 MiB each, and one response holds a whole batch.
+    const batch = 32;
+    const jobs: Promise<void>[] = [];
+    for (let i = 0; i < keys.length; i += batch) {
+      const slice = keys.slice(i, i + batch);
+      jobs.push(this.txnRanges(slice.map((key) => ({ key, revision: this.revisionValue }))).then((rs) => {
+        rs.forEach((r) => { for (const kv of r.kvs) sizes.set(kv.key.toString('latin1'), kv.value.length); });
+      }));
+    }
+    await Promise.all(jobs);
+    return sizes;
+  }
+
+  private tally(rs: IRangeResponse[]): void {
+    for (const r of rs) {
+      this.stats.ranges++;
+      this.stats.keysCounted += Number(r.count);
+      this.stats.keysReturned += r.kvs.length;
+    }
+  }
+
+  private rangeRequest(iv: Interval, limit: number): IRangeRequest {
+    return { key: iv.start, range_end: iv.end, limit, keys_only: true, revision: this.revisionValue };
+  }
+
+  private async txnRanges(ranges: IRangeRequest[]): Promise<IRangeResponse[]> {
+    try {
+      const res = await this.request(`txn of ${ranges.length} ranges`,
+        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }));
+      const out = res.responses.map((r) => r.response_range);
+      this.tally(out);
+      return out;
+    } catch (e) {
+      if (e instanceof EtcdStudioError && /too many operations in txn/.test(e.detail ?? '') && ranges.length > 1) {
+        this.txnOps = Math.max(1, Math.floor(ranges.length / 2));
+        const half = Math.ceil(ranges.length / 2);
+        const [a, b] = await Promise.all([this.txnRanges(ranges.slice(0, half)), this.txnRanges(ranges.slice(half))]);
+        return [...a, ...b];
+      }
+      throw e;
+    }
+  }
+
+  /** One request: waits for a free slot, checks cancellation, maps compaction to a clear error. */
+  private async request<T extends { header: { revision: string } }>(what: string, fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      if (this.opts.signal?.aborted) throw new EtcdStudioError('Cancelled', 'Listing cancelled.');
+      this.stats.requests++;
+      return await this.conn.call(what, fn);
+    } catch (e) {
+      if (e instanceof EtcdStudioError && /required revision has been compacted/.test(e.detail ?? '') && this.revisionValue !== undefined) {
+        throw new RevisionCompactedError(this.revisionValue, e.detail);
+      }
+      throw e;
+    } finally {
+      this.release();
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.inFlight < this.opts.concurrency) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+}

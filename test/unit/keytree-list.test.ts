@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runLs } from '../../src/cli/lsCommand';
+import { parseArgs } from '../../src/cli/args';
+import { CliIo } from '../../src/cli/io';
+import { EtcdConnection } from '../../src/core/etcd/connection';
+import { EtcdStudioError } from '../../src/core/errors';
+import { Child, keyFromText, keyToText, listChildren, prefixRangeEnd, prefixStart } from '../../src/core/keytree';
+import { DEFAULT_SHAPE, loadKeyspace } from '../../bench/keyspace';
+import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+
+/** What a user sees for one child: name, and key count or value size and revision. */
+type Seen = { kind: 'prefix' | 'key'; key: string; segment: string; count?: number; size?: number; modRevision?: number; version?: number };
+
+function seen(c: Child): Seen {
+  return c.kind === 'prefix'
+    ? { kind: 'prefix', key: c.key.toString('hex'), segment: c.segment, count: c.count }
+    : { kind: 'key', key: c.key.toString('hex'), segment: c.segment, size: c.size, modRevision: c.modRevision, version: c.version };
+}
+
+/** The children computed the slow, obvious way: every key under the prefix, with values, grouped by '/'. */
+async function bruteForce(conn: EtcdConnection, prefix: Buffer): Promise<Seen[]> {
+  const res = await conn.client.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix) });
+  const out = new Map<string, Seen>();
+  for (const kv of res.kvs) {
+    const slash = kv.key.indexOf(0x2f, prefix.length);
+    const seg = slash < 0 ? kv.key.subarray(prefix.length) : kv.key.subarray(prefix.length, slash + 1);
+    const key = slash < 0 ? kv.key : kv.key.subarray(0, slash + 1);
+    const id = key.toString('hex') + (slash < 0 ? 'k' : 'p');
+    const prev = out.get(id);
+    if (slash >= 0) out.set(id, { kind: 'prefix', key: key.toString('hex'), segment: keyToText(seg), count: (prev?.count ?? 0) + 1 });
+    else out.set(id, { kind: 'key', key: key.toString('hex'), segment: keyToText(seg), size: kv.value.length, modRevision: Number(kv.mod_revision), version: Number(kv.version) });
+  }
+  return [...out.values()].sort((x, y) => Buffer.compare(Buffer.from(x.key, 'hex'), Buffer.from(y.key, 'hex')));
+}
+
+/** Every page of a listing, following `next` at the first page's revision. */
+async function allPages(conn: EtcdConnection, prefix: Buffer, limit: number): Promise<{ children: Child[]; pages: number }> {
+  const children: Child[] = [];
+  let page = await listChildren(conn, prefix, { limit });
+  let pages = 1;
+  children.push(...page.children);
+  while (page.next) {
+    assert.equal(page.children.length, limit, 'a page with a next cursor is full');
+    page = await listChildren(conn, prefix, { limit, after: page.next, revision: page.revision });
+    children.push(...page.children);
+    pages++;
+  }
+  return { children, pages };
+}
+
+function memoryIo(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdin: process.stdin, env: {},
+    stdout: { write: (c: string | Uint8Array) => { out += String(c); return true; } },
+    stderr: { write: (c: string) => { err += c; return true; } },
+    out: () => out, err: () => err,
+  };
+}
+
+describe('listChildren against a real etcd', () => {
+  let etcd: EtcdTestCluster;
+  let conn: EtcdConnection;
+  before(async () => {
+    etcd = await startEtcd();
+    conn = await EtcdConnection.open({ name: 'keytree', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    // Kubernetes-shaped: 40 resources (some under API groups, services/specs|endpoints) x 60 namespaces.
+    await loadKeyspace(conn.client, { ...DEFAULT_SHAPE, keys: 24_000, namespaces: 60, valueBytes: 50 });
+    for (const k of ['/registry/namespaces/default', '/registry/namespaces/kube-system', '/registry/minions/node-1',
+      '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', '/registry/health', '/registry/ranges/serviceips']) {
+      await conn.client.put(k).value('v'.repeat(k.length));
+    }
+    await conn.client.put('top-level-key').value('12345');
+  });
+  after(async () => {
+    conn?.close();
+    await etcd?.stop();
+  });
+
+  test('a Kubernetes-shaped keyspace lists like the brute-force grouping, counts included', async () => {
+    for (const p of ['/registry/', '/registry/pods/', '/registry/pods/ns-7/', '/registry/services/', '/registry/services/specs/',
+      '/registry/example.com/', '/registry/namespaces/', '/registry/cert-manager.io/certificates/ns-0/']) {
+      const res = await listChildren(conn, b(p));
+      assert.deepEqual(res.children.map(seen), await bruteForce(conn, b(p)), p);
+      assert.equal(res.next, undefined, p);
+    }
+    const top = await listChildren(conn, b('/registry/'));
+    const pods = top.children.find((c) => c.segment === 'pods/');
+    assert.equal(pods?.kind === 'prefix' && pods.count, 600, '24,000 keys over 40 resources');
+    const health = top.children.find((c) => c.segment === 'health');
+    assert.equal(health?.kind, 'key');
+    assert.equal(health?.kind === 'key' && health.size, '/registry/health'.length);
+  });
+
+  test('the root lists the top level: "/" as a prefix and keys without any slash', async () => {
+    const res = await listChildren(conn, b(''));
+    const all = await bruteForce(conn, b(''));
+    assert.deepEqual(res.children.map(seen), all);
+    assert.ok(res.children.some((c) => c.kind === 'prefix' && c.segment === '/'));
+    assert.ok(res.children.some((c) => c.kind === 'key' && c.segment === 'top-level-key' && c.size === 5));
+    assert.deepEqual((await listChildren(conn, b('/'))).children.map(seen), await bruteForce(conn, b('/')));
+  });
+
+  test('keys directly under a prefix mix with sub-prefixes, including the prefix key itself and empty segments ("//")', async () => {
+    const keys = ['/mix/', '/mix/a', '/mix/a/1', '/mix/a/2', '/mix/a//deep', '/mix/b', '/mix/b-c/x', '/mix//x', '/mix//', '/mix/a0', '/mix/z//'];
+    for (const k of keys) await conn.client.put(k).value(k);
+    const res = await listChildren(conn, b('/mix/'));
+    assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/mix/')));
+    assert.deepEqual(res.children.map((c) => `${c.kind}:${c.segment}`), [
+      'key:', 'prefix:/', 'key:a', 'prefix:a/', 'key:a0', 'key:b', 'prefix:b-c/', 'prefix:z/',
+    ]);
+    const a = res.children.find((c) => c.segment === 'a/');
+    assert.equal(a?.kind === 'prefix' && a.count, 3);
+    assert.deepEqual((await listChildren(conn, b('/mix//'))).children.map(seen), await bruteForce(conn, b('/mix//')));
+  });
+
+  test('binary and non-UTF-8 keys are listed back byte-exact, shown escaped, and the text addresses them', async () => {
+    const keys = [b('/bin/\x00'), b('/bin/\xff'), b('/bin/\xff\xff/x'), b('/bin/a\\b'), b('/bin/\xc3\x28'), Buffer.from('/bin/ñ'), b('/bin/x\x00y/z'), b('/bin/\\x41')];
+    for (const k of keys) await conn.client.put(k).value('v');
+    const res = await listChildren(conn, b('/bin/'));
+    assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/bin/')));
+    assert.deepEqual(res.children.map((c) => c.segment), ['\\x00', '\\\\x41', 'a\\\\b', 'x\\x00y/', '\\xc3(', 'ñ', '\\xff', '\\xff\\xff/']);
+    for (const c of res.children) assert.deepEqual(Buffer.concat([b('/bin/'), keyFromText(c.segment)]), c.key, c.segment);
+    // A binary prefix typed as text lists its own children.
+    const deep = await listChildren(conn, keyFromText('/bin/\\xff\\xff/'));
+    assert.deepEqual(deep.children.map((c) => c.segment), ['x']);
+  });
+
+  test('paging: more children than the limit come back exactly once, in order, at one revision', async () => {
+    // 3,000 single-key children (read in pages), then 40 big ones (skipped over), mixed with keys.
+    const ops = [];
+    for (let i = 0; i < 3000; i++) ops.push({ request_put: { key: b(`/page/a${String(i).padStart(4, '0')}/x`), value: b('v') } });
+    for (let i = 0; i < 40; i++) for (let j = 0; j < 60; j++) ops.push({ request_put: { key: b(`/page/b${i}/${j}`), value: b('v') } });
+    for (let i = 0; i < 30; i++) ops.push({ request_put: { key: b(`/page/c${i}`), value: b('value') } });
+    for (let i = 0; i < ops.length; i += 100) await conn.client.kv.txn({ success: ops.slice(i, i + 100) });
+    const expected = await bruteForce(conn, b('/page/'));
+    assert.equal(expected.length, 3070);
+    for (const limit of [1000, 97]) {
+      const { children, pages } = await allPages(conn, b('/page/'), limit);
+      assert.equal(pages, Math.ceil(3070 / limit), `pages at limit ${limit}`);
+      assert.deepEqual(children.map(seen), expected, `limit ${limit}`);
+    }
+  });
+
+  test('"Load more" at the first page\'s revision does not see later writes', async () => {
+    for (let i = 0; i < 5; i++) await conn.client.put(`/snap/k${i}/x`).value('v');
+    const first = await listChildren(conn, b('/snap/'), { limit: 2 });
+    await conn.client.put('/snap/k9/x').value('v');
+    await conn.client.put('/snap/k3/y').value('v');
+    const rest = await listChildren(conn, b('/snap/'), { limit: 10, after: first.next, revision: first.revision });
+    assert.deepEqual(rest.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`), ['k2/=1', 'k3/=1', 'k4/=1']);
+    const now = await listChildren(conn, b('/snap/'));
+    assert.deepEqual(now.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`), ['k0/=1', 'k1/=1', 'k2/=1', 'k3/=2', 'k4/=1', 'k9/=1']);
+  });
+
+  test('an empty prefix lists nothing; counts can be left out', async () => {
+    const res = await listChildren(conn, b('/nothing-here/'));
+    assert.deepEqual(res.children, []);
+    assert.equal(res.next, undefined);
+    const noCounts = await listChildren(conn, b('/registry/'), { counts: false });
+    assert.ok(noCounts.children.every((c) => c.kind === 'key' || c.count === undefined));
+  });
+
+  test('a cancelled listing stops with a Cancelled error', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    await assert.rejects(listChildren(conn, b('/registry/'), { signal: ctl.signal }), (e: unknown) => e instanceof EtcdStudioError && e.code === 'Cancelled');
+  });
+
+  test('etcd-studio ls prints the same children in simple, json and table form', async () => {
+    const endpoints = etcd.endpoints.join(',');
+    let io = memoryIo();
+    assert.equal(await runLs(parseArgs(['/registry/pods/', '--endpoints', endpoints]), io), 0);
+    const lines = io.out().trim().split('\n');
+    assert.equal(lines.length, 60);
+    assert.match(lines[0], /^ns-0\/\s+10$/);
+
+    io = memoryIo();
+    assert.equal(await runLs(parseArgs(['/registry/health', '--endpoints', endpoints]), io), 0);
+    assert.match(io.out(), /^\(this key\)  16 B  rev \d+\n$/);
+    io = memoryIo();
+    assert.equal(await runLs(parseArgs(['/mix/', '--endpoints', endpoints, '-w', 'json']), io), 0);
+    const json = JSON.parse(io.out());
+    assert.deepEqual(json.map((c: { segment: string }) => c.segment), ['(this key)', '/', 'a', 'a/', 'a0', 'b', 'b-c/', 'z/']);
+    assert.equal(json[2].key, '/mix/a');
+    assert.equal(json[2].size, '/mix/a'.length);
+
+    io = memoryIo();
+    assert.equal(await runLs(parseArgs(['/bin/', '--endpoints', endpoints, '-w', 'table', '--limit', '3']), io), 0);
+    assert.match(io.out(), /\|\s+NAME\s+\|\s+KEYS\s+\|\s+SIZE\s+\|/);
+    assert.match(io.out(), /\| \\x00 +\| +\| 1 B +\|/);
+    assert.match(io.err(), /More children follow; next page: etcd-studio ls "\/bin\/" --after "\/bin\/a\\\\\\\\b\\\\x00" --rev \d+/);
+
+    io = memoryIo();
+    await assert.rejects(runLs(parseArgs(['/x/', '--limit', '0', '--endpoints', endpoints]), io), /--limit must be a whole number/);
+  });
+});
+
+describe('listChildren on a cluster that allows few operations per txn (--max-txn-ops 4)', () => {
+  let etcd: EtcdTestCluster;
+  before(async () => { etcd = await startEtcd({ extraArgs: ['--max-txn-ops', '4'] }); });
+  after(async () => { await etcd?.stop(); });
+
+  test('lists the same children, falling back to smaller batches', async () => {
+    const conn = await EtcdConnection.open({ name: 'small-txn', endpoints: etcd.endpoints });
+    try {
+      for (let i = 0; i < 300; i++) await conn.client.put(`/registry/${['pods', 'secrets', 'example.com/widgets'][i % 3]}/ns-${i % 7}/o-${i}`).value('v');
+      for (const p of ['/registry/', '/registry/pods/', '/registry/pods/ns-3/']) {
+        assert.deepEqual((await listChildren(conn, b(p))).children.map(seen), await bruteForce(conn, b(p)), p);
+      }
+    } finally {
+      conn.close();
+    }
+  });
+});
