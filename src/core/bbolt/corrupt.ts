@@ -1,0 +1,20 @@
+import { EtcdStudioError } from '../errors';
+
+/**
+ * The error for a file that is not a readable bbolt database. Every message names the file and what
+ * is wrong with it, so a user who picked the wrong file, or holds a damaged copy, can tell which.
+ */
+export function corrupt(file: string, what: string): EtcdStudioError {
+  return new EtcdStudioError('Corrupt', `${file}: ${what}`);
+}
+
+/**
+ * Reads a little-endian u64 as a Number. Page ids and sizes beyond 2^53 cannot occur in a real
+ * file, so such a value is reported as corruption instead of being rounded.
+ */
+export function readU64(buf: Buffer, offset: number, file: string, what: string): number {
+  const lo = buf.readUInt32LE(offset);
+  const hi = buf.readUInt32LE(offset + 4);
+  if (hi >= 0x200000) throw corrupt(file, `${what} is ${(BigInt(hi) << 32n) | BigInt(lo)}, far beyond any real file`);
+  return hi * 0x1_0000_0000 + lo;
+}

@@ -1,0 +1,96 @@
+/**
+ * One bbolt page as stored: a 16-byte header (id u64, flags u16, count u16, overflow u32) and
+ * `count` fixed-size elements, followed by their keys and values. A page with overflow N spans
+ * N + 1 consecutive pages on disk. Element `pos` fields are relative to the element itself.
+ * Every access is bounds-checked, so a damaged page is reported instead of read past.
+ */
+import { corrupt, readU64 } from './corrupt';
+
+export const PAGE_HEADER_SIZE = 16;
+/** Branch elements: pos u32, ksize u32, pgid u64. Leaf elements: flags u32, pos u32, ksize u32, vsize u32. */
+const ELEMENT_SIZE = 16;
+
+export const BRANCH_PAGE = 0x01;
+export const LEAF_PAGE = 0x02;
+export const META_PAGE = 0x04;
+export const FREELIST_PAGE = 0x10;
+/** Leaf element flag: the value is a nested bucket's header, not user data. */
+export const BUCKET_LEAF_FLAG = 0x01;
+
+export class Page {
+  readonly flags: number;
+  readonly count: number;
+  readonly overflow: number;
+
+  /**
+   * @param buf the page bytes (all of its overflow pages too), or an inline bucket's page
+   * @param where names the page in error messages, e.g. "page 12" or "the inline page of bucket key"
+   */
+  constructor(readonly buf: Buffer, readonly file: string, readonly where: string) {
+    if (buf.length < PAGE_HEADER_SIZE) throw corrupt(file, `${where} is cut short (${buf.length} bytes, a page header needs ${PAGE_HEADER_SIZE})`);
+    this.flags = buf.readUInt16LE(8);
+    this.count = buf.readUInt16LE(10);
+    this.overflow = buf.readUInt32LE(12);
+    if (PAGE_HEADER_SIZE + this.count * ELEMENT_SIZE > buf.length) {
+      throw corrupt(file, `${where} claims ${this.count} elements, more than the page holds`);
+    }
+  }
+
+  get id(): number {
+    return readU64(this.buf, 0, this.file, `the id of ${this.where}`);
+  }
+
+  get isLeaf(): boolean {
+    return this.flags === LEAF_PAGE;
+  }
+
+  get isBranch(): boolean {
+    return this.flags === BRANCH_PAGE;
+  }
+
+  /** Bytes [elem + pos, elem + pos + size) of the page, checked to lie inside it. */
+  private slice(elem: number, pos: number, size: number, what: string): Buffer {
+    const start = elem + pos;
+    const end = start + size;
+    if (end > this.buf.length) throw corrupt(this.file, `${what} in ${this.where} runs past the end of the page (byte ${end} of ${this.buf.length})`);
+    return this.buf.subarray(start, end);
+  }
+
+  private element(i: number): number {
+    return PAGE_HEADER_SIZE + i * ELEMENT_SIZE;
+  }
+
+  leafFlags(i: number): number {
+    return this.buf.readUInt32LE(this.element(i));
+  }
+
+  leafKey(i: number): Buffer {
+    const e = this.element(i);
+    return this.slice(e, this.buf.readUInt32LE(e + 4), this.buf.readUInt32LE(e + 8), `the key of element ${i}`);
+  }
+
+  leafValue(i: number): Buffer {
+    const e = this.element(i);
+    const pos = this.buf.readUInt32LE(e + 4) + this.buf.readUInt32LE(e + 8);
+    return this.slice(e, pos, this.buf.readUInt32LE(e + 12), `the value of element ${i}`);
+  }
+
+  branchKey(i: number): Buffer {
+    const e = this.element(i);
+    return this.slice(e, this.buf.readUInt32LE(e), this.buf.readUInt32LE(e + 4), `the key of element ${i}`);
+  }
+
+  branchChild(i: number): number {
+    return readU64(this.buf, this.element(i) + 8, this.file, `the child of element ${i} in ${this.where}`);
+  }
+
+  describeType(): string {
+    switch (this.flags) {
+      case BRANCH_PAGE: return 'branch';
+      case LEAF_PAGE: return 'leaf';
+      case META_PAGE: return 'meta';
+      case FREELIST_PAGE: return 'freelist';
+      default: return `unknown (flags 0x${this.flags.toString(16)})`;
+    }
+  }
+}

@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runSnapshot } from '../../src/cli/snapshotCommands';
+import { parseArgs } from '../../src/cli/args';
+import { EtcdConnection } from '../../src/core/etcd/connection';
+import { EtcdStudioError } from '../../src/core/errors';
+import { listChildren } from '../../src/core/keytree';
+import { getSnapshotKey, listSnapshotChildren, openSnapshot, saveSnapshot, snapshotStatus } from '../../src/core/snapshot';
+import type { EtcdSnapshot } from '../../src/core/snapshot';
+import { enableAuth } from '../harness/auth';
+import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+
+/** etcdctl with an argument array (never a shell), API v3. */
+function etcdctl(args: string[]): string {
+  return execFileSync('etcdctl', args, { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function etcdctlStatus(file: string): { hash: number; revision: number; totalKey: number; totalSize: number } {
+  return JSON.parse(etcdctl(['snapshot', 'status', file, '-w', 'json']));
+}
+
+async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<void> {
+  const err = await p.then(() => assert.fail('expected a failure'), (e: unknown) => e);
+  assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
+  assert.equal(err.code, code, err.message);
+  assert.match(err.message, text);
+}
+
+const put = (conn: EtcdConnection, key: string | Buffer, value: string | Buffer, lease?: string) =>
+  conn.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) });
+
+/**
+ * A Kubernetes-shaped keyspace with history: several revisions per key, a multi-op txn, deletes
+ * before and after a compaction, a lease, a value spanning overflow pages, a non-UTF-8 key.
+ */
+async function writeKeyspace(conn: EtcdConnection): Promise<void> {
+  const lease = await conn.client.leaseClient.leaseGrant({ TTL: 3600 });
+  for (let ns = 0; ns < 4; ns++) {
+    await put(conn, `/registry/namespaces/ns-${ns}`, `{"kind":"Namespace","metadata":{"name":"ns-${ns}"}}`);
+    const ops = [];
+    for (let i = 0; i < 15; i++) ops.push({ request_put: { key: Buffer.from(`/registry/pods/ns-${ns}/pod-${i}`), value: Buffer.from(`pod ${i} v1 `.repeat(20)) } });
+    await conn.client.kv.txn({ success: ops });
+    for (let i = 0; i < 5; i++) await put(conn, `/registry/configmaps/ns-${ns}/cm-${i}`, `cm ${i}`);
+  }
+  for (let v = 2; v <= 4; v++) for (let i = 0; i < 6; i++) await put(conn, `/registry/pods/ns-1/pod-${i}`, `pod ${i} v${v}`);
+  await put(conn, '/registry/leases/kube-node-lease/node-1', 'renewed', lease.ID);
+  await put(conn, '/registry/secrets/ns-0/big', Buffer.alloc(20_000, 'b'));
+  await put(conn, Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x01]), 'binary key');
+  await put(conn, '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', 'crd');
+  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/configmaps/ns-2/'), range_end: Buffer.from('/registry/configmaps/ns-20') });
+  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-3/pod-1') });
+  const s = await conn.status();
+  await conn.client.kv.compact({ revision: String(s.revision), physical: true });
+  await put(conn, '/registry/pods/ns-3/pod-1', 'recreated after compaction');
+  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-0/pod-14') });
+  await put(conn, '/registry/pods/ns-0/pod-0', 'pod 0 after compaction');
+  await put(conn, '/plain/key', 'not kubernetes');
+}
+
+interface LiveKv { key: Buffer; value: Buffer; version: number; modRevision: number; createRevision: number; lease: string }
+
+async function liveKeyspace(conn: EtcdConnection, revision: number): Promise<LiveKv[]> {
+  const r = await conn.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), revision: String(revision) });
+  return r.kvs.map((kv) => ({
+    key: kv.key, value: kv.value, version: Number(kv.version), modRevision: Number(kv.mod_revision),
+    createRevision: Number(kv.create_revision), lease: BigInt(kv.lease || '0').toString(16),
+  }));
+}
+
+function capture(): { io: Parameters<typeof runSnapshot>[1]; out: () => Buffer; err: () => string } {
+  const out: Buffer[] = [];
+  let err = '';
+  return {
+    io: {
+      stdin: process.stdin, env: {},
+      stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) },
+      stderr: { write: (c: string) => { err += c; } },
+    },
+    out: () => Buffer.concat(out),
+    err: () => err,
+  };
+}
+
+describe('etcd snapshots: save, status, browse', () => {
+  let etcd: EtcdTestCluster;
+  let conn: EtcdConnection;
+  let dir: string;
+  let ours: string;
+  let theirs: string;
+  let revision: number;
+  let live: LiveKv[];
+  let snap: EtcdSnapshot;
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-snap-'));
+    etcd = await startEtcd();
+    conn = await EtcdConnection.open({ name: 'snap', endpoints: etcd.endpoints });
+    await writeKeyspace(conn);
+    revision = (await conn.status()).revision;
+    live = await liveKeyspace(conn, revision);
+    ours = path.join(dir, 'ours.db');
+    theirs = path.join(dir, 'etcdctl.db');
+    await saveSnapshot(conn, ours);
+    etcdctl(['--endpoints', etcd.endpoints[0], 'snapshot', 'save', theirs]);
+    // Writes after the snapshot must not show in it.
+    await put(conn, '/registry/pods/ns-0/pod-after', 'later');
+    await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-2/pod-2') });
+    snap = await openSnapshot(ours);
+  });
+  after(async () => {
+    snap?.close();
+    conn?.close();
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('status equals `etcdctl snapshot status -w json` for our save and for etcdctl\'s', async () => {
+    for (const file of [ours, theirs]) {
+      const expected = etcdctlStatus(file);
+      const got = await snapshotStatus(file);
+      assert.deepEqual(got, expected, file);
+      assert.equal(got.revision, revision);
+    }
+  });
+
+  test('our saved file carries etcd\'s SHA-256 trailer and etcdctl accepts it', () => {
+    const bytes = readFileSync(ours);
+    assert.equal(bytes.length % 512, 32);
+    assert.deepEqual(createHash('sha256').update(bytes.subarray(0, -32)).digest(), bytes.subarray(-32));
+    assert.ok(!existsSync(`${ours}.part`));
+    // etcdctl's own reader (bbolt, with its integrity check) opens it.
+    assert.equal(etcdctlStatus(ours).revision, revision);
+  });
+
+  test('the snapshot keyspace equals the live keyspace at the snapshot revision', () => {
+    assert.equal(snap.revision, revision);
+    assert.deepEqual([...snap.keys()], live.map((kv) => kv.key));
+    for (const kv of live) {
+      assert.deepEqual(getSnapshotKey(snap, kv.key), { value: kv.value, version: kv.version, modRevision: kv.modRevision, createRevision: kv.createRevision, lease: kv.lease }, kv.key.toString());
+    }
+    assert.ok(live.some((kv) => kv.lease !== '0'), 'the keyspace has a leased key');
+    assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-14')), undefined, 'deleted before the snapshot');
+    assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-after')), undefined, 'written after the snapshot');
+    assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-3/pod-1'))?.value.toString(), 'recreated after compaction');
+    // Initial capacities (1 MiB of key bytes, 16k slots) for a small snapshot.
+    assert.ok(snap.indexBytes > 0 && snap.indexBytes < 2 * 1024 * 1024, `index ${snap.indexBytes} bytes`);
+  });
+
+  test('children and counts equal the live listing at the snapshot revision', async () => {
+    for (const prefix of ['', '/', '/registry/', '/registry/pods/', '/registry/pods/ns-1/', '/registry/configmaps/', '/bin/', '/nothing/']) {
+      const expected = await listChildren(conn, Buffer.from(prefix), { revision });
+      const got = listSnapshotChildren(snap, Buffer.from(prefix));
+      assert.deepEqual(got.children, expected.children, `children of "${prefix}"`);
+      assert.equal(got.next, undefined);
+      assert.equal(got.revision, revision);
+    }
+  });
+
+  test('paging walks every child once', () => {
+    const prefix = Buffer.from('/registry/pods/ns-1/');
+    const all = listSnapshotChildren(snap, prefix).children;
+    const paged = [];
+    let afterKey: Buffer | undefined;
+    do {
+      const page = listSnapshotChildren(snap, prefix, { limit: 4, after: afterKey });
+      assert.ok(page.children.length <= 4);
+      paged.push(...page.children);
+      afterKey = page.next;
+    } while (afterKey);
+    assert.deepEqual(paged, all);
+    assert.deepEqual([...snap.keys({ prefix: Buffer.from('/registry/pods/ns-1/'), limit: 3 })].map(String), ['/registry/pods/ns-1/pod-0', '/registry/pods/ns-1/pod-1', '/registry/pods/ns-1/pod-10']);
+  });
+
+  test('CLI: status in etcdctl\'s three formats, ls and get', async () => {
+    const run = async (argv: string[]) => {
+      const c = capture();
+      const code = await runSnapshot(parseArgs(argv), c.io);
+      return { code, out: c.out(), err: c.err() };
+    };
+    const json = await run(['status', theirs, '-w', 'json']);
+    assert.equal(json.out.toString(), etcdctl(['snapshot', 'status', theirs, '-w', 'json']));
+    assert.equal((await run(['status', theirs])).out.toString(), etcdctl(['snapshot', 'status', theirs]));
+    assert.equal((await run(['status', theirs, '-w', 'table'])).out.toString(), etcdctl(['snapshot', 'status', theirs, '-w', 'table']));
+    const ls = await run(['ls', ours, '/registry/']);
+    assert.match(ls.out.toString(), /^pods\/\s+59$/m);
+    const get = await run(['get', ours, '/registry/secrets/ns-0/big']);
+    assert.deepEqual(get.out, Buffer.alloc(20_000, 'b'));
+    await rejectsWith(run(['get', ours, '/registry/pods/ns-0/pod-14']), 'NotFound', /not in .*ours\.db/);
+  });
+
+  test('a truncated snapshot is refused, naming the file', async () => {
+    const cut = path.join(dir, 'cut.db');
+    copyFileSync(ours, cut);
+    truncateSync(cut, Math.floor(statSync(ours).size / 2));
+    await rejectsWith(snapshotStatus(cut), 'Corrupt', /cut\.db: the file is truncated: its meta page says \d+ pages of 4096 bytes/);
+    await rejectsWith(openSnapshot(cut), 'Corrupt', /truncated/);
+  });
+
+  test('the raw db file of a stopped member opens and matches etcdctl', async () => {
+    const member = etcd.members[0];
+    await new Promise<void>((resolve) => {
+      member.process.once('exit', () => resolve());
+      member.process.kill('SIGTERM');
+    });
+    const db = path.join(dir, 'member.db');
+    copyFileSync(path.join(member.dataDir, 'member', 'snap', 'db'), db);
+    assert.deepEqual(await snapshotStatus(db), etcdctlStatus(db));
+    const raw = await openSnapshot(db);
+    try {
+      assert.equal(raw.revision, revision + 2);
+      assert.equal(raw.get(Buffer.from('/registry/pods/ns-0/pod-after'))?.value.toString(), 'later');
+      assert.equal(raw.get(Buffer.from('/registry/pods/ns-2/pod-2')), undefined);
+      assert.equal(raw.keyCount, live.length);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe('saving snapshots: cancel and auth', () => {
+  let etcd: EtcdTestCluster;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-snap-'));
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('cancelling mid-save leaves no file and no .part', async () => {
+    const conn = await EtcdConnection.open({ name: 'cancel', endpoints: etcd.endpoints });
+    try {
+      const value = Buffer.alloc(4000, 'v');
+      for (let b = 0; b < 20; b++) {
+        const ops = Array.from({ length: 100 }, (_, i) => ({ request_put: { key: Buffer.from(`/registry/configmaps/bulk/cm-${b}-${i}`), value } }));
+        await conn.client.kv.txn({ success: ops });
+      }
+      const file = path.join(dir, 'cancelled.db');
+      const abort = new AbortController();
+      let progressed = 0;
+      await rejectsWith(saveSnapshot(conn, file, {
+        signal: abort.signal,
+        onProgress: (bytes, total) => {
+          progressed = bytes;
+          assert.ok(total !== undefined && total > bytes, 'part of the stream only');
+          abort.abort();
+        },
+      }), 'Cancelled', /cancelled; no file was left behind/);
+      assert.ok(progressed > 0);
+      assert.ok(!existsSync(file), 'no snapshot file');
+      assert.ok(!existsSync(`${file}.part`), 'no partial file');
+
+      const already = new AbortController();
+      already.abort();
+      await rejectsWith(saveSnapshot(conn, file, { signal: already.signal }), 'Cancelled', /cancelled/);
+      assert.ok(!existsSync(file) && !existsSync(`${file}.part`));
+    } finally {
+      conn.close();
+    }
+  });
+
+  test('saving works with auth enabled (the token reaches the snapshot stream)', async () => {
+    const { root } = enableAuth(etcd);
+    const conn = await EtcdConnection.open({ name: 'auth', endpoints: etcd.endpoints, username: 'root' }, { password: root });
+    try {
+      const file = path.join(dir, 'auth.db');
+      const r = await saveSnapshot(conn, file);
+      assert.equal(r.bytes, statSync(file).size);
+      assert.deepEqual(await snapshotStatus(file), etcdctlStatus(file));
+    } finally {
+      conn.close();
+    }
+  });
+});
