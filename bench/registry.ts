@@ -2,6 +2,8 @@
 import type { BenchArgs } from './run';
 import * as codecBench from './codec';
 import * as loadBench from './load';
+import * as snapshotBench from './snapshot';
+import * as treeBench from './tree';
 
 export type Bench = (args: BenchArgs) => Promise<Record<string, number>>;
 
@@ -9,5 +11,7 @@ export function load(): Record<string, Bench> {
   return {
     codec: codecBench.run,
     load: loadBench.run,
+    snapshot: snapshotBench.run,
+    tree: treeBench.run,
   };
 }

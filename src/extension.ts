@@ -2,48 +2,65 @@ import * as vscode from 'vscode';
 import { Sessions } from './core/etcd/sessions';
 import { CommandIds } from './vscode/commands/ids';
 import { registerCommand } from './vscode/commands/register';
-import { addConnection } from './vscode/connections/addConnection';
+import { askPassword } from './vscode/connections/connectionForm';
 import { ConnectionStore } from './vscode/connections/connectionStore';
+import { registerConnectionCommands } from './vscode/connections/registerConnectionCommands';
 import { DemoCluster } from './vscode/demo/demoCluster';
+import { EtcdFileSystemProvider } from './vscode/fs/etcdFileSystemProvider';
+import { handleConflicts } from './vscode/fs/conflicts';
+import { ETCD_SCHEME } from './vscode/fs/etcdUri';
+import { registerHistoryCommands } from './vscode/fs/historyCommands';
+import { registerKeyCommands } from './vscode/fs/keyCommands';
+import { registerMaintenanceCommands } from './vscode/maintenance/maintenanceCommands';
 import { createLogger } from './vscode/platform/log';
 import { ClustersTreeProvider } from './vscode/tree/clustersTreeProvider';
-import { ConnectionNode } from './vscode/tree/connectionNode';
+import { registerTreeCommands } from './vscode/tree/registerTreeCommands';
 
-export function activate(ctx: vscode.ExtensionContext): void {
+/** What activate() returns: used by the extension-host tests to look at the real tree. */
+export interface EtcdStudioApi {
+  tree: ClustersTreeProvider;
+}
+
+export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
   const channel = vscode.window.createOutputChannel('etcd Studio', { log: true });
   ctx.subscriptions.push(channel);
   const log = createLogger(channel, 'main');
   try {
     const store = new ConnectionStore(ctx.secrets);
     store.watch(ctx);
-    const sessions = new Sessions((n) => store.get(n), (n) => store.password(n), createLogger(channel, 'etcd'));
+    // A user with no saved password is asked once; the answer goes to SecretStorage only.
+    const password = async (name: string) => {
+      const saved = await store.password(name);
+      const profile = store.get(name);
+      if (saved !== undefined || !profile?.username) return saved;
+      const entered = await askPassword(profile);
+      if (entered !== undefined) await store.savePassword(name, entered);
+      return entered;
+    };
+    const sessions = new Sessions((n) => store.get(n), password, createLogger(channel, 'etcd'));
     ctx.subscriptions.push({ dispose: () => sessions.disposeAll() });
 
     const tree = new ClustersTreeProvider(store, sessions);
-    ctx.subscriptions.push(tree, vscode.window.createTreeView('etcdStudio.clusters', { treeDataProvider: tree, showCollapseAll: true }));
-    store.onDidChange(() => tree.refresh());
+    const view = vscode.window.createTreeView('etcdStudio.clusters', { treeDataProvider: tree, showCollapseAll: true });
+    ctx.subscriptions.push(tree, view);
+    store.onDidChange(() => tree.reset());
 
     const demo = new DemoCluster(ctx.globalStorageUri, store, createLogger(channel, 'demo'));
     ctx.subscriptions.push(demo);
 
-    registerCommand(ctx, log, CommandIds.addConnection, (arg) => addConnection(store, arg));
-    registerCommand(ctx, log, CommandIds.removeConnection, async (arg?: ConnectionNode | string) => {
-      const name = typeof arg === 'string' ? arg : arg?.profile.name;
-      if (!name) return;
-      if (typeof arg !== 'string') {
-        const ok = await vscode.window.showWarningMessage(`Remove connection "${name}"? Its saved password is deleted too; the cluster is not touched.`, { modal: true }, 'Remove');
-        if (ok !== 'Remove') return;
-      }
-      sessions.disconnect(name);
-      await store.remove(name);
-    });
-    registerCommand(ctx, log, CommandIds.refresh, () => {
-      sessions.disposeAll();
-      tree.refresh();
-    });
+    registerConnectionCommands(ctx, log, store, sessions, () => tree.reset());
+    registerTreeCommands(ctx, log, store, sessions, tree, view);
+
+    const fs = new EtcdFileSystemProvider(sessions, createLogger(channel, 'fs'));
+    ctx.subscriptions.push(vscode.workspace.registerFileSystemProvider(ETCD_SCHEME, fs, { isCaseSensitive: true }));
+    handleConflicts(ctx, fs);
+    registerKeyCommands(ctx, log, sessions, () => tree.refresh());
+    registerHistoryCommands(ctx, log, sessions, () => tree.refresh());
+    registerMaintenanceCommands(ctx, log, store, sessions, () => tree.reset());
     registerCommand(ctx, log, CommandIds.startDemoCluster, () => demo.start());
     registerCommand(ctx, log, CommandIds.showLog, () => channel.show());
     log.info(`etcd Studio ${ctx.extension.packageJSON.version} activated`);
+    return { tree };
   } catch (e) {
     // Activation failures are shown and logged with their stack, never swallowed.
     log.error(e instanceof Error ? e : String(e));

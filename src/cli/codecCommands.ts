@@ -5,12 +5,8 @@
 import * as fs from 'node:fs';
 import { K8sEditError, errorMessage } from '../core/errors';
 import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
+import type { CliIo } from './io';
 
-export interface CliIo {
-  stdin: AsyncIterable<Buffer | string>;
-  stdout: { write(chunk: string | Uint8Array): unknown };
-  stderr: { write(chunk: string | Uint8Array): unknown };
-}
 
 export const DECODE_USAGE = 'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] FILE|-';
 export const ENCODE_USAGE = 'usage: etcd-studio encode [-o pb|json|cbor] [--out FILE] [--key /registry/...] FILE|-';
@@ -48,7 +44,7 @@ function parseArgs(argv: readonly string[], allowed: Record<string, readonly str
 async function readInput(file: string, io: CliIo): Promise<Uint8Array> {
   if (file !== '-') return new Uint8Array(fs.readFileSync(file));
   const chunks: Buffer[] = [];
-  for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
+  for await (const c of io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return new Uint8Array(Buffer.concat(chunks));
 }
 

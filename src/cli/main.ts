@@ -5,7 +5,9 @@ import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
 import { runHealth, runMembers } from './clusterCommands';
 import { runDecode, runEncode } from './codecCommands';
+import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
+import { runSnapshot } from './snapshotCommands';
 import { runStatus } from './statusCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
@@ -13,9 +15,11 @@ declare const ETCD_STUDIO_VERSION: string;
 type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: string[]) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: runLs },
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  snapshot: { summary: 'snapshot save|status|ls|get FILE … (status as etcdctl snapshot status; ls/get browse a file offline)', run: runSnapshot },
   decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
   encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },
   'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },

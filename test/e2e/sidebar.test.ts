@@ -68,8 +68,33 @@ describe('etcd Studio sidebar in code-server', () => {
     const text = rows.join('\n');
     assert.match(text, /e2e-cluster/);
     assert.match(text, /Members/);
-    assert.match(text, /m1\s*[0-9a-f]+ · leader · http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(text, /m1\s*[0-9a-f]+ · leader · healthy \d+ ms · v3\.4\.\d+ · [\d.]+ [kM]B/);
+    assert.match(text, /Keys/);
     mkdirSync(RESULTS, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS, 'sidebar.png') });
+  });
+
+  test('drilling into the Kubernetes keyspace and clicking a Pod opens it decoded as YAML next to the tree', async () => {
+    const rowOf = (text: RegExp) => page.locator('.pane-body .monaco-list-row').filter({ hasText: text }).first();
+    for (const step of [/^\/\s*\d+ keys/, /^registry\//, /^pods\//, /^default\//]) {
+      const r = rowOf(step);
+      await r.waitFor({ timeout: 30_000 });
+      await r.click();
+    }
+    // Resource rows carry Kubernetes labels: "pods/ … keys · Pod".
+    const pods = await rowOf(/^pods\//).innerText();
+    assert.match(pods, /pods\/\s*\d+ keys · Pod/);
+    const pod = rowOf(/^web-/);
+    await pod.waitFor({ timeout: 30_000 });
+    await pod.click();
+    const editor = page.locator('.editor-instance .view-lines').first();
+    await editor.waitFor({ timeout: 30_000 });
+    await page.locator('.editor-instance .view-lines', { hasText: 'kind:\u00a0Pod' }).first().waitFor({ timeout: 30_000 });
+    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /apiVersion: v1/);
+    assert.match(text, /kind: Pod/);
+    const tab = (await page.locator('.tabs-container .tab.active').first().innerText()).replace(/\s+/g, '');
+    assert.match(tab, /web-[\w-]+\.yaml/);
+    await page.screenshot({ path: path.join(RESULTS, 'pod-yaml.png') });
   });
 });

@@ -5,6 +5,8 @@
  *   node out/test/harness/runIntegration.js
  */
 import path from 'node:path';
+import { EtcdConnection } from '../../src/core/etcd/connection';
+import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
 import { startEtcd } from './etcd';
 import { launchChromium } from './browser';
 import { startCodeServer } from './codeServer';
@@ -71,6 +73,10 @@ async function main(): Promise<number> {
   const testsIndex = path.join(root, 'out', 'test', 'integration', 'index.js');
   const etcd = await startEtcd();
   try {
+    // The suites see the demo's Kubernetes-shaped keyspace (real protobuf values).
+    const seed = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
+    await writeEntries(seed.client, sampleKeyspace());
+    seed.close();
     const env = { ETCD_STUDIO_TEST_ENDPOINTS: etcd.endpoints.join(',') };
     return process.env.ETCD_STUDIO_TEST_HOST === 'electron'
       ? await runInElectron(root, testsIndex, env)

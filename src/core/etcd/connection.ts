@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { Etcd3, IOptions } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, handleWhen, retry } from 'cockatiel';
+import { Etcd3, GRPCUnavailableError, IOptions } from 'etcd3';
 import { EtcdStudioError } from '../errors';
 import { Logger, silentLogger } from '../log';
 import { toUserError } from './grpcErrors';
@@ -51,11 +52,14 @@ export class EtcdConnection {
   readonly profile: ConnectionProfile;
   readonly client: Etcd3;
   private readonly log: Logger;
+  /** How this connection authenticated, so per-member checks can open their own clients. */
+  readonly connectOptions: ConnectOptions;
 
-  private constructor(profile: ConnectionProfile, client: Etcd3, log: Logger) {
+  private constructor(profile: ConnectionProfile, client: Etcd3, opts: ConnectOptions) {
     this.profile = profile;
     this.client = client;
-    this.log = log;
+    this.log = opts.logger ?? silentLogger;
+    this.connectOptions = opts;
   }
 
   /** Builds etcd3 options for a profile: TLS material read from disk, timeouts, no receive limit. */
@@ -69,6 +73,13 @@ export class EtcdConnection {
       grpcOptions: { 'grpc.max_receive_message_length': -1 },
       // Streams (watch, snapshot) run as long as they need; unary calls get a deadline.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeout }),
+      // etcd3 by default retries timeouts and "quota exceeded" three times and then reports "circuit
+      // breaker is open". Only an unreachable member is worth another try (on the next endpoint),
+      // and only it pauses that endpoint.
+      faultHandling: {
+        global: retry(handleWhen(isUnavailable), { maxAttempts: Math.min(p.endpoints.length, 3) }),
+        host: () => circuitBreaker(handleWhen(isUnavailable), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(3) }),
+      },
     };
     if (p.cacert || p.cert) {
       if (!p.endpoints.every((e) => e.startsWith('https://'))) {
@@ -112,7 +123,7 @@ export class EtcdConnection {
   static async open(profile: ConnectionProfile, opts: ConnectOptions = {}): Promise<EtcdConnection> {
     const p = validateProfile(profile);
     const client = EtcdConnection.createClient(p, opts);
-    const conn = new EtcdConnection(p, client, opts.logger ?? silentLogger);
+    const conn = new EtcdConnection(p, client, opts);
     try {
       await conn.call('connect', () => client.maintenance.status());
       // Authentication is lazy in etcd3; check the password now (needs no permission on any key).
@@ -168,6 +179,11 @@ export class EtcdConnection {
   close(): void {
     this.client.close();
   }
+}
+
+/** The member could not be reached (not an answer like "etcdserver: unhealthy cluster", also code 14). */
+function isUnavailable(e: Error): boolean {
+  return e instanceof GRPCUnavailableError && !/etcdserver:/.test(e.message);
 }
 
 function tlsVerifyOptions(p: ConnectionProfile): grpc.VerifyOptions | undefined {

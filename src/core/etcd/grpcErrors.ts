@@ -21,6 +21,15 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
   if (is(/permission denied/i)) {
     return new EtcdStudioError('PermissionDenied', `etcd denied this operation for the connected user (RBAC). Grant the user a role with access to the key range, or use another user.`, raw);
   }
+  if (is(/database space exceeded|NOSPACE/i)) {
+    return new EtcdStudioError('Unavailable', `etcd at ${where} is out of space (NOSPACE alarm): writes are refused. Compact and defragment, raise --quota-backend-bytes if needed, then disarm the alarm.`, raw);
+  }
+  if (is(/unhealthy cluster/i)) {
+    return new EtcdStudioError('Unavailable', 'etcd refused the membership change: the cluster is not healthy enough (every member must be connected, and for a few seconds after a leader change). Try again shortly.', raw);
+  }
+  if (is(/circuit breaker is open/i)) {
+    return new EtcdStudioError('Unavailable', `etcd at ${where} failed several requests in a row; requests to it pause for a moment. Check that etcd is running and reachable.`, raw);
+  }
   if (is(/deadline exceeded|timed? ?out/i)) {
     return new EtcdStudioError('Timeout', `No answer from ${where} within the timeout. Check that the endpoints are reachable from this machine and that etcd is running.`, raw);
   }

@@ -48,6 +48,14 @@ export class ConnectionStore {
     return this.secrets.get(this.secretKey(name));
   }
 
+  async savePassword(name: string, password: string): Promise<void> {
+    await this.secrets.store(this.secretKey(name), password);
+  }
+
+  async forgetPassword(name: string): Promise<void> {
+    await this.secrets.delete(this.secretKey(name));
+  }
+
   private secretKey(name: string): string {
     return `etcdStudio.password.${name}`;
   }

@@ -1,18 +1,59 @@
 import * as vscode from 'vscode';
 import { Sessions } from '../../core/etcd/sessions';
 import { ConnectionStore } from '../connections/connectionStore';
+import { keyToText } from '../../core/keytree/keyText';
+import { keyFromStore } from './keyTreeAdapter';
 import { ConnectionNode } from './connectionNode';
+import { KeyNode, PrefixNode } from './keyNodes';
 import { TreeNode } from './node';
 
-/** The "Clusters" view: one ConnectionNode per saved connection. */
+/** The "Clusters" view: one ConnectionNode per saved connection (kept across refreshes). */
 export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private nodes = new Map<string, ConnectionNode>();
 
   constructor(private readonly store: ConnectionStore, private readonly sessions: Sessions) {}
 
   refresh(node?: TreeNode): void {
     this.emitter.fire(node);
+  }
+
+  /** Forget cached nodes (after settings changed or a full refresh). */
+  reset(): void {
+    this.nodes.clear();
+    this.emitter.fire(undefined);
+  }
+
+  connectionNode(name: string): ConnectionNode | undefined {
+    return this.nodes.get(name);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  /**
+   * Reveals a key: builds its chain of prefix nodes (ids match the ones the tree lists) and asks
+   * VS Code to expand down to it.
+   */
+  async revealKey(view: vscode.TreeView<TreeNode>, connection: string, key: Buffer): Promise<KeyNode | undefined> {
+    const conn = this.nodes.get(connection);
+    if (!conn) return undefined;
+    if (!conn.keys) await conn.getChildren();
+    const root = conn.keys;
+    if (!root) return undefined;
+    let parent: PrefixNode = root;
+    for (let i = root.prefix.length; i < key.length; i++) {
+      if (key[i] === 0x2f && i < key.length - 1) {
+        parent = new PrefixNode(root.ctx, key.subarray(0, i + 1), keyToText(key.subarray(parent.prefix.length, i + 1)), undefined, parent);
+      }
+    }
+    const child = await keyFromStore(root.ctx.conn, key);
+    if (!child) return undefined;
+    const node = new KeyNode(root.ctx, child, parent);
+    await view.reveal(node, { select: true, focus: true, expand: false });
+    return node;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
@@ -21,7 +62,17 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node) return node.getChildren();
-    return this.store.list().map((p) => new ConnectionNode(p, this.sessions, (n) => this.refresh(n)));
+    const next = new Map<string, ConnectionNode>();
+    for (const p of this.store.list()) {
+      const existing = this.nodes.get(p.name);
+      next.set(p.name, existing && JSON.stringify(existing.profile) === JSON.stringify(p) ? existing : new ConnectionNode(p, {
+        sessions: this.sessions,
+        refresh: (n) => this.refresh(n),
+        forgetPassword: (name) => this.store.forgetPassword(name),
+      }));
+    }
+    this.nodes = next;
+    return [...next.values()];
   }
 
   dispose(): void {

@@ -2,66 +2,81 @@ import * as vscode from 'vscode';
 import { EndpointStatus } from '../../core/etcd/connection';
 import { ConnectionProfile } from '../../core/etcd/profile';
 import { Sessions } from '../../core/etcd/sessions';
-import { errorMessage } from '../../core/errors';
+import { EtcdStudioError, errorMessage } from '../../core/errors';
+import { PrefixNode } from './keyNodes';
 import { MembersNode } from './membersNode';
 import { MessageNode, TreeNode } from './node';
+
+export interface ConnectionNodeDeps {
+  sessions: Sessions;
+  refresh(node?: TreeNode): void;
+  /** Called when etcd rejected the saved password, so the next attempt asks again. */
+  forgetPassword(name: string): Promise<void>;
+}
 
 /** A saved connection. Connects when expanded; shows status like the header of `etcdctl -w json`. */
 export class ConnectionNode implements TreeNode {
   private status: EndpointStatus | undefined;
   private error: string | undefined;
+  keys: PrefixNode | undefined;
 
-  constructor(
-    readonly profile: ConnectionProfile,
-    private readonly sessions: Sessions,
-    private readonly changed: (node: TreeNode) => void,
-  ) {}
+  constructor(readonly profile: ConnectionProfile, private readonly deps: ConnectionNodeDeps) {}
 
   getTreeItem(): vscode.TreeItem {
     const p = this.profile;
     const item = new vscode.TreeItem(p.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `connection:${p.name}`;
-    item.contextValue = 'connection';
     const s = this.status;
+    item.contextValue = s ? 'connection.connected' : 'connection';
+    const flags = [p.readOnly ? 'read-only' : '', p.insecureSkipVerify ? '⚠ TLS verification off' : ''].filter(Boolean);
     if (this.error) {
-      item.description = 'error';
+      item.description = ['not connected', ...flags].join(' · ');
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     } else if (s) {
-      item.description = `v${s.version} · rev ${s.revision}${p.readOnly ? ' · read-only' : ''}`;
+      item.description = [`v${s.version}`, `rev ${s.revision}`, ...flags].join(' · ');
       item.iconPath = new vscode.ThemeIcon('database', new vscode.ThemeColor('charts.green'));
     } else {
-      item.description = p.endpoints.join(', ');
+      item.description = [p.endpoints.join(', '), ...flags].join(' · ');
       item.iconPath = new vscode.ThemeIcon('database');
     }
+    if (p.insecureSkipVerify) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.tooltip = new vscode.MarkdownString([
       `**${p.name}**${p.readOnly ? ' (read-only)' : ''}`,
-      `- endpoints: ${p.endpoints.join(', ')}`,
-      ...(p.cacert ? [`- CA: \`${p.cacert}\``] : []),
-      ...(p.cert ? [`- client cert: \`${p.cert}\``] : []),
-      ...(p.username ? [`- user: ${p.username}`] : []),
+      ...(p.insecureSkipVerify ? ['', '$(warning) **TLS verification is off**: the server certificate is not checked.'] : []),
+      '', '| | |', '|---|---|',
+      `| endpoints | ${p.endpoints.join(', ')} |`,
+      ...(p.cacert ? [`| CA | \`${p.cacert}\` |`] : []),
+      ...(p.cert ? [`| client cert | \`${p.cert}\` |`] : []),
+      ...(p.username ? [`| user | ${p.username} |`] : []),
+      ...(p.prefix ? [`| key prefix | \`${p.prefix}\` |`] : []),
       ...(s ? [
-        `- cluster_id: \`${s.clusterId}\``, `- member_id: \`${s.memberId}\``,
-        `- revision: ${s.revision}`, `- raft_term: ${s.raftTerm}`,
+        `| cluster_id | \`${s.clusterId}\` |`, `| member_id | \`${s.memberId}\` |`,
+        `| revision | ${s.revision} |`, `| raft_term | ${s.raftTerm} |`, `| version | ${s.version} |`,
       ] : []),
-      ...(this.error ? [`- error: ${this.error}`] : []),
-    ].join('\n'));
+      ...(this.error ? [`| error | ${this.error.replace(/\|/g, '\\|')} |`] : []),
+    ].join('\n'), true);
     return item;
   }
 
   async getChildren(): Promise<TreeNode[]> {
     const before = this.state();
     try {
-      const conn = await this.sessions.get(this.profile.name);
+      const conn = await this.deps.sessions.get(this.profile.name);
       this.status = await conn.status();
       this.error = undefined;
-      return [new MembersNode(conn, this.status.leader)];
+      this.keys = new PrefixNode({ conn, refresh: (n) => this.deps.refresh(n) }, Buffer.from(this.profile.prefix ?? ''), 'Keys', undefined, this, true);
+      return [new MembersNode(conn, this.status.leader, this), this.keys];
     } catch (e) {
       this.error = errorMessage(e);
       this.status = undefined;
-      return [new MessageNode(this.error, 'warning')];
+      if (e instanceof EtcdStudioError && e.code === 'AuthFailed') {
+        await this.deps.forgetPassword(this.profile.name);
+        return [new MessageNode(`${this.error} Use Refresh to enter the password again.`, 'warning')];
+      }
+      return [new MessageNode(this.error, 'warning', e instanceof EtcdStudioError ? e.detail : undefined)];
     } finally {
       // Re-render the label when connected/failed changes (not on every expand, which would loop).
-      if (this.state() !== before) this.changed(this);
+      if (this.state() !== before) this.deps.refresh(this);
     }
   }
 

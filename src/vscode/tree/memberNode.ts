@@ -1,25 +1,55 @@
 import * as vscode from 'vscode';
+import { EndpointStatus } from '../../core/etcd/connection';
+import { EndpointHealth } from '../../core/etcd/endpoints';
 import { MemberInfo } from '../../core/etcd/members';
+import { humanBytes } from '../../core/format';
 import { TreeNode } from './node';
 
+export interface MemberDetails {
+  connection: string;
+  member: MemberInfo;
+  leaderId: string | undefined;
+  status?: EndpointStatus;
+  health?: EndpointHealth;
+  statusError?: string;
+}
+
+/** One member: name, hex id, leader/learner, health with latency, version, DB size and raft index. */
 export class MemberNode implements TreeNode {
-  constructor(readonly member: MemberInfo, private readonly leaderId: string | undefined) {}
+  constructor(readonly details: MemberDetails, readonly parent: TreeNode) {}
+
+  get connection(): string {
+    return this.details.connection;
+  }
 
   getTreeItem(): vscode.TreeItem {
-    const m = this.member;
-    const leader = m.id === this.leaderId;
+    const { member: m, leaderId, status: s, health: h } = this.details;
+    const leader = m.id === leaderId;
     const item = new vscode.TreeItem(m.name || `(unstarted ${m.id})`, vscode.TreeItemCollapsibleState.None);
-    item.description = [m.id, leader ? 'leader' : '', m.isLearner ? 'learner' : '', m.clientUrls.join(', ')].filter(Boolean).join(' · ');
-    item.iconPath = new vscode.ThemeIcon(leader ? 'star-full' : 'server');
+    item.id = `member:${m.id}`;
+    const healthText = h ? (h.health ? `healthy ${h.tookMs} ms` : 'unhealthy') : undefined;
+    item.description = [m.id, leader ? 'leader' : '', m.isLearner ? 'learner' : '', healthText, s ? `v${s.version}` : '', s ? humanBytes(s.dbSize) : '']
+      .filter(Boolean).join(' · ');
+    item.iconPath = h && !h.health
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+      : new vscode.ThemeIcon(leader ? 'star-full' : 'server', h?.health ? new vscode.ThemeColor('charts.green') : undefined);
     item.tooltip = new vscode.MarkdownString([
-      `**${m.name || 'unstarted member'}**`,
-      `- id: \`${m.id}\``,
-      `- peer URLs: ${m.peerUrls.join(', ') || '—'}`,
-      `- client URLs: ${m.clientUrls.join(', ') || '—'}`,
-      `- leader: ${leader}`,
-      `- learner: ${m.isLearner}`,
+      `**${m.name || 'unstarted member'}** \`${m.id}\`${leader ? ' — leader' : ''}${m.isLearner ? ' — learner' : ''}`,
+      '',
+      `| | |`, `|---|---|`,
+      `| peer URLs | ${m.peerUrls.join(', ') || '—'} |`,
+      `| client URLs | ${m.clientUrls.join(', ') || '—'} |`,
+      `| health | ${h ? (h.health ? `healthy, took ${h.tookMs} ms` : `unhealthy: ${h.error}`) : '—'} |`,
+      ...(s ? [
+        `| version | ${s.version} |`,
+        `| DB size | ${humanBytes(s.dbSize)} (in use ${humanBytes(s.dbSizeInUse)}) |`,
+        `| raft term | ${s.raftTerm} |`,
+        `| raft index | ${s.raftIndex} (applied ${s.raftAppliedIndex}) |`,
+        `| revision | ${s.revision} |`,
+        ...(s.errors.length ? [`| errors | ${s.errors.join('; ')} |`] : []),
+      ] : this.details.statusError ? [`| status | ${this.details.statusError} |`] : []),
     ].join('\n'));
-    item.contextValue = 'member';
+    item.contextValue = m.isLearner ? 'member.learner' : 'member';
     return item;
   }
 

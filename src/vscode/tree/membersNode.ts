@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { EtcdConnection } from '../../core/etcd/connection';
+import { endpointHealth, endpointStatus } from '../../core/etcd/endpoints';
 import { listMembers } from '../../core/etcd/members';
 import { MemberNode } from './memberNode';
 import { TreeNode } from './node';
 
+/** "Members": `member list` joined with each member's own health and status, fetched in parallel. */
 export class MembersNode implements TreeNode {
-  constructor(private readonly conn: EtcdConnection, private readonly leaderId: string) {}
+  constructor(private readonly conn: EtcdConnection, private readonly leaderId: string, readonly parent: TreeNode) {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Members', vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `members:${this.conn.profile.name}`;
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = 'members';
     return item;
@@ -16,6 +19,15 @@ export class MembersNode implements TreeNode {
 
   async getChildren(): Promise<TreeNode[]> {
     const members = await listMembers(this.conn);
-    return members.map((m) => new MemberNode(m, this.leaderId));
+    const profile = this.conn.profile;
+    const opts = { password: this.conn.connectOptions.password };
+    return Promise.all(members.map(async (member) => {
+      const url = member.clientUrls[0];
+      if (!url) return new MemberNode({ connection: profile.name, member, leaderId: this.leaderId }, this);
+      const [status, health] = await Promise.all([endpointStatus(profile, url, opts), endpointHealth(profile, url, opts)]);
+      return 'memberId' in status
+        ? new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, status, health }, this)
+        : new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, health, statusError: status.error }, this);
+    }));
   }
 }

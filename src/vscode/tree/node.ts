@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 
 /** One level of the Clusters tree; each kind of node is its own class. */
 export interface TreeNode {
+  /** For TreeView.reveal (Go to key). */
+  readonly parent?: TreeNode;
   getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
   getChildren(): Promise<TreeNode[]>;
 }

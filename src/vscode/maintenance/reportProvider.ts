@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { buildReport, REPORT_TITLES, ReportKind } from '../../core/etcd/reports';
+import { Sessions } from '../../core/etcd/sessions';
+import { errorMessage } from '../../core/errors';
+
+export const REPORT_SCHEME = 'etcd-report';
+
+/** `etcd-report:/<connection>/<report>.txt` (or `.json`): read-only documents, refreshed on demand. */
+export function reportUri(connection: string, kind: ReportKind, format: 'table' | 'json' = 'table'): vscode.Uri {
+  return vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${encodeURIComponent(connection)}/${kind}.${format === 'json' ? 'json' : 'txt'}` });
+}
+
+function parse(uri: vscode.Uri): { connection: string; kind: ReportKind; json: boolean } {
+  const [, conn, file] = uri.path.split('/');
+  const [kind, ext] = file.split('.');
+  return { connection: decodeURIComponent(conn), kind: kind as ReportKind, json: ext === 'json' };
+}
+
+export class ReportProvider implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  constructor(private readonly sessions: Sessions) {}
+
+  refresh(uri: vscode.Uri): void {
+    this.emitter.fire(uri);
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const { connection, kind, json } = parse(uri);
+    const header = `# etcdctl ${REPORT_TITLES[kind]} — connection "${connection}" — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n`;
+    try {
+      const conn = await this.sessions.get(connection);
+      const r = await buildReport(conn, kind);
+      return json ? JSON.stringify(r.json, null, 2) + '\n' : `${header}# Refresh: the ↻ button in the editor title\n\n${r.table}`;
+    } catch (e) {
+      return json ? JSON.stringify({ error: errorMessage(e) }, null, 2) : `${header}\nError: ${errorMessage(e)}\n`;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const CONN = 'it-maint';
+
+describe('cluster reports and maintenance commands', () => {
+  before(async () => {
+    await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
+    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('etcdStudio.removeConnection', CONN);
+  });
+
+  it('endpoint status opens as an etcdctl-style table in a read-only document', async () => {
+    const text = await vscode.commands.executeCommand<string>('etcdStudio.endpointStatus', CONN);
+    assert.match(text, /# etcdctl endpoint status — connection "it-maint"/);
+    assert.match(text, /\| +ENDPOINT +\| +ID +\| +VERSION +\| +DB SIZE +\| +DB SIZE IN USE +\| +IS LEADER +\|/);
+    assert.match(text, /\| http:\/\/127\.0\.0\.1:\d+ \| [0-9a-f]+ \| 3\.4\.\d+ +\|/);
+    const doc = vscode.window.activeTextEditor!.document;
+    assert.equal(doc.uri.scheme, 'etcd-report');
+  });
+
+  it('member list, endpoint health and alarms show what etcdctl would', async () => {
+    assert.match(await vscode.commands.executeCommand<string>('etcdStudio.memberList', CONN), /\| [0-9a-f]+ \| started \| m1 +\|/);
+    assert.match(await vscode.commands.executeCommand<string>('etcdStudio.endpointHealth', CONN), /\| http:\/\/127\.0\.0\.1:\d+ \| true +\| \d+ms/);
+    assert.match(await vscode.commands.executeCommand<string>('etcdStudio.alarmList', CONN), /No alarms\./);
+    const json = await vscode.commands.executeCommand<string>('etcdStudio.endpointStatus', CONN, 'json');
+    const [row] = JSON.parse(json);
+    assert.match(row.version, /^3\.4\./);
+  });
+
+  it('compact with a revision argument discards older history', async () => {
+    const rev = await vscode.commands.executeCommand<number>('etcdStudio.compact', CONN, 2, true);
+    assert.equal(rev, 2);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('etcdStudio.compact', CONN, 10_000_000, true)), /is in the future/);
+  });
+});
