@@ -5,6 +5,7 @@ import { registerCommand } from './vscode/commands/register';
 import { askPassword } from './vscode/connections/connectionForm';
 import { ConnectionStore } from './vscode/connections/connectionStore';
 import { registerConnectionCommands } from './vscode/connections/registerConnectionCommands';
+import { registerScripting } from './vscode/client';
 import { DemoCluster } from './vscode/demo/demoCluster';
 import { EtcdFileSystemProvider } from './vscode/fs/etcdFileSystemProvider';
 import { handleConflicts } from './vscode/fs/conflicts';
@@ -57,6 +58,7 @@ export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
     registerKeyCommands(ctx, log, sessions, () => tree.refresh());
     registerHistoryCommands(ctx, log, sessions, () => tree.refresh());
     registerMaintenanceCommands(ctx, log, store, sessions, () => tree.reset());
+    registerScripting(ctx, { log: createLogger(channel, 'scripts'), channel, sessions, store });
     registerCommand(ctx, log, CommandIds.startDemoCluster, () => demo.start());
     registerCommand(ctx, log, CommandIds.showLog, () => channel.show());
     log.info(`etcd Studio ${ctx.extension.packageJSON.version} activated`);
