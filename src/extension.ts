@@ -14,6 +14,9 @@ import { registerHistoryCommands } from './vscode/fs/historyCommands';
 import { registerKeyCommands } from './vscode/fs/keyCommands';
 import { registerMaintenanceCommands } from './vscode/maintenance/maintenanceCommands';
 import { createLogger } from './vscode/platform/log';
+import { registerSnapshotCommands } from './vscode/snapshots/snapshotCommands';
+import { SNAPSHOT_SCHEME, SnapshotDocumentProvider } from './vscode/snapshots/snapshotDocuments';
+import { SnapshotStore } from './vscode/snapshots/snapshotStore';
 import { ClustersTreeProvider } from './vscode/tree/clustersTreeProvider';
 import { registerTreeCommands } from './vscode/tree/registerTreeCommands';
 
@@ -41,10 +44,15 @@ export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
     const sessions = new Sessions((n) => store.get(n), password, createLogger(channel, 'etcd'));
     ctx.subscriptions.push({ dispose: () => sessions.disposeAll() });
 
-    const tree = new ClustersTreeProvider(store, sessions);
+    const snapshots = new SnapshotStore();
+    ctx.subscriptions.push(snapshots);
+    const tree = new ClustersTreeProvider(store, sessions, snapshots);
     const view = vscode.window.createTreeView('etcdStudio.clusters', { treeDataProvider: tree, showCollapseAll: true });
     ctx.subscriptions.push(tree, view);
     store.onDidChange(() => tree.reset());
+    snapshots.onDidChange(() => tree.refresh());
+    ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocumentProvider(snapshots)));
+    registerSnapshotCommands(ctx, log, store, sessions, snapshots);
 
     const demo = new DemoCluster(ctx.globalStorageUri, store, createLogger(channel, 'demo'));
     ctx.subscriptions.push(demo);

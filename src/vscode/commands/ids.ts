@@ -35,6 +35,13 @@ export const CommandIds = {
   memberAdd: 'etcdStudio.memberAdd',
   memberRemove: 'etcdStudio.memberRemove',
   memberPromote: 'etcdStudio.memberPromote',
+  snapshotSave: 'etcdStudio.snapshotSave',
+  snapshotStatus: 'etcdStudio.snapshotStatus',
+  openSnapshot: 'etcdStudio.openSnapshot',
+  closeSnapshot: 'etcdStudio.closeSnapshot',
+  openSnapshotKey: 'etcdStudio.openSnapshotKey',
+  compareSnapshotKeyWithLive: 'etcdStudio.compareSnapshotKeyWithLive',
+  snapshotRestore: 'etcdStudio.snapshotRestore',
   startDemoCluster: 'etcdStudio.startDemoCluster',
   showLog: 'etcdStudio.showLog',
 } as const;

@@ -9,12 +9,13 @@ import { Logger } from '../../core/log';
 import { renderValue } from '../../core/values/render';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
+import { liveConnection } from '../tree/keySource';
 import { KeyNode } from '../tree/keyNodes';
 import { toEtcdUri } from './etcdUri';
 import { openKey } from './keyCommands';
 
 function target(arg: KeyNode | string | undefined, keyArg?: string): { connection: string; key: Buffer } | undefined {
-  if (arg instanceof KeyNode) return { connection: arg.ctx.conn.profile.name, key: arg.key };
+  if (arg instanceof KeyNode) return { connection: liveConnection(arg.ctx.source, 'This command').profile.name, key: arg.key };
   if (typeof arg === 'string' && keyArg !== undefined) return { connection: arg, key: keyFromText(keyArg) };
   return undefined;
 }

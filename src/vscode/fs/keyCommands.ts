@@ -10,6 +10,7 @@ import { Logger } from '../../core/log';
 import { renderValue, ValueView } from '../../core/values/render';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
+import { liveConnection } from '../tree/keySource';
 import { KeyNode, PrefixNode } from '../tree/keyNodes';
 import { toEtcdUri } from './etcdUri';
 import { TEMPLATES } from './templates';
@@ -18,8 +19,8 @@ type KeyArg = KeyNode | string | Buffer | undefined;
 
 /** A (connection, key) from a tree node or from `(connectionName, key)` arguments. */
 function target(arg: KeyArg | PrefixNode, keyArg?: string | Buffer): { connection: string; key: Buffer } | undefined {
-  if (arg instanceof KeyNode) return { connection: arg.ctx.conn.profile.name, key: arg.key };
-  if (arg instanceof PrefixNode) return { connection: arg.ctx.conn.profile.name, key: arg.prefix };
+  if (arg instanceof KeyNode) return { connection: liveConnection(arg.ctx.source, 'This command').profile.name, key: arg.key };
+  if (arg instanceof PrefixNode) return { connection: liveConnection(arg.ctx.source, 'This command').profile.name, key: arg.prefix };
   if (typeof arg === 'string' && keyArg !== undefined) return { connection: arg, key: typeof keyArg === 'string' ? keyFromText(keyArg) : Buffer.from(keyArg) };
   return undefined;
 }
@@ -56,7 +57,7 @@ export function registerKeyCommands(ctx: vscode.ExtensionContext, log: Logger, s
   });
 
   registerCommand(ctx, log, CommandIds.newKey, async (arg?: PrefixNode | string, keyArg?: string, templateLabel?: string) => {
-    const connection = arg instanceof PrefixNode ? arg.ctx.conn.profile.name : arg;
+    const connection = arg instanceof PrefixNode ? liveConnection(arg.ctx.source, 'This command').profile.name : arg;
     if (!connection) return undefined;
     const conn = await sessions.get(connection);
     conn.assertWritable('creating a key');

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import { Sessions } from '../../core/etcd/sessions';
 import { ConnectionStore } from '../connections/connectionStore';
+import { SnapshotNode } from '../snapshots/snapshotNode';
+import { SnapshotStore } from '../snapshots/snapshotStore';
 import { keyToText } from '../../core/keytree/keyText';
 import { keyFromStore } from './keyTreeAdapter';
+import { liveConnection } from './keySource';
 import { ConnectionNode } from './connectionNode';
 import { KeyNode, PrefixNode } from './keyNodes';
 import { TreeNode } from './node';
@@ -13,7 +16,9 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
   readonly onDidChangeTreeData = this.emitter.event;
   private nodes = new Map<string, ConnectionNode>();
 
-  constructor(private readonly store: ConnectionStore, private readonly sessions: Sessions) {}
+  private snapshotNodes = new Map<string, SnapshotNode>();
+
+  constructor(private readonly store: ConnectionStore, private readonly sessions: Sessions, private readonly snapshots: SnapshotStore) {}
 
   refresh(node?: TreeNode): void {
     this.emitter.fire(node);
@@ -49,7 +54,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
         parent = new PrefixNode(root.ctx, key.subarray(0, i + 1), keyToText(key.subarray(parent.prefix.length, i + 1)), undefined, parent);
       }
     }
-    const child = await keyFromStore(root.ctx.conn, key);
+    const child = await keyFromStore(liveConnection(root.ctx.source, 'Go to key'), key);
     if (!child) return undefined;
     const node = new KeyNode(root.ctx, child, parent);
     await view.reveal(node, { select: true, focus: true, expand: false });
@@ -72,7 +77,10 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
       }));
     }
     this.nodes = next;
-    return [...next.values()];
+    const snaps = new Map<string, SnapshotNode>();
+    for (const o of this.snapshots.list()) snaps.set(o.file, this.snapshotNodes.get(o.file) ?? new SnapshotNode(o, (n) => this.refresh(n)));
+    this.snapshotNodes = snaps;
+    return [...next.values(), ...snaps.values()];
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ import { ConnectionProfile } from '../../core/etcd/profile';
 import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { PrefixNode } from './keyNodes';
+import { LiveKeySource } from './keySource';
 import { MembersNode } from './membersNode';
 import { MessageNode, TreeNode } from './node';
 
@@ -64,7 +65,7 @@ export class ConnectionNode implements TreeNode {
       const conn = await this.deps.sessions.get(this.profile.name);
       this.status = await conn.status();
       this.error = undefined;
-      this.keys = new PrefixNode({ conn, refresh: (n) => this.deps.refresh(n) }, Buffer.from(this.profile.prefix ?? ''), 'Keys', undefined, this, true);
+      this.keys = new PrefixNode({ source: new LiveKeySource(conn), refresh: (n) => this.deps.refresh(n) }, Buffer.from(this.profile.prefix ?? ''), 'Keys', undefined, this, true);
       return [new MembersNode(conn, this.status.leader, this), this.keys];
     } catch (e) {
       this.error = errorMessage(e);

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../core/etcd/connection';
 import { humanBytes } from '../../core/format';
-import { keyLabel, keyTreeChildren, KeyTreeChild, levelOf } from './keyTreeAdapter';
+import { keyLabel, KeyTreeChild, levelOf } from './keyTreeAdapter';
+import { KeySource } from './keySource';
 import { CommandIds } from '../commands/ids';
 import { TreeNode } from './node';
 
 /** Page size of a prefix's children; "Load more…" fetches the next page. */
 export const PAGE_SIZE = 1000;
 
-/** Shared by every key node of one connection: the live connection and a way to re-render. */
+/** Shared by every key node of one tree: where children come from and a way to re-render. */
 export interface KeyTreeContext {
-  conn: EtcdConnection;
+  source: KeySource;
   refresh(node?: TreeNode): void;
 }
 
@@ -38,8 +38,9 @@ export class PrefixNode implements TreeNode {
     const level = levelOf(this.prefix);
     const label = this.isRoot ? 'Keys' : this.segment;
     const item = new vscode.TreeItem(label, this.isRoot ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `prefix:${this.ctx.conn.profile.name}:${this.prefix.toString('hex')}`;
-    item.contextValue = this.isRoot ? 'keysRoot' : 'prefix';
+    const snapshot = this.ctx.source.kind === 'snapshot';
+    item.id = `prefix:${this.ctx.source.id}:${this.prefix.toString('hex')}`;
+    item.contextValue = (snapshot ? 'snapshot.' : '') + (this.isRoot ? 'keysRoot' : 'prefix');
     const parts: string[] = [];
     if (this.isRoot && this.prefix.length) parts.push(keyLabel(this.prefix));
     if (this.count !== undefined) parts.push(`${this.count.toLocaleString('en-US')} key${this.count === 1 ? '' : 's'}`);
@@ -67,7 +68,7 @@ export class PrefixNode implements TreeNode {
 
   private async loadPage(): Promise<void> {
     const more = this.loaded && this.next !== undefined;
-    const r = await keyTreeChildren(this.ctx.conn, this.prefix, { limit: PAGE_SIZE, after: more ? this.next : undefined, revision: more ? this.revision : undefined });
+    const r = await this.ctx.source.list(this.prefix, { limit: PAGE_SIZE, after: more ? this.next : undefined, revision: more ? this.revision : undefined });
     this.pages.push(r.children);
     this.next = r.next;
     this.revision = r.revision;
@@ -93,9 +94,10 @@ export class KeyNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const c = this.child;
     const item = new vscode.TreeItem(c.segment || '(this key)', vscode.TreeItemCollapsibleState.None);
-    item.id = `key:${this.ctx.conn.profile.name}:${c.key.toString('hex')}`;
-    item.contextValue = 'key';
-    item.command = { command: CommandIds.openKey, title: 'Open', arguments: [this] };
+    const snapshot = this.ctx.source.kind === 'snapshot';
+    item.id = `key:${this.ctx.source.id}:${c.key.toString('hex')}`;
+    item.contextValue = snapshot ? 'snapshot.key' : 'key';
+    item.command = { command: snapshot ? CommandIds.openSnapshotKey : CommandIds.openKey, title: 'Open', arguments: [this] };
     item.description = `${humanBytes(c.size)} · v${c.version} · rev ${c.modRevision}`;
     const level = levelOf(c.key);
     item.iconPath = new vscode.ThemeIcon(level.kind === 'object' ? RESOURCE_ICONS[level.resource ?? ''] ?? 'symbol-object' : 'symbol-key');

@@ -11,6 +11,7 @@ import { ConnectionNode } from './connectionNode';
 import { goToKey } from './goToKey';
 import { KeyNode, LoadMoreNode, PrefixNode } from './keyNodes';
 import { keyLabel, parseKeyLabel } from './keyTreeAdapter';
+import { liveConnection } from './keySource';
 import { TreeNode } from './node';
 
 export function registerTreeCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions,
@@ -41,7 +42,7 @@ export function registerTreeCommands(ctx: vscode.ExtensionContext, log: Logger, 
   });
   registerCommand(ctx, log, CommandIds.copyAsEtcdctl, async (node?: KeyNode | PrefixNode) => {
     if (!(node instanceof KeyNode || node instanceof PrefixNode)) return undefined;
-    const profile = node.ctx.conn.profile;
+    const profile = liveConnection(node.ctx.source, 'Copy as etcdctl command').profile;
     const text = node instanceof KeyNode
       ? etcdctlCommand(profile, ['get'], node.key)
       : etcdctlCommand(profile, ['get', '--prefix', '--keys-only'], node.prefix);

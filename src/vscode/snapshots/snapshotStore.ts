@@ -1,0 +1,50 @@
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { EtcdSnapshot, openSnapshot, snapshotStatus, SnapshotStatus } from '../../core/snapshot';
+
+export interface OpenedSnapshot {
+  file: string;
+  snap: EtcdSnapshot;
+  status: SnapshotStatus;
+}
+
+/** Snapshot files opened for browsing; their key index stays in memory until closed. */
+export class SnapshotStore implements vscode.Disposable {
+  private readonly opened = new Map<string, OpenedSnapshot>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+
+  list(): OpenedSnapshot[] {
+    return [...this.opened.values()];
+  }
+
+  get(file: string): OpenedSnapshot | undefined {
+    return this.opened.get(path.resolve(file));
+  }
+
+  /** Opens (indexes) a snapshot file with progress; a second open of the same file reuses it. */
+  async open(file: string, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<OpenedSnapshot> {
+    const abs = path.resolve(file);
+    const existing = this.opened.get(abs);
+    if (existing) return existing;
+    const status = await snapshotStatus(abs, { signal, onProgress: (b, t) => onProgress?.(b / 2, t) });
+    const snap = await openSnapshot(abs, { signal, onProgress: (b, t) => onProgress?.(t / 2 + b / 2, t) });
+    const entry = { file: abs, snap, status };
+    this.opened.set(abs, entry);
+    this.emitter.fire();
+    return entry;
+  }
+
+  close(file: string): void {
+    const abs = path.resolve(file);
+    this.opened.get(abs)?.snap.close();
+    this.opened.delete(abs);
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    for (const s of this.opened.values()) s.snap.close();
+    this.opened.clear();
+    this.emitter.dispose();
+  }
+}
