@@ -5,6 +5,7 @@ import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
 import { runHealth, runMembers } from './clusterCommands';
 import { runDecode, runEncode } from './codecCommands';
+import { runGet, runPut } from './kvCommands';
 import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
 import { runSnapshot } from './snapshotCommands';
@@ -16,6 +17,8 @@ type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: strin
 
 const COMMANDS: Record<string, Command> = {
   ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: runLs },
+  get: { summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N]', run: runGet },
+  put: { summary: 'write YAML/JSON back in the stored format, compare-and-swap: put KEY -f FILE|- [--rev N] [--raw]', run: runPut },
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },

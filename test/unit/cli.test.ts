@@ -57,3 +57,47 @@ describe('etcd-studio CLI (the built dist/cli.js)', () => {
     assert.match(r.stderr, /unknown command "frobnicate"\. Run "etcd-studio help"/);
   });
 });
+
+describe('etcd-studio get / put on Kubernetes values', () => {
+  let etcd: EtcdTestCluster;
+  before(async () => {
+    etcd = await startEtcd();
+    const { EtcdConnection } = await import('../../src/core/etcd/connection');
+    const { sampleKeyspace, writeEntries } = await import('../../src/core/demo/sampleKeyspace');
+    const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
+    await writeEntries(conn.client, sampleKeyspace());
+    conn.close();
+  });
+  after(async () => { await etcd?.stop(); });
+
+  test('get prints a stored protobuf Namespace as kubectl-style YAML; put writes an edit back as protobuf with CAS', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const e = ['--endpoints', etcd.endpoints[0]];
+    const got = await cli(['get', '/registry/namespaces/shop', ...e]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, /^apiVersion: v1\nkind: Namespace\nmetadata:\n/);
+    const rev = Number(/mod_revision=(\d+)/.exec(got.stderr)![1]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-put-'));
+    try {
+      const edited = path.join(dir, 'ns.yaml');
+      writeFileSync(edited, got.stdout.replace('kubernetes.io/metadata.name: shop', 'kubernetes.io/metadata.name: shop\n    team: payments'));
+      const stale = await cli(['put', '/registry/namespaces/shop', '-f', edited, '--rev', String(rev - 1), ...e]);
+      assert.equal(stale.code, 1);
+      assert.match(stale.stderr, /not written: \/registry\/namespaces\/shop is at revision \d+, not \d+/);
+      const ok = await cli(['put', '/registry/namespaces/shop', '-f', edited, '--rev', String(rev), ...e]);
+      assert.equal(ok.code, 0, ok.stderr);
+      const raw = await cli(['get', '/registry/namespaces/shop', '-o', 'json', ...e]);
+      assert.equal(JSON.parse(raw.stdout).metadata.labels.team, 'payments');
+      const bad = path.join(dir, 'bad.yaml');
+      writeFileSync(bad, got.stdout.replace('kind: Namespace', 'kind: Pod'));
+      const refused = await cli(['put', '/registry/namespaces/shop', '-f', bad, ...e]);
+      assert.equal(refused.code, 2, 'bad input exits 2');
+      assert.match(refused.stderr, /kind/);
+      const after = await cli(['get', '/registry/namespaces/shop', '-o', 'json', ...e]);
+      assert.equal(JSON.parse(after.stdout).kind, 'Namespace', 'nothing was written');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
