@@ -4,23 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { EtcdStudioApi } from '../../src/extension';
-import type { TreeNode } from '../../src/vscode/tree/node';
+import { childRow as child, rowText as label } from './treeHelpers';
 
 const CONN = 'it-snap';
 
-async function label(node: TreeNode): Promise<string> {
-  const item = await node.getTreeItem();
-  const l = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-  return `${l}${item.description ? ` — ${item.description}` : ''}`;
-}
-
-async function child(node: TreeNode, startsWith: string): Promise<TreeNode> {
-  const children = await node.getChildren();
-  const labels = await Promise.all(children.map(label));
-  const i = labels.findIndex((l) => l.startsWith(startsWith));
-  assert.ok(i >= 0, `"${startsWith}" among ${JSON.stringify(labels)}`);
-  return children[i];
-}
 
 describe('snapshots: save, status, browse in the tree, compare with live', () => {
   let api: EtcdStudioApi;

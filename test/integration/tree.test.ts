@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EtcdStudioApi } from '../../src/extension';
 import type { TreeNode } from '../../src/vscode/tree/node';
+import { childRow as child, rowText as label } from './treeHelpers';
 
 const EXTENSION_ID = 'etcd-studio.etcd-studio';
 
-async function label(node: TreeNode): Promise<string> {
-  const item = await node.getTreeItem();
-  const l = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
-  return `${l}${item.description ? ` — ${item.description}` : ''}`;
-}
-
-async function child(node: TreeNode, startsWith: string): Promise<TreeNode> {
-  const children = await node.getChildren();
-  const labels = await Promise.all(children.map(label));
-  const i = labels.findIndex((l) => l.startsWith(startsWith));
-  assert.ok(i >= 0, `"${startsWith}" among ${JSON.stringify(labels)}`);
-  return children[i];
-}
 
 describe('Clusters tree against a real etcd', () => {
   let api: EtcdStudioApi;

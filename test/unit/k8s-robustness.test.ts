@@ -7,20 +7,11 @@ import assert from 'node:assert/strict';
 import { decodeValue, encodeValue, toYaml, type Decoded } from '../../src/core/k8s/codec';
 import { buildEnvelope, parseEnvelope } from '../../src/core/k8s/envelope';
 import { Reader, Writer, WireError } from '../../src/core/k8s/wire';
-import { loadFixtures } from './k8s-fixtures';
+import { loadFixtures, rng } from './k8s-fixtures';
 
 const fixtures = loadFixtures();
 const pod = fixtures.find((f) => f.name === 'core.v1.Pod')!;
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function k8s(raw: Uint8Array, apiVersion = 'v1', kind = 'Pod'): Uint8Array {
   return buildEnvelope(apiVersion, kind, raw);

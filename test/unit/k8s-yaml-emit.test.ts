@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { emitYaml, KUBE_YAML_OPTIONS } from '../../src/core/k8s/yamlEmit';
 import { toYaml } from '../../src/core/k8s/yaml';
-import { FIXTURES } from './k8s-fixtures';
+import { FIXTURES, rng } from './k8s-fixtures';
 
 const library = (v: unknown): string => stringify(v, KUBE_YAML_OPTIONS);
 
@@ -51,15 +51,6 @@ const NUMBERS = [0, -0, 1, -1, 1.5, 1e21, 1e-7, 2 ** 53 + 2, -1e300, 5e-324, 123
 /** Single UTF-16 units: the emoji splits into lone surrogates, which is wanted. */
 const CHARS = ' \n\t\r:#-?aZ0.,\'"|>{}[]%~ynNé😀\x01\u0085\u00a0\u2028'.split('');
 
-/** mulberry32: small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Values the emitter is documented to decline; the test asserts it declines exactly these. */
 type Reason = 'merge-key' | 'long-key' | 'top-level-scalar' | 'shared-reference';
