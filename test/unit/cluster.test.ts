@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { listMembers } from '../../src/core/etcd/members';
+import { listChildren } from '../../src/core/keytree/listChildren';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 describe('a real 3-member Raft cluster', () => {
@@ -46,6 +47,9 @@ describe('a real 3-member Raft cluster', () => {
       assert.ok(after.raftTerm > before.raftTerm, 'the raft term moved on');
       await again.client.put('/after-failover').value('ok');
       assert.equal(await again.client.get('/after-failover').string(), 'ok');
+      // The tree keeps listing (same code path as the Keys node) through the surviving members.
+      const listing = await listChildren(again, Buffer.from('/'), { limit: 100 });
+      assert.deepEqual(listing.children.map((c) => c.segment), ['after-failover']);
     } finally {
       again.close();
     }
