@@ -42,6 +42,11 @@ export const CommandIds = {
   openSnapshotKey: 'etcdStudio.openSnapshotKey',
   compareSnapshotKeyWithLive: 'etcdStudio.compareSnapshotKeyWithLive',
   snapshotRestore: 'etcdStudio.snapshotRestore',
+  // Scripts (the language server speaks these ids too: src/protocol/scriptProtocol.ts).
+  runScriptLine: 'etcdStudio.runScriptLine',
+  runScript: 'etcdStudio.runScript',
+  selectScriptConnection: 'etcdStudio.selectScriptConnection',
+  openScriptExample: 'etcdStudio.openScriptExample',
   startDemoCluster: 'etcdStudio.startDemoCluster',
   showLog: 'etcdStudio.showLog',
 } as const;
