@@ -32,7 +32,8 @@ describe('etcd Studio sidebar in code-server', () => {
     conn.close();
     cs = await startCodeServer({
       vsix: [VSIX],
-      settings: { 'etcdStudio.connections': [{ name: 'e2e-cluster', endpoints: etcd.endpoints }] },
+      // "local-demo" is the connection the example script names in its first line.
+      settings: { 'etcdStudio.connections': [{ name: 'e2e-cluster', endpoints: etcd.endpoints }, { name: 'local-demo', endpoints: etcd.endpoints }] },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
@@ -56,7 +57,7 @@ describe('etcd Studio sidebar in code-server', () => {
     await title.waitFor({ timeout: 30_000 });
     assert.match((await title.innerText()).toLowerCase(), /etcd studio/);
 
-    const row = page.locator('.monaco-list-row', { hasText: 'e2e-cluster' }).first();
+    const row = page.locator('.monaco-list-row', { hasText: /^e2e-cluster/ }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click();
     const member = page.locator('.monaco-list-row', { hasText: 'm1' }).first();
@@ -96,5 +97,24 @@ describe('etcd Studio sidebar in code-server', () => {
     const tab = (await page.locator('.tabs-container .tab.active').first().innerText()).replace(/\s+/g, '');
     assert.match(tab, /web-[\w-]+\.yaml/);
     await page.screenshot({ path: path.join(RESULTS, 'pod-yaml.png') });
+  });
+
+  test('the example etcdctl script shows Run lenses; "Run" prints etcdctl output from the cluster', async () => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Open Example etcdctl Script');
+    const item = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Example etcdctl Script' }).first();
+    await item.waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .view-lines', { hasText: 'connection:\u00a0local-demo' }).first().waitFor({ timeout: 30_000 });
+    const runAll = page.locator('.codelens-decoration a', { hasText: /Run all/ }).first();
+    await runAll.waitFor({ timeout: 60_000 });
+    // The second "Run" lens belongs to "get /registry/pods/default/ --prefix --keys-only".
+    const runPods = page.locator('.codelens-decoration a', { hasText: /^\s*Run$/ }).nth(1);
+    await runPods.click();
+    const output = page.locator('.output-view .view-lines, .panel .view-lines', { hasText: '/registry/pods/default/web-' }).first();
+    await output.waitFor({ timeout: 30_000 });
+    const text = (await output.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /\/registry\/pods\/default\/api-7c9f8d6b5-/);
+    await page.screenshot({ path: path.join(RESULTS, 'script.png') });
   });
 });
