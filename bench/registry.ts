@@ -4,6 +4,7 @@ import * as codecBench from './codec';
 import * as loadBench from './load';
 import * as snapshotBench from './snapshot';
 import * as treeBench from './tree';
+import * as watchBench from './watch';
 
 export type Bench = (args: BenchArgs) => Promise<Record<string, number>>;
 
@@ -13,5 +14,6 @@ export function load(): Record<string, Bench> {
     load: loadBench.run,
     snapshot: snapshotBench.run,
     tree: treeBench.run,
+    watch: watchBench.run,
   };
 }

@@ -9,7 +9,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['help', 'h', 'verbose', 'insecure-skip-tls-verify', 'keys-only', 'prefix', 'raw', 'dry-run', 'into-cluster', 'skip-hash-check']);
+const BOOLEAN_FLAGS = new Set(['help', 'h', 'verbose', 'insecure-skip-tls-verify', 'keys-only', 'prefix', 'raw', 'dry-run', 'into-cluster', 'skip-hash-check', 'prev-kv']);
 const ALIASES: Record<string, string> = { w: 'write-out', o: 'output', h: 'help' };
 
 export function parseArgs(argv: string[]): ParsedArgs {

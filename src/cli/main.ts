@@ -9,6 +9,7 @@ import { runGet, runPut } from './kvCommands';
 import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
 import { runSnapshot } from './snapshotCommands';
+import { runChanges, runLeases, runWatch } from './watchCommands';
 import { runStatus } from './statusCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
@@ -22,6 +23,9 @@ const COMMANDS: Record<string, Command> = {
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  watch: { summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]', run: runWatch },
+  changes: { summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]', run: runChanges },
+  leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
   snapshot: { summary: 'snapshot save|status|ls|get FILE … (status as etcdctl snapshot status; ls/get browse a file offline)', run: runSnapshot },
   decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
   encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },

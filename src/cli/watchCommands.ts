@@ -1,0 +1,152 @@
+/**
+ * `etcd-studio watch`, `changes` and `leases`: the watch, change-recorder and lease views of the
+ * extension on the command line, printing etcdctl's formats where etcdctl has the same command.
+ */
+import { EtcdConnection } from '../core/etcd/connection';
+import { EtcdStudioError } from '../core/errors';
+import { keyFromText } from '../core/keytree';
+import { listLeases } from '../core/leases';
+import { changesSince, changesToJson, changesToMarkdown, watchRange } from '../core/watch';
+import type { WatchBatch, WatchEvent } from '../core/watch';
+import { flag, ParsedArgs, profileFromArgs } from './args';
+import { CliIo } from './io';
+import { renderTable } from './table';
+
+/** Tests stop a watch through `signal`; from a terminal, Ctrl-C (SIGINT) or SIGTERM stops it. */
+export interface WatchCliIo extends CliIo {
+  signal?: AbortSignal;
+}
+
+function format(args: ParsedArgs, allowed: string[]): string {
+  const f = flag(args, 'write-out') ?? 'simple';
+  if (!allowed.includes(f)) throw new EtcdStudioError('InvalidArgument', `-w must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got "${f}".`);
+  return f;
+}
+
+function revisionFlag(args: ParsedArgs, name: string): number | undefined {
+  const v = flag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new EtcdStudioError('InvalidArgument', `--${name} must be a revision (a whole number of at least 1), got "${v}".`);
+  return n;
+}
+
+async function open(args: ParsedArgs, io: CliIo): Promise<EtcdConnection> {
+  const { profile, password } = profileFromArgs(args, io.env);
+  return EtcdConnection.open(profile, { password });
+}
+
+/** etcd's JSON form of a key-value (bytes in base64, zero fields left out), as `etcdctl -w json` prints it. */
+function kvJson(key: Buffer, value: Buffer, e?: WatchEvent) {
+  return {
+    key: key.toString('base64'),
+    ...(e?.createRevision ? { create_revision: e.createRevision } : {}),
+    ...(e?.modRevision ? { mod_revision: e.modRevision } : {}),
+    ...(e?.version ? { version: e.version } : {}),
+    ...(value.length ? { value: value.toString('base64') } : {}),
+    ...(e && e.lease !== '0' ? { lease: Number(BigInt('0x' + e.lease)) } : {}),
+  };
+}
+
+function printBatch(io: CliIo, b: WatchBatch, fmt: string, prevKv: boolean): void {
+  if (fmt === 'json') {
+    io.stdout.write(JSON.stringify({
+      Header: { revision: b.lastRevision },
+      Events: b.events.map((e) => ({
+        ...(e.type === 'delete' ? { type: 1 } : {}), kv: kvJson(e.key, e.value, e),
+        ...(prevKv && e.prevValue ? { prev_kv: kvJson(e.key, e.prevValue) } : {}),
+      })),
+      CompactRevision: 0, Canceled: false, Created: false,
+    }) + '\n');
+    return;
+  }
+  const chunks: Array<string | Buffer> = [];
+  for (const e of b.events) {
+    // etcdctl prints the event type, then (with --prev-kv) the previous key and value, then key and value.
+    chunks.push(e.type === 'delete' ? 'DELETE\n' : 'PUT\n');
+    if (prevKv && e.prevValue) chunks.push(e.key, '\n', e.prevValue, '\n');
+    chunks.push(e.key, '\n', e.value, '\n');
+  }
+  io.stdout.write(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+}
+
+/** `etcd-studio watch KEY [--prefix] [--rev N] [--prev-kv=true] [-w simple|json]`: streams until Ctrl-C. */
+export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number> {
+  if (args.positional.length !== 1) throw new EtcdStudioError('InvalidArgument', 'watch takes one key or prefix: etcd-studio watch KEY [--prefix] [--rev N] [-w simple|json].');
+  const fmt = format(args, ['simple', 'json']);
+  const startRevision = revisionFlag(args, 'rev');
+  // args.ts does not know --prev-kv as a switch, so only its `--prev-kv=true` form is read.
+  const prevKv = flag(args, 'prev-kv') === 'true';
+  const conn = await open(args, io);
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  io.signal?.addEventListener('abort', stop, { once: true });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let compacted = false;
+  try {
+    const w = await watchRange(conn, {
+      key: keyFromText(args.positional[0]), prefix: args.flags.get('prefix') === true, startRevision, prevKv, signal: ac.signal,
+      onEvents: (b) => printBatch(io, b, fmt, prevKv),
+      onCompacted: (info) => {
+        io.stderr.write(`etcd-studio: revision ${info.requestedRevision} has been compacted (history starts at ${info.compactRevision}); watch again with --rev ${info.compactRevision} or later.\n`);
+        compacted = true;
+        ac.abort();
+      },
+      onStatus: (s) => {
+        if (s.state === 'reconnecting') io.stderr.write(`etcd-studio: watch interrupted (${s.error}); resuming from revision ${s.fromRevision}…\n`);
+      },
+    });
+    const end = await w.done;
+    if (end.state === 'failed') throw end.error;
+    return compacted ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    io.signal?.removeEventListener('abort', stop);
+    conn.close();
+  }
+}
+
+/** `etcd-studio changes --since REV [PREFIX] [-w simple|json|markdown] [--diff true]`. */
+export async function runChanges(args: ParsedArgs, io: CliIo): Promise<number> {
+  const since = revisionFlag(args, 'since');
+  if (since === undefined) throw new EtcdStudioError('InvalidArgument', 'changes needs --since REV: the revision to compare with.');
+  if (args.positional.length > 1) throw new EtcdStudioError('InvalidArgument', 'changes takes at most one prefix.');
+  const fmt = format(args, ['simple', 'json', 'markdown']);
+  const conn = await open(args, io);
+  try {
+    const set = await changesSince(conn, since, { prefix: args.positional[0] === undefined ? undefined : keyFromText(args.positional[0]) });
+    if (fmt === 'json') io.stdout.write(changesToJson(set));
+    else if (fmt === 'markdown') io.stdout.write(changesToMarkdown(set, { diffs: flag(args, 'diff') === 'true' }));
+    else {
+      for (const c of set.changes) io.stdout.write(`${c.change.padEnd(8)} ${c.keyText}\n`);
+      const n = set.counts;
+      io.stderr.write(`${n.created} created, ${n.modified} modified, ${n.deleted} deleted between revision ${set.sinceRevision} and ${set.toRevision}\n`);
+    }
+    return 0;
+  } finally {
+    conn.close();
+  }
+}
+
+/** `etcd-studio leases [-w simple|json|table]`: every lease with TTLs and attached keys. */
+export async function runLeases(args: ParsedArgs, io: CliIo): Promise<number> {
+  const fmt = format(args, ['simple', 'json', 'table']);
+  const conn = await open(args, io);
+  try {
+    const leases = await listLeases(conn);
+    if (fmt === 'json') {
+      io.stdout.write(JSON.stringify(leases.map((l) => ({ id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: l.keyTexts })), null, 2) + '\n');
+    } else if (fmt === 'table') {
+      io.stdout.write(renderTable(['id', 'granted ttl', 'remaining ttl', 'keys'], leases.map((l) => [l.id, `${l.grantedTtl}s`, `${l.remainingTtl}s`, l.keyTexts.join(', ')])));
+    } else {
+      // `etcdctl lease list` then `etcdctl lease timetolive --keys` for each.
+      io.stdout.write(`found ${leases.length} leases\n`);
+      for (const l of leases) io.stdout.write(`lease ${l.id} granted with TTL(${l.grantedTtl}s), remaining(${l.remainingTtl}s), attached keys([${l.keyTexts.join(' ')}])\n`);
+    }
+    return 0;
+  } finally {
+    conn.close();
+  }
+}
