@@ -26,7 +26,7 @@ const COMMANDS: Record<string, Command> = {
   watch: { summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]', run: runWatch },
   changes: { summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]', run: runChanges },
   leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
-  snapshot: { summary: 'snapshot save|status|ls|get FILE … (status as etcdctl snapshot status; ls/get browse a file offline)', run: runSnapshot },
+  snapshot: { summary: 'snapshot save|status|ls|get|restore FILE … (status as etcdctl; ls/get browse offline; restore to a data dir or into a cluster)', run: runSnapshot },
   decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
   encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },
   'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },

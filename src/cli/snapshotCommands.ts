@@ -1,13 +1,17 @@
 /**
- * `etcd-studio snapshot save|status|ls|get`: etcdctl's snapshot commands plus offline browsing.
- * `save` and `status` print what etcdctl prints (status figures match `etcdctl snapshot status`
- * exactly); `ls` and `get` read a snapshot file like `ls`/`get` read a live cluster.
+ * `etcd-studio snapshot save|status|ls|get|restore`: etcdctl's snapshot commands plus offline
+ * browsing. `save` and `status` print what etcdctl prints (status figures match `etcdctl snapshot
+ * status` exactly); `ls` and `get` read a snapshot file like `ls`/`get` read a live cluster;
+ * `restore` makes a new data dir with etcd's tool, or copies the keys into a live dev cluster.
  */
 import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
 import { keyFromText, keyToText } from '../core/keytree';
-import { listSnapshotChildren, openSnapshot, saveSnapshot, snapshotStatus } from '../core/snapshot';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { decodeValue, toJson, toYaml } from '../core/k8s/codec';
+import {
+  listSnapshotChildren, openSnapshot, planRestoreIntoCluster, RESTORE_DEFAULTS, restoreIntoCluster, restoreToDataDir, saveSnapshot, snapshotStatus,
+} from '../core/snapshot';
+import { flag, parseArgs, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
 import { humanBytes, renderTable } from './table';
 
@@ -16,16 +20,25 @@ const USAGE = [
   '  etcd-studio snapshot save FILE [connection flags]      stream a verified snapshot of one member to FILE',
   '  etcd-studio snapshot status FILE [-w simple|json|table] hash, revision, total keys, total size (as etcdctl)',
   '  etcd-studio snapshot ls FILE [PREFIX] [--limit N] [--after CURSOR] [-w simple|json|table]',
-  '  etcd-studio snapshot get FILE KEY                       the value bytes of KEY as of the snapshot',
+  '  etcd-studio snapshot get FILE KEY [-o yaml|json|raw]    KEY as of the snapshot: Kubernetes objects as YAML/JSON, else raw bytes',
+  '  etcd-studio snapshot restore FILE --data-dir DIR [--name N --initial-cluster C --initial-cluster-token T',
+  '      --initial-advertise-peer-urls U] [--skip-hash-check]  a new member data dir (runs etcdutl, or etcdctl 3.4)',
+  '  etcd-studio snapshot restore FILE --into-cluster [--prefix P] [--dry-run] [connection flags]',
+  '      write the snapshot\'s keys into a running dev cluster (creates and overwrites, never deletes)',
 ].join('\n');
 
-export async function runSnapshot(args: ParsedArgs, io: CliIo): Promise<number> {
+/** Flags of `restore` that take no value (the shared parser would take the next word as theirs). */
+const RESTORE_SWITCHES = ['skip-hash-check', 'into-cluster', 'dry-run'];
+
+/** `argv` (the words after `snapshot`) lets `restore` parse its switches and `--prefix P` itself. */
+export async function runSnapshot(args: ParsedArgs, io: CliIo, argv?: readonly string[]): Promise<number> {
   const [sub, ...rest] = args.positional;
   switch (sub) {
+    case 'restore': return restore(argv ? restoreArgs(argv) : { args, switches: new Set<string>(), prefix: undefined }, io);
     case 'save': return save(rest, args, io);
     case 'status': return status(rest, args, io);
     case 'ls': return ls(rest, args, io);
-    case 'get': return get(rest, io);
+    case 'get': return get(rest, args, io);
     default:
       throw new EtcdStudioError('InvalidArgument', `${sub ? `Unknown snapshot command "${sub}".` : 'snapshot needs a command.'}\n${USAGE}`);
   }
@@ -71,7 +84,7 @@ async function status(rest: string[], args: ParsedArgs, io: CliIo): Promise<numb
     io.stdout.write(JSON.stringify({ hash: s.hash, revision: s.revision, totalKey: s.totalKey, totalSize: s.totalSize }) + '\n');
     return 0;
   }
-  const row = [s.hash.toString(16), String(s.revision), String(s.totalKey), goHumanBytes(s.totalSize)];
+  const row = [s.hash.toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize)];
   if (format === 'simple') {
     io.stdout.write(row.join(', ') + '\n');
     return 0;
@@ -115,33 +128,106 @@ async function ls(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> 
   return 0;
 }
 
-async function get(rest: string[], io: CliIo): Promise<number> {
+async function get(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
   const file = needFile(rest, 'get', 2);
   if (rest[1] === undefined) throw new EtcdStudioError('InvalidArgument', `snapshot get needs a KEY.\n${USAGE}`);
+  const output = flag(args, 'output') ?? 'yaml';
+  if (output !== 'yaml' && output !== 'json' && output !== 'raw') throw new EtcdStudioError('InvalidArgument', `-o must be yaml, json or raw, got "${output}".`);
   const key = keyFromText(rest[1]);
   const snap = await openSnapshot(file);
   try {
     const v = snap.get(key);
     if (!v) throw new EtcdStudioError('NotFound', `${keyToText(key)} is not in ${file} (absent or deleted at revision ${snap.revision}).`);
-    io.stdout.write(v.value);
+    io.stdout.write(output === 'raw' ? v.value : rendered(v.value, keyToText(key), output, io));
   } finally {
     snap.close();
   }
   return 0;
 }
 
-/**
- * Sizes as etcdctl's snapshot status prints them: go-humanize's Bytes (SI units, the value rounded
- * to one decimal, then "%.1f" under 10 and "%.0f" above). Go's %.0f rounds an exact half to even
- * (106.5 -> "106") where JS toFixed rounds it up, hence the explicit rounding.
- */
-export function goHumanBytes(n: number): string {
-  if (n < 10) return `${n} B`;
-  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
-  const e = Math.floor(Math.log(n) / Math.log(1000));
-  const val = Math.floor((n / 1000 ** e) * 10 + 0.5) / 10;
-  if (val < 10) return `${val.toFixed(1)} ${units[e]}`;
-  const floor = Math.floor(val);
-  const whole = val - floor === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(val);
-  return `${whole} ${units[e]}`;
+/** A Kubernetes object (protobuf, JSON, CBOR) as YAML or JSON; anything else as its bytes. */
+function rendered(value: Buffer, key: string, output: 'yaml' | 'json', io: CliIo): string | Buffer {
+  const d = decodeValue(value, { key });
+  if ('object' in d && d.object && !d.error) return output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object);
+  if (d.error) io.stderr.write(`note: ${d.error}; showing the stored bytes\n`);
+  return value;
+}
+
+interface RestoreArgs {
+  args: ParsedArgs;
+  switches: Set<string>;
+  prefix: string | undefined;
+}
+
+/** Takes restore's switches and `--prefix P` out of argv, then parses the rest as usual. */
+function restoreArgs(argv: readonly string[]): RestoreArgs {
+  const switches = new Set<string>();
+  let prefix: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([\w-]+)(?:=(.*))?$/.exec(argv[i]);
+    if (m && RESTORE_SWITCHES.includes(m[1])) {
+      if (m[2] === undefined || m[2] === 'true') switches.add(m[1]);
+      else if (m[2] !== 'false') throw new EtcdStudioError('InvalidArgument', `--${m[1]} takes no value (or =true/=false), got "${m[2]}".`);
+    } else if (m && m[1] === 'prefix') {
+      prefix = m[2] ?? argv[++i];
+      if (prefix === undefined) throw new EtcdStudioError('InvalidArgument', '--prefix needs a value.');
+    } else {
+      rest.push(argv[i]);
+    }
+  }
+  const args = parseArgs(rest);
+  if (args.positional[0] === 'snapshot') args.positional.shift();
+  return { args, switches, prefix };
+}
+
+async function restore({ args, switches, prefix }: RestoreArgs, io: CliIo): Promise<number> {
+  const file = needFile(args.positional.slice(1), 'restore');
+  const dataDir = flag(args, 'data-dir');
+  const intoCluster = switches.has('into-cluster');
+  if (!dataDir === !intoCluster) throw new EtcdStudioError('InvalidArgument', `snapshot restore needs either --data-dir DIR or --into-cluster.\n${USAGE}`);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return dataDir ? await restoreDir(file, dataDir, args, switches, io, abort.signal) : await restoreCluster(file, args, switches, prefix, io, abort.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+async function restoreDir(file: string, dataDir: string, args: ParsedArgs, switches: Set<string>, io: CliIo, signal: AbortSignal): Promise<number> {
+  const r = await restoreToDataDir({
+    file, dataDir,
+    name: flag(args, 'name') ?? RESTORE_DEFAULTS.name,
+    initialCluster: flag(args, 'initial-cluster') ?? RESTORE_DEFAULTS.initialCluster,
+    initialClusterToken: flag(args, 'initial-cluster-token') ?? RESTORE_DEFAULTS.initialClusterToken,
+    initialAdvertisePeerUrls: flag(args, 'initial-advertise-peer-urls') ?? RESTORE_DEFAULTS.initialAdvertisePeerUrls,
+    skipHashCheck: switches.has('skip-hash-check'),
+  }, { signal, onOutput: (t) => io.stderr.write(t), env: io.env.PATH ? io.env : undefined });
+  io.stdout.write(r.nextSteps + '\n');
+  return 0;
+}
+
+async function restoreCluster(file: string, args: ParsedArgs, switches: Set<string>, prefix: string | undefined, io: CliIo, signal: AbortSignal): Promise<number> {
+  const { profile, password } = profileFromArgs(args, io.env);
+  const p = prefix === undefined ? undefined : keyFromText(prefix);
+  const snap = await openSnapshot(file, { signal });
+  try {
+    const conn = await EtcdConnection.open(profile, { password });
+    try {
+      const plan = await planRestoreIntoCluster(conn, snap, { prefix: p, signal });
+      const where = p ? `under ${keyToText(p)}` : 'in the snapshot';
+      io.stdout.write(`${plan.total} key(s) ${where} (revision ${plan.snapshotRevision}) against ${profile.endpoints.join(',')} (revision ${plan.clusterRevision}):\n`
+        + `  create ${plan.create}, overwrite ${plan.overwrite}, unchanged ${plan.unchanged}\n${plan.notes.map((n) => `  ${n}\n`).join('')}`);
+      if (switches.has('dry-run')) return 0;
+      const r = await restoreIntoCluster(conn, snap, { prefix: p, signal });
+      io.stdout.write(`Restored: created ${r.created}, overwrote ${r.overwritten}, left ${r.unchanged} unchanged, in ${r.txns} txn(s); cluster revision ${r.revision}.\n`);
+      return 0;
+    } finally {
+      conn.close();
+    }
+  } finally {
+    snap.close();
+  }
 }

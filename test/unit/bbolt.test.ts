@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BoltDb, fnv64a } from '../../src/core/bbolt';
+import { BoltDb, fnv64a, forEachLeaf } from '../../src/core/bbolt';
 import { EtcdStudioError } from '../../src/core/errors';
 import { openSnapshot, snapshotStatus } from '../../src/core/snapshot';
 
@@ -266,5 +266,62 @@ describe('bbolt reader', () => {
     } finally {
       db.close();
     }
+  });
+
+  describe('whole-bucket leaf scans (status, indexing)', () => {
+    /** Keys of every leaf forEachLeaf visits, in order. */
+    async function scanKeys(file: string, bucket: string): Promise<string[]> {
+      const db = BoltDb.open(file);
+      try {
+        const keys: string[] = [];
+        await forEachLeaf(db.bucket(bucket)!, (page) => {
+          for (let i = 0; i < page.count; i++) keys.push(String(page.leafKey(i)));
+        }, { pagesPerPause: 1, pause: async () => undefined });
+        return keys;
+      } finally {
+        db.close();
+      }
+    }
+
+    test('visits branch children in key order, overflow leaves and inline buckets included', async () => {
+      const big = Buffer.alloc(3 * PAGE, 'z');
+      // Pages: 3 root, 4 leaf, 5-8 leaf with 3 overflow pages, 9 branch, 10 leaf. Key order visits
+      // 10 before 4 (not disk order), and the overflow of 5 reaches past the run read with it.
+      const rootAt3 = leaf(3, [{ key: k('data'), value: bucketValue(9), bucket: true }, { key: k('small'), value: bucketValue(0, [{ key: k('i'), value: k('1') }]), bucket: true }]);
+      const f = write('scan.db', boltFile([
+        rootAt3,
+        leaf(4, [{ key: k('m'), value: k('3') }, { key: k('n'), value: k('4') }]),
+        leaf(5, [{ key: k('x'), value: big }]),
+        branch(9, [{ key: k('a'), pgid: 10 }, { key: k('m'), pgid: 4 }, { key: k('x'), pgid: 5 }]),
+        leaf(10, [{ key: k('a'), value: k('1') }, { key: k('b'), value: k('2') }]),
+      ]));
+      assert.deepEqual(await scanKeys(f, 'data'), ['a', 'b', 'm', 'n', 'x']);
+      assert.deepEqual(await scanKeys(f, 'small'), ['i']);
+    });
+
+    test('a cycle of branch pages', async () => {
+      const f = write('scan-cycle.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(4), bucket: true }]), branch(4, [{ key: k('a'), pgid: 4 }])]));
+      await rejectsWith(scanKeys(f, 'data'), /bucket "data" is more than 32 levels deep: its pages form a cycle/);
+    });
+
+    test('a page listed twice repeats keys, which is caught', async () => {
+      const f = write('scan-twice.db', boltFile([
+        leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
+        leaf(4, [{ key: k('a'), value: k('1') }]),
+        branch(5, [{ key: k('a'), pgid: 4 }, { key: k('b'), pgid: 4 }]),
+      ]));
+      await rejectsWith(scanKeys(f, 'data'), /keys out of order in bucket "data" at page 4/);
+    });
+
+    test('a freelist page where a branch belongs, and a page past the end', async () => {
+      await rejectsWith(scanKeys(write('scan-free.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(2), bucket: true }])])), 'data'),
+        /page 2 in bucket "data" is a freelist page where a branch page belongs/);
+      const past = write('scan-past.db', boltFile([
+        leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
+        leaf(4, [{ key: k('a'), value: k('1') }]),
+        branch(5, [{ key: k('a'), pgid: 4 }, { key: k('b'), pgid: 99 }]),
+      ]));
+      await rejectsWith(scanKeys(past, 'data'), /outside the 6 pages in use/);
+    });
   });
 });

@@ -30,7 +30,7 @@ describe('etcd-studio CLI (the built dist/cli.js)', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[1], /\|\s+ENDPOINT\s+\|\s+ID\s+\|\s+VERSION\s+\|\s+DB SIZE\s+\|/);
-    assert.match(lines[3], new RegExp(`\\| ${etcd.endpoints[0].replace(/[.:/]/g, '\\$&')} \\| [0-9a-f]+ \\| 3\\.4\\.\\d+ +\\| [\\d.]+ kB \\|.*\\| true +\\| false +\\|`));
+    assert.match(lines[3], new RegExp(`\\| ${etcd.endpoints[0].replace(/[.:/]/g, '\\$&')} \\| [0-9a-f]+ \\| 3\\.4\\.\\d+ +\\| +[\\d.]+ kB +\\|.*\\| true +\\| false +\\|`));
   });
 
   test('status -w json reads ETCDCTL_* variables like etcdctl', async () => {

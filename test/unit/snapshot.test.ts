@@ -147,7 +147,7 @@ describe('etcd snapshots: save, status, browse', () => {
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-14')), undefined, 'deleted before the snapshot');
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-after')), undefined, 'written after the snapshot');
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-3/pod-1'))?.value.toString(), 'recreated after compaction');
-    // Initial capacities (1 MiB of key bytes, 16k slots) for a small snapshot.
+    // First chunks (64 KiB of key bytes, 16k slots per column) for a small snapshot.
     assert.ok(snap.indexBytes > 0 && snap.indexBytes < 2 * 1024 * 1024, `index ${snap.indexBytes} bytes`);
   });
 

@@ -86,6 +86,17 @@ export class BoltDb {
     return page;
   }
 
+  /**
+   * The raw bytes of pages [pgid, pgid + count) into `target` at `at`, checked only to be in use;
+   * the caller checks each page's header (see leafScan.ts).
+   */
+  readPagesInto(target: Uint8Array, at: number, pgid: number, count: number, where: string): void {
+    if (pgid < 2 || pgid + count > this.highWater) {
+      throw corrupt(this.file, `${where} spans pages ${pgid}-${pgid + count - 1}, outside the ${this.highWater} pages in use: the file is damaged`);
+    }
+    this.reader.readInto(target, at, pgid * this.pageSize, count * this.pageSize, `pages ${pgid}-${pgid + count - 1}`);
+  }
+
   /** A top-level bucket by name, if it exists. */
   bucket(name: string | Buffer): Bucket | undefined {
     return this.root.bucket(name);

@@ -49,19 +49,27 @@ export class FileReader {
 
   /** Exactly `length` bytes at `offset`, or a Corrupt error naming what was being read. */
   read(offset: number, length: number, what: string): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    this.readInto(buf, 0, offset, length, what);
+    return buf;
+  }
+
+  /**
+   * Reads exactly `length` bytes at file `offset` into `target` at `at`: for scans that reuse one
+   * large buffer instead of allocating a page at a time (see leafScan.ts).
+   */
+  readInto(target: Uint8Array, at: number, offset: number, length: number, what: string): void {
     if (this.fd === undefined) throw new EtcdStudioError('Internal', `${this.file} was already closed.`);
     if (offset + length > this.size) {
       throw corrupt(this.file, `${what} lies past the end of the file (bytes ${offset}-${offset + length} of ${this.size}); the file is truncated or damaged`);
     }
-    const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.fd, buf, done, length - done, offset + done);
+      const n = readSync(this.fd, target, at + done, length - done, offset + done);
       if (n === 0) throw corrupt(this.file, `${what}: the file ended early (it shrank while being read?)`);
       done += n;
     }
     this.bytesRead += length;
-    return buf;
   }
 
   /** A cached block by key (a page id), refreshed as most recently used. */

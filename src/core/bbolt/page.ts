@@ -84,6 +84,24 @@ export class Page {
     return readU64(this.buf, this.element(i) + 8, this.file, `the child of element ${i} in ${this.where}`);
   }
 
+  /**
+   * [start, end) of the bytes of every key and value of this leaf when they lie back to back in
+   * element order with no nested bucket among them (how bbolt writes a leaf), else undefined.
+   * Whole-bucket hashes (etcdctl's status) can then take the page in one piece.
+   */
+  leafDataRange(): [number, number] | undefined {
+    const buf = this.buf;
+    const n = this.count;
+    if (n === 0) return undefined;
+    const start = PAGE_HEADER_SIZE + buf.readUInt32LE(PAGE_HEADER_SIZE + 4);
+    let expect = start;
+    for (let i = 0, e = PAGE_HEADER_SIZE; i < n; i++, e += ELEMENT_SIZE) {
+      if ((buf.readUInt32LE(e) & BUCKET_LEAF_FLAG) !== 0 || e + buf.readUInt32LE(e + 4) !== expect) return undefined;
+      expect += buf.readUInt32LE(e + 8) + buf.readUInt32LE(e + 12);
+    }
+    return expect <= buf.length ? [start, expect] : undefined;
+  }
+
   describeType(): string {
     switch (this.flags) {
       case BRANCH_PAGE: return 'branch';

@@ -1,4 +1,4 @@
-/** etcd snapshots offline: status like etcdctl, browsing as a keyspace, and a verified streaming save. */
+/** etcd snapshots offline: status like etcdctl, browsing as a keyspace, a verified streaming save, and restore. */
 export { snapshotStatus } from './status';
 export type { ScanOptions, SnapshotStatus } from './status';
 export { EtcdSnapshot, getSnapshotKey, openSnapshot } from './snapshot';
@@ -7,3 +7,9 @@ export { listSnapshotChildren } from './listChildren';
 export type { SnapshotChildrenOptions, SnapshotChildrenResult } from './listChildren';
 export { saveSnapshot } from './save';
 export type { SaveSnapshotOptions, SaveSnapshotResult } from './save';
+export { checkHashTrailer } from './hashTrailer';
+export type { HashTrailer } from './hashTrailer';
+export { etcdStartArgs, findRestoreTool, RESTORE_DEFAULTS, restoreToDataDir } from './restoreDataDir';
+export type { RestoreRunOptions, RestoreTool, RestoreToDataDirOptions, RestoreToDataDirResult } from './restoreDataDir';
+export { MAX_TXN_OPS, planRestoreIntoCluster, restoreIntoCluster } from './restoreCluster';
+export type { RestoreIntoClusterOptions, RestoreIntoClusterPlan, RestoreIntoClusterResult } from './restoreCluster';

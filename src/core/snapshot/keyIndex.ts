@@ -5,8 +5,8 @@
  * finding the latest state of a key (or listing a prefix) needs one pass over the whole bucket.
  * That pass keeps only what lookups need, in flat typed arrays instead of JS objects (a Map of 1M
  * string keys costs ~100 MB; this costs key bytes + ~25 bytes a key):
- *  - `arena`: every distinct key's bytes once, in first-seen order, `offsets` marking where each
- *    ends;
+ *  - `arena`: every distinct key's bytes once, in first-seen order (keyArena.ts), with `starts`
+ *    and `lengths` per slot;
  *  - `mains`/`subs`: the newest revision of each key (later entries overwrite earlier ones);
  *  - a FNV-1a hash table (built during the pass, dropped after) to find a key's slot;
  *  - `order`: the slots of keys whose newest entry is not a tombstone, sorted by key bytes.
@@ -14,19 +14,19 @@
  * few cached pages). The trade-off: opening costs one full read of the file; after that, listing
  * any prefix is a binary search, and memory is about the size of the keys, not of the values.
  */
+import { Bucket, corrupt, forEachLeaf } from '../bbolt';
 import { EtcdStudioError } from '../errors';
-import type { Bucket } from '../bbolt';
-import { decodeKeyOnly } from './keyValue';
-import { parseRevisionKey, Revision } from './revision';
-import { SCAN_BATCH, ScanOptions, throwIfAborted } from './status';
+import { PAGE_HEADER_SIZE } from '../bbolt/page';
+import { KeyArena } from './keyArena';
+import { keyRangeOf } from './keyValue';
+import { parseRevisionAt, Revision } from './revision';
+import { sortByKey } from './sortByKey';
+import { ScanOptions, throwIfAborted } from './status';
 
 export class KeyIndex {
   constructor(
-    private readonly arena: Buffer,
-    /** offsets[i]..offsets[i+1] are slot i's key bytes. */
-    private readonly offsets: Uint32Array,
-    private readonly mains: Float64Array,
-    private readonly subs: Uint32Array,
+    private readonly arena: KeyArena,
+    private readonly slots: Slots,
     /** Live slots in key order. */
     private readonly order: Uint32Array,
     /** Entries read from the `key` bucket (every revision, tombstones included). */
@@ -40,20 +40,20 @@ export class KeyIndex {
     return this.order.length;
   }
 
-  /** Bytes the index holds, growth slack included (what opening a snapshot costs beyond the page cache). */
+  /** Bytes the index holds (what opening a snapshot costs beyond the page cache). */
   get bytes(): number {
-    return [this.arena, this.offsets, this.mains, this.subs, this.order].reduce((n, a) => n + a.buffer.byteLength, 0);
+    return this.arena.bytes + this.slots.bytes + this.order.byteLength;
   }
 
   /** The i-th live key in key order (a view into the index, not a copy). */
   key(i: number): Buffer {
     const slot = this.order[i];
-    return this.arena.subarray(this.offsets[slot], this.offsets[slot + 1]);
+    return this.arena.view(this.slots.start.get(slot), this.slots.length(slot));
   }
 
   revision(i: number): Revision {
     const slot = this.order[i];
-    return { main: this.mains[slot], sub: this.subs[slot] };
+    return { main: this.slots.main(slot), sub: this.slots.sub.get(slot) };
   }
 
   /** Position of the first live key >= `key` (count when none). */
@@ -63,7 +63,7 @@ export class KeyIndex {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const slot = this.order[mid];
-      if (this.arena.compare(key, 0, key.length, this.offsets[slot], this.offsets[slot + 1]) < 0) lo = mid + 1;
+      if (this.arena.compareTo(this.slots.start.get(slot), this.slots.length(slot), key) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -76,137 +76,182 @@ export class KeyIndex {
   }
 }
 
-/** Growable flat storage of slots, plus the hash table that dedups keys while the pass runs. */
-class Builder {
-  arena: Buffer = Buffer.allocUnsafe(1 << 20);
-  used = 0;
-  offsets = new Uint32Array(1 << 14);
-  mains = new Float64Array(1 << 14);
-  subs = new Uint32Array(1 << 14);
-  tombstones = new Uint8Array(1 << 14);
-  hashes = new Uint32Array(1 << 14);
-  slots = 0;
-  /** Open addressing: slot + 1, 0 for empty. */
-  table = new Uint32Array(1 << 15);
+const COLUMN_BITS = 14;
+const COLUMN_SLOTS = 1 << COLUMN_BITS;
+const COLUMN_MASK = COLUMN_SLOTS - 1;
 
-  add(key: Buffer, rev: Revision, tombstone: boolean): void {
-    const hash = fnv1a(key);
+/**
+ * One u32 per slot in fixed chunks of 16k slots. Growing flat arrays would be copied at each
+ * growth (old and new held at once), leave up to 50% slack, and leave the old copies as garbage
+ * that V8 collects only once enough has piled up; chunks are never copied or freed.
+ */
+class Column {
+  private readonly chunks: Uint32Array[] = [];
+
+  get bytes(): number {
+    return this.chunks.length * COLUMN_SLOTS * 4;
+  }
+
+  /** Makes room for `slot` (slots are appended in order). */
+  reserve(slot: number): void {
+    if (slot >>> COLUMN_BITS >= this.chunks.length) this.chunks.push(new Uint32Array(COLUMN_SLOTS));
+  }
+
+  get(slot: number): number {
+    return this.chunks[slot >>> COLUMN_BITS][slot & COLUMN_MASK];
+  }
+
+  set(slot: number, value: number): void {
+    this.chunks[slot >>> COLUMN_BITS][slot & COLUMN_MASK] = value;
+  }
+}
+
+/** A slot's bit in `lengthAndDead` that marks its newest entry as a tombstone (keys are far below 2 GiB). */
+const DEAD = 0x8000_0000;
+
+/**
+ * The per-slot fields, all u32 columns (one element type keeps every access monomorphic): where
+ * the key is in the arena, its length and tombstone bit, and the newest revision (main split in
+ * two halves, as revisions may pass 2^32).
+ */
+class Slots {
+  readonly start = new Column();
+  readonly lengthAndDead = new Column();
+  readonly mainHigh = new Column();
+  readonly mainLow = new Column();
+  readonly sub = new Column();
+  count = 0;
+
+  get bytes(): number {
+    return this.start.bytes + this.lengthAndDead.bytes + this.mainHigh.bytes + this.mainLow.bytes + this.sub.bytes;
+  }
+
+  append(start: number, length: number): number {
+    const slot = this.count++;
+    this.start.reserve(slot);
+    this.lengthAndDead.reserve(slot);
+    this.mainHigh.reserve(slot);
+    this.mainLow.reserve(slot);
+    this.sub.reserve(slot);
+    this.start.set(slot, start);
+    this.lengthAndDead.set(slot, length);
+    return slot;
+  }
+
+  setRevision(slot: number, main: number, sub: number, tombstone: boolean): void {
+    this.mainHigh.set(slot, Math.floor(main / 0x1_0000_0000));
+    this.mainLow.set(slot, main >>> 0);
+    this.sub.set(slot, sub);
+    const length = this.lengthAndDead.get(slot) & ~DEAD;
+    this.lengthAndDead.set(slot, tombstone ? (length | DEAD) >>> 0 : length);
+  }
+
+  length(slot: number): number {
+    return (this.lengthAndDead.get(slot) & ~DEAD) >>> 0;
+  }
+
+  dead(slot: number): boolean {
+    return (this.lengthAndDead.get(slot) & DEAD) !== 0;
+  }
+
+  main(slot: number): number {
+    return this.mainHigh.get(slot) * 0x1_0000_0000 + this.mainLow.get(slot);
+  }
+}
+
+/** The slots (one per distinct key) built during the pass, plus the hash table that finds a key's slot. */
+class Builder {
+  readonly arena = new KeyArena();
+  readonly slots = new Slots();
+  /** FNV-1a of each slot's key, for probing and rehashing; dropped with the table. */
+  private hashes = new Column();
+  /** Open addressing: slot + 1, 0 for empty. */
+  private table = new Uint32Array(1 << 15);
+
+  /** Records revision (main, sub) of the key at src[start, end): a new slot, or a newer state of a known key. */
+  add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void {
+    const hash = fnv1a(src, start, end);
+    const slots = this.slots;
     const mask = this.table.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const s = this.table[i];
       if (s === 0) {
-        const slot = this.append(key, hash);
+        if (end - start >= DEAD) throw new EtcdStudioError('Internal', `A key of ${end - start} bytes cannot be indexed (2 GiB at most).`);
+        const slot = slots.append(this.arena.append(src, start, end), end - start);
+        this.hashes.reserve(slot);
+        this.hashes.set(slot, hash);
         this.table[i] = slot + 1;
-        this.set(slot, rev, tombstone);
-        if (this.slots * 2 > this.table.length) this.rehash();
+        slots.setRevision(slot, main, sub, tombstone);
+        if (slots.count * 2 > this.table.length) this.rehash();
         return;
       }
-      if (this.hashes[s - 1] === hash && this.equals(s - 1, key)) {
-        this.set(s - 1, rev, tombstone);
+      const slot = s - 1;
+      if (this.hashes.get(slot) === hash && this.arena.equals(slots.start.get(slot), slots.length(slot), src, start, end)) {
+        slots.setRevision(slot, main, sub, tombstone);
         return;
       }
     }
-  }
-
-  private set(slot: number, rev: Revision, tombstone: boolean): void {
-    this.mains[slot] = rev.main;
-    this.subs[slot] = rev.sub;
-    this.tombstones[slot] = tombstone ? 1 : 0;
-  }
-
-  private equals(slot: number, key: Buffer): boolean {
-    const start = this.offsets[slot];
-    const end = this.offsets[slot + 1];
-    return end - start === key.length && this.arena.compare(key, 0, key.length, start, end) === 0;
-  }
-
-  private append(key: Buffer, hash: number): number {
-    if (this.used + key.length > 0xffffffff) throw new EtcdStudioError('Internal', 'The snapshot has more than 4 GiB of distinct keys; its key index cannot be built.');
-    while (this.used + key.length > this.arena.length) this.arena = grow(this.arena, Math.ceil(this.arena.length * GROWTH));
-    if (this.slots + 2 > this.offsets.length) {
-      const n = Math.ceil(this.offsets.length * GROWTH);
-      this.offsets = growTyped(this.offsets, n);
-      this.mains = growTyped(this.mains, n);
-      this.subs = growTyped(this.subs, n);
-      this.tombstones = growTyped(this.tombstones, n);
-      this.hashes = growTyped(this.hashes, n);
-    }
-    key.copy(this.arena, this.used);
-    const slot = this.slots++;
-    this.offsets[slot] = this.used;
-    this.used += key.length;
-    this.offsets[slot + 1] = this.used;
-    this.hashes[slot] = hash;
-    return slot;
   }
 
   private rehash(): void {
     const table = new Uint32Array(this.table.length * 2);
     const mask = table.length - 1;
-    for (let slot = 0; slot < this.slots; slot++) {
-      let i = this.hashes[slot] & mask;
+    for (let slot = 0; slot < this.slots.count; slot++) {
+      let i = this.hashes.get(slot) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = slot + 1;
     }
     this.table = table;
   }
 
-  /**
-   * Sorts the live slots by key; the hash table becomes garbage. The arrays are kept as views,
-   * slack included: copying them to exact size would briefly hold both (a higher peak).
-   */
+  /** Drops the hash table and sorts the live slots by key. */
   finish(revisionsScanned: number, lastRevision: number): KeyIndex {
-    const n = this.slots;
     this.table = new Uint32Array(0);
-    const arena = this.arena.subarray(0, this.used);
-    const offsets = this.offsets.subarray(0, n + 1);
+    this.hashes = new Column();
+    const { arena, slots } = this;
+    const n = slots.count;
     let live = 0;
-    for (let s = 0; s < n; s++) if (!this.tombstones[s]) live++;
+    for (let s = 0; s < n; s++) if (!slots.dead(s)) live++;
     const order = new Uint32Array(live);
-    for (let s = 0, j = 0; s < n; s++) if (!this.tombstones[s]) order[j++] = s;
-    order.sort((a, b) => arena.compare(arena, offsets[b], offsets[b + 1], offsets[a], offsets[a + 1]));
-    return new KeyIndex(arena, offsets, this.mains.subarray(0, n), this.subs.subarray(0, n), order, revisionsScanned, lastRevision);
+    for (let s = 0, j = 0; s < n; s++) if (!slots.dead(s)) order[j++] = s;
+    sortByKey(order, (slot, depth) => arena.byteAt(slots.start.get(slot), slots.length(slot), depth));
+    return new KeyIndex(arena, slots, order, revisionsScanned, lastRevision);
   }
 }
 
-/** Growth factor of the builder's arrays: 1.5 wastes less than doubling at the price of a few more copies. */
-const GROWTH = 1.5;
-
-function fnv1a(key: Buffer): number {
+function fnv1a(src: Buffer, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i], 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
   return h >>> 0;
 }
 
-function grow(buf: Buffer, size: number): Buffer {
-  const next = Buffer.allocUnsafe(size);
-  buf.copy(next, 0, 0, Math.min(buf.length, size));
-  return next;
-}
-
-function growTyped<T extends Uint32Array | Float64Array | Uint8Array>(a: T, size: number): T {
-  const next = new (a.constructor as new (n: number) => T)(size);
-  next.set(a.subarray(0, Math.min(a.length, size)) as any);
-  return next;
-}
-
-/** One pass over the `key` bucket (see the file comment). */
+/** One pass over the `key` bucket (see the file comment), page by page without a copy per entry. */
 export async function buildKeyIndex(keyBucket: Bucket, opts: ScanOptions & { fileSize?: number; bytesRead?: () => number } = {}): Promise<KeyIndex> {
   const file = keyBucket.file;
   const b = new Builder();
   let scanned = 0;
   let lastRevision = 0;
-  const c = keyBucket.cursor();
-  for (let e = c.first(); e; e = c.next()) {
-    const rev = parseRevisionKey(e.key, file);
-    const key = decodeKeyOnly(e.value, () => `${file} (revision ${rev.main}_${rev.sub})`);
-    b.add(key, rev, rev.tombstone);
-    lastRevision = rev.main;
-    if (++scanned % SCAN_BATCH === 0) {
+  await forEachLeaf(keyBucket, (page) => {
+    const buf = page.buf;
+    for (let i = 0; i < page.count; i++) {
+      const e = PAGE_HEADER_SIZE + i * 16;
+      const kStart = e + buf.readUInt32LE(e + 4);
+      const kEnd = kStart + buf.readUInt32LE(e + 8);
+      const vEnd = kEnd + buf.readUInt32LE(e + 12);
+      if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
+      const rev = parseRevisionAt(buf, kStart, kEnd, file);
+      const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${rev.main}_${rev.sub})`);
+      b.add(buf, from, to, rev.main, rev.sub, rev.tombstone);
+      lastRevision = rev.main;
+      scanned++;
+    }
+  }, {
+    pagesPerPause: 1024,
+    pause: async () => {
       await new Promise((r) => setImmediate(r));
       throwIfAborted(opts.signal, `Indexing ${file}`);
       if (opts.bytesRead) opts.onProgress?.(opts.bytesRead(), opts.fileSize ?? 0);
-    }
-  }
+    },
+  });
   return b.finish(scanned, lastRevision);
 }

@@ -107,3 +107,26 @@ export function decodeKeyOnly(buf: Buffer, where: () => string): Buffer {
   }
   return r.fail('a KeyValue has no key');
 }
+
+/**
+ * Where the key of the KeyValue at buf[start, end) lies, as [from, to) in buf. The usual layout
+ * (field 1 first, etcd's marshaller) is read in place; anything else goes through decodeKeyOnly.
+ */
+export function keyRangeOf(buf: Buffer, start: number, end: number, where: () => string): [number, number] {
+  if (start < end && buf[start] === 0x0a) {
+    let len = 0;
+    let shift = 0;
+    for (let p = start + 1; p < end && shift < 35; p++, shift += 7) {
+      const b = buf[p];
+      len += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) {
+        const from = p + 1;
+        if (from + len <= end) return [from, from + len];
+        break;
+      }
+    }
+  }
+  const key = decodeKeyOnly(buf.subarray(start, end), where);
+  const from = key.byteOffset - buf.byteOffset;
+  return [from, from + key.length];
+}

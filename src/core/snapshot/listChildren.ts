@@ -6,10 +6,15 @@
  */
 import { EtcdStudioError } from '../errors';
 import type { Child } from '../keytree/listChildren';
-import { DEFAULT_LIMIT } from '../keytree/listChildren';
 import { keyToText } from '../keytree/keyText';
 import { prefixRangeEnd, skipPastChild } from '../keytree/rangeEnd';
 import type { EtcdSnapshot } from './snapshot';
+
+/**
+ * The live listing's page size (keytree DEFAULT_LIMIT, 1000). Not imported: that module loads the
+ * etcd client (grpc), which browsing a file does not need and which costs ~25 MB at startup.
+ */
+const DEFAULT_LIMIT = 1000;
 
 export interface SnapshotChildrenOptions {
   /** Children per page (default 1000); `next` is set when there are more. */

@@ -29,6 +29,17 @@ export function parseRevisionKey(key: Buffer, file: string): RevisionKey {
   return { main: u64be(key, 0), sub: u64be(key, 9), tombstone: marked };
 }
 
+/**
+ * The revision key at buf[start, end), parsed in place (the key index reads a million of them and
+ * allocates nothing per key); malformed keys get parseRevisionKey's error.
+ */
+export function parseRevisionAt(buf: Buffer, start: number, end: number, file: string): RevisionKey {
+  const len = end - start;
+  const marked = len === REVISION_BYTES + 1 && buf[start + REVISION_BYTES] === 0x74;
+  if ((len !== REVISION_BYTES && !marked) || buf[start + 8] !== 0x5f) return parseRevisionKey(buf.subarray(start, end), file);
+  return { main: u64be(buf, start), sub: u64be(buf, start + 9), tombstone: marked };
+}
+
 /** The main revision of a 17-byte revision value (as etcd stores compaction revisions in `meta`). */
 export function mainRevision(bytes: Buffer): number {
   return bytes.length >= 8 ? u64be(bytes, 0) : 0;

@@ -3,8 +3,9 @@
  * the bbolt file and then, as the last 32 bytes, the SHA-256 of everything before them (etcd
  * 3.4 v3rpc/maintenance.go); etcdctl keeps those bytes in the file (so the file size is 32 more
  * than a multiple of 512, its `hasChecksum` test) and `snapshot restore` checks them. Here the
- * stream goes to `<file>.part` with backpressure, the digest is checked as it arrives, the file
- * is fsynced and opened as an etcd db, and only then renamed to `file`. A cancelled or failed save
+ * stream goes to `<file>.part` like etcdctl writes it (large buffered writes, one fsync at the
+ * end; see batchedWriter.ts), the digest is computed as it arrives, the file is fsynced and
+ * opened as an etcd db, and only then renamed to `file`. A cancelled or failed save
  * removes the partial file and leaves no `file` behind.
  */
 import { createHash } from 'node:crypto';
@@ -12,8 +13,10 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { EtcdConnection } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
+import { BatchedWriter } from './batchedWriter';
 import { openEtcdDb } from './etcdDb';
 import { parseRevisionKey } from './revision';
+import { openSnapshotStream, SnapshotStream } from './snapshotStream';
 
 const SHA256_BYTES = 32;
 
@@ -33,31 +36,31 @@ export interface SaveSnapshotResult {
   revision: number;
 }
 
-interface SnapshotMessage {
-  remaining_bytes: string | number;
-  blob: Buffer;
-}
-
-interface SnapshotStream extends AsyncIterable<SnapshotMessage> {
-  cancel(): void;
-}
-
 /**
- * Opens the Maintenance.Snapshot stream. etcd3's `maintenance.snapshot()` passes its auth metadata
- * where grpc expects the request, so the token never reaches etcd and auth-enabled clusters refuse
- * the call; through the connection pool the arguments go in grpc's order. Falls back to the
- * public call if etcd3's internals ever change shape.
+ * SHA-256 of everything but the last 32 bytes seen, which are held back because they may be
+ * etcd's digest. Whole chunks are hashed in place; only the 32-byte tail is ever copied.
  */
-async function openStream(conn: EtcdConnection): Promise<SnapshotStream> {
-  const pool = (conn.client.maintenance as any).client;
-  if (pool && typeof pool.withConnection === 'function') {
-    return pool.withConnection('Maintenance', ({ client, metadata, resource }: any) => {
-      const stream = client.snapshot({}, metadata, {});
-      stream.on('error', (err: Error) => pool.markFailed?.(resource, err));
-      return stream;
-    });
+class TrailerHash {
+  private readonly hash = createHash('sha256');
+  private tail = Buffer.alloc(0);
+
+  update(blob: Buffer): void {
+    if (blob.length >= SHA256_BYTES) {
+      if (this.tail.length) this.hash.update(this.tail);
+      this.hash.update(blob.subarray(0, blob.length - SHA256_BYTES));
+      this.tail = Buffer.from(blob.subarray(blob.length - SHA256_BYTES));
+      return;
+    }
+    const joined = Buffer.concat([this.tail, blob]);
+    const cut = Math.max(0, joined.length - SHA256_BYTES);
+    this.hash.update(joined.subarray(0, cut));
+    this.tail = joined.subarray(cut);
   }
-  return (await conn.client.maintenance.snapshot()) as unknown as SnapshotStream;
+
+  /** [digest of the data, the held-back trailer]. */
+  finish(): [Buffer, Buffer] {
+    return [this.hash.digest(), this.tail];
+  }
 }
 
 /** Streams a snapshot of the member `conn` reaches into `file` (see the file comment). */
@@ -71,37 +74,48 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
   const onAbort = () => stream?.cancel();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    stream = await conn.call('snapshot', () => openStream(conn));
+    stream = await conn.call('snapshot', () => openSnapshotStream(conn));
     if (opts.signal?.aborted) stream.cancel();
-    const hash = createHash('sha256');
-    // The last 32 bytes seen so far are held back from the hash: they may be etcd's digest.
-    let tail = Buffer.alloc(0);
+    const hash = new TrailerHash();
+    const writer = new BatchedWriter(fh);
     let bytes = 0;
     let total: number | undefined;
     try {
-      for await (const msg of stream) {
-        const blob = msg.blob;
-        if (total === undefined) total = bytes + blob.length + Number(msg.remaining_bytes) + SHA256_BYTES;
-        await fh.write(blob);
-        const joined = Buffer.concat([tail, blob]);
-        const cut = Math.max(0, joined.length - SHA256_BYTES);
-        hash.update(joined.subarray(0, cut));
-        tail = joined.subarray(cut);
-        bytes += blob.length;
-        opts.onProgress?.(bytes, total);
-      }
+      const s = stream;
+      await new Promise<void>((resolve, reject) => {
+        s.on('data', (msg) => {
+          try {
+            const blob = msg.blob;
+            total ??= bytes + blob.length + msg.remaining + SHA256_BYTES;
+            hash.update(blob);
+            bytes += blob.length;
+            if (!writer.push(blob)) {
+              s.pause();
+              writer.drain(() => s.resume());
+            }
+            opts.onProgress?.(bytes, total);
+          } catch (e) {
+            s.cancel();
+            reject(e);
+          }
+        });
+        s.on('end', resolve);
+        s.on('error', reject);
+      });
+      await writer.finish();
     } catch (e) {
       if (opts.signal?.aborted) throw cancelled();
-      // Streams fail with grpc errors; map them like every other call.
+      if (e instanceof EtcdStudioError) throw e;
+      // Streams fail with grpc errors, writes with Node's; map them like every other call.
       await conn.call('snapshot stream', () => Promise.reject(e));
     }
     if (opts.signal?.aborted) throw cancelled();
     if (bytes % 512 !== SHA256_BYTES) {
       throw new EtcdStudioError('Corrupt', `The snapshot stream ended after ${bytes} bytes without etcd's SHA-256 trailer (the size is not a multiple of 512 plus 32): it was cut short. Try again.`);
     }
-    const digest = hash.digest();
-    if (!digest.equals(tail)) {
-      throw new EtcdStudioError('Corrupt', `The snapshot received from ${conn.profile.endpoints.join(',')} fails its SHA-256 check (etcd sent ${tail.toString('hex')}, the data hashes to ${digest.toString('hex')}); it was damaged in transit. Try again.`);
+    const [digest, trailer] = hash.finish();
+    if (!digest.equals(trailer)) {
+      throw new EtcdStudioError('Corrupt', `The snapshot received from ${conn.profile.endpoints.join(',')} fails its SHA-256 check (etcd sent ${trailer.toString('hex')}, the data hashes to ${digest.toString('hex')}); it was damaged in transit. Try again.`);
     }
     await fh.sync();
     await fh.close();
