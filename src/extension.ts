@@ -12,8 +12,10 @@ import { handleConflicts } from './vscode/fs/conflicts';
 import { ETCD_SCHEME } from './vscode/fs/etcdUri';
 import { registerHistoryCommands } from './vscode/fs/historyCommands';
 import { registerKeyCommands } from './vscode/fs/keyCommands';
+import { registerLiveCommands } from './vscode/live/liveCommands';
 import { registerMaintenanceCommands } from './vscode/maintenance/maintenanceCommands';
 import { createLogger } from './vscode/platform/log';
+import { registerRestoreCommand } from './vscode/snapshots/restoreCommand';
 import { registerSnapshotCommands } from './vscode/snapshots/snapshotCommands';
 import { SNAPSHOT_SCHEME, SnapshotDocumentProvider } from './vscode/snapshots/snapshotDocuments';
 import { SnapshotStore } from './vscode/snapshots/snapshotStore';
@@ -53,6 +55,9 @@ export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
     snapshots.onDidChange(() => tree.refresh());
     ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotDocumentProvider(snapshots)));
     registerSnapshotCommands(ctx, log, store, sessions, snapshots);
+    const restoreOutput = vscode.window.createOutputChannel('etcd Studio: Restore');
+    ctx.subscriptions.push(restoreOutput);
+    registerRestoreCommand(ctx, log, store, sessions, snapshots, restoreOutput);
 
     const demo = new DemoCluster(ctx.globalStorageUri, store, createLogger(channel, 'demo'));
     ctx.subscriptions.push(demo);
@@ -66,6 +71,7 @@ export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
     registerKeyCommands(ctx, log, sessions, () => tree.refresh());
     registerHistoryCommands(ctx, log, sessions, () => tree.refresh());
     registerMaintenanceCommands(ctx, log, store, sessions, () => tree.reset());
+    registerLiveCommands(ctx, log, store, sessions, () => tree.refresh());
     registerScripting(ctx, { log: createLogger(channel, 'scripts'), channel, sessions, store });
     registerCommand(ctx, log, CommandIds.startDemoCluster, () => demo.start());
     registerCommand(ctx, log, CommandIds.showLog, () => channel.show());

@@ -5,6 +5,7 @@ import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { PrefixNode } from './keyNodes';
 import { LiveKeySource } from './keySource';
+import { LeasesNode } from './leaseNodes';
 import { MembersNode } from './membersNode';
 import { MessageNode, TreeNode } from './node';
 
@@ -66,7 +67,7 @@ export class ConnectionNode implements TreeNode {
       this.status = await conn.status();
       this.error = undefined;
       this.keys = new PrefixNode({ source: new LiveKeySource(conn), refresh: (n) => this.deps.refresh(n) }, Buffer.from(this.profile.prefix ?? ''), 'Keys', undefined, this, true);
-      return [new MembersNode(conn, this.status.leader, this), this.keys];
+      return [new MembersNode(conn, this.status.leader, this), this.keys, new LeasesNode(conn, this)];
     } catch (e) {
       this.error = errorMessage(e);
       this.status = undefined;
