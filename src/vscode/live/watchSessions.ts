@@ -3,7 +3,7 @@ import { EtcdConnection } from '../../core/etcd/connection';
 import { errorMessage } from '../../core/errors';
 import { keyToText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
-import { describeEvent, RangeWatch, WatchBatch, watchRange } from '../../core/watch';
+import { describeEvent, fetchPrevValue, RangeWatch, WatchBatch, watchRange } from '../../core/watch';
 
 interface ActiveWatch {
   id: number;
@@ -12,8 +12,11 @@ interface ActiveWatch {
   channel: vscode.OutputChannel;
 }
 
-/** Above this many events in one batch, lines skip the per-field change summary to keep up. */
-const DETAIL_LIMIT = 500;
+/**
+ * Up to this many events in one batch, each update's previous value is fetched to summarise what
+ * changed. The watch itself runs without prev_kv: etcd then streams about 6x faster (bench `watch`).
+ */
+const DETAIL_LIMIT = 50;
 
 function time(): string {
   return new Date().toISOString().slice(11, 19);
@@ -43,8 +46,13 @@ export class WatchSessions implements vscode.Disposable {
     const channel = vscode.window.createOutputChannel(`etcd Studio: Watch ${label}`);
     channel.show(true);
     channel.appendLine(`# watching ${prefix ? 'prefix' : 'key'} ${keyToText(key)} on "${conn.profile.name}"${startRevision ? ` from revision ${startRevision}` : ''} — Stop with "etcd Studio: Stop Watch"`);
-    const onBatch = (batch: WatchBatch) => {
+    const onBatch = async (batch: WatchBatch) => {
       const detailed = batch.events.length <= DETAIL_LIMIT;
+      if (detailed) {
+        await Promise.all(batch.events.map(async (ev) => {
+          if (ev.type === 'delete' || ev.version > 1) ev.prevValue = await fetchPrevValue(conn, ev).catch(() => undefined);
+        }));
+      }
       const lines: string[] = [];
       for (const ev of batch.events) {
         const d = describeEvent(ev, { changes: detailed, maxLines: 6 });
@@ -55,7 +63,7 @@ export class WatchSessions implements vscode.Disposable {
       this.scheduleRefresh();
     };
     const watch = await watchRange(conn, {
-      key, prefix, startRevision, prevKv: true,
+      key, prefix, startRevision, prevKv: false,
       onEvents: onBatch,
       onCompacted: (info) => {
         channel.appendLine(`${time()} history before revision ${info.compactRevision} was compacted: events from ${info.requestedRevision} on are gone.`);
