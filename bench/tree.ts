@@ -7,6 +7,7 @@
  * Flags: --keys N (default 1000000), --value-bytes N (700).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { prefixRangeEnd } from '../src/core/keytree/rangeEnd';
 import { EtcdConnection } from '../src/core/etcd/connection';
 import { listChildren, ListChildrenResult } from '../src/core/keytree/listChildren';
 import { startEtcd } from '../test/harness/etcd';
@@ -110,6 +111,17 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
           [`etcdctl_${name}_children`]: ctl[0].children,
           [`speedup_${name}`]: round(theirs / ours),
         });
+        // The floor for any exact-count listing: etcd must visit every key under the prefix at least once
+        // (a Range counts its whole interval). Time parallel count_only requests over exactly the children's
+        // ranges, which visit each key once and transfer nothing.
+        const floor: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          t = process.hrtime.bigint();
+          await Promise.all(r.children.filter((c) => c.kind === 'prefix').map((c) =>
+            conn.client.kv.range({ key: c.key, range_end: prefixRangeEnd(c.key), count_only: true })));
+          floor.push(ms(t));
+        }
+        figures[`${name}_count_floor_ms`] = round(median(floor));
       }
     } finally {
       conn.close();
