@@ -29,6 +29,8 @@ export class PrefixNode implements TreeNode {
   private next: Buffer | undefined;
   private revision: number | undefined;
   private loaded = false;
+  /** An only child is expanded at once: `/` and `registry/` in a Kubernetes keyspace. */
+  expandOnShow = false;
 
   /** `segment`: the escaped part after the parent prefix, e.g. `pods/` (what the row shows). */
   constructor(readonly ctx: KeyTreeContext, readonly prefix: Buffer, readonly segment: string, readonly count: number | undefined,
@@ -37,7 +39,7 @@ export class PrefixNode implements TreeNode {
   getTreeItem(): vscode.TreeItem {
     const level = levelOf(this.prefix);
     const label = this.isRoot ? 'Keys' : this.segment;
-    const item = new vscode.TreeItem(label, this.isRoot ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(label, this.isRoot || this.expandOnShow ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     const snapshot = this.ctx.source.kind === 'snapshot';
     item.id = `prefix:${this.ctx.source.id}:${this.prefix.toString('hex')}`;
     item.contextValue = (snapshot ? 'snapshot.' : '') + (this.isRoot ? 'keysRoot' : 'prefix');
@@ -57,6 +59,7 @@ export class PrefixNode implements TreeNode {
     const nodes: TreeNode[] = this.pages.flat().map((c) =>
       c.kind === 'prefix' ? new PrefixNode(this.ctx, c.key, c.segment, c.count, this) : new KeyNode(this.ctx, c, this));
     if (this.next) nodes.push(new LoadMoreNode(this));
+    if (nodes.length === 1 && nodes[0] instanceof PrefixNode) nodes[0].expandOnShow = true;
     return nodes;
   }
 
