@@ -36,7 +36,7 @@ export function levelOf(key: Buffer): LevelView {
   switch (l.kind) {
     case 'resource': return { kind: 'resource', resource: l.resource, hint: l.k8sKind ? `${l.k8sKind}${l.namespaced === false ? ' · cluster-scoped' : ''}` : 'resource' };
     case 'namespace': return { kind: 'namespace', resource: l.resource, hint: 'namespace' };
-    case 'group': return { kind: 'group', hint: 'API group' };
+    case 'group': return { kind: 'group', hint: l.group.includes('.') ? 'API group' : l.group === 'services' ? 'Services and Endpoints' : undefined };
     case 'registry': return { kind: 'registry', hint: 'Kubernetes' };
     default: return { kind: 'plain' };
   }
