@@ -5,10 +5,11 @@
 import * as fs from 'node:fs';
 import { K8sEditError, errorMessage } from '../core/errors';
 import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
+import { decryptValueDetailed, loadEncryptionConfig } from '../core/k8s/encryption';
 import type { CliIo } from './io';
 
 
-export const DECODE_USAGE = 'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] FILE|-';
+export const DECODE_USAGE = 'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] [--encryption-config FILE] FILE|-';
 export const ENCODE_USAGE = 'usage: etcd-studio encode [-o pb|json|cbor] [--out FILE] [--key /registry/...] FILE|-';
 
 class UsageError extends Error {}
@@ -52,9 +53,28 @@ const FORMAT_OF: Record<string, string> = { pb: 'k8s-protobuf', json: 'json', cb
 
 export async function runDecode(argv: readonly string[], io: CliIo): Promise<number> {
   return run(io, async () => {
-    const { flags, file } = parseArgs(argv, { '--from': ['auto', 'pb', 'json', 'cbor'], '-o': ['yaml', 'json'], '--output': ['yaml', 'json'], '--key': null }, DECODE_USAGE);
-    const bytes = await readInput(file, io);
-    const d = decodeValue(bytes, { key: flags.get('--key') });
+    const { flags, file } = parseArgs(argv, {
+      '--from': ['auto', 'pb', 'json', 'cbor'], '-o': ['yaml', 'json'], '--output': ['yaml', 'json'], '--key': null, '--encryption-config': null,
+    }, DECODE_USAGE);
+    const configFile = flags.get('--encryption-config');
+    // read the config first: a bad file is reported before anything else
+    const config = configFile !== undefined ? loadEncryptionConfig(configFile) : undefined;
+    const etcdKey = flags.get('--key');
+    let bytes = await readInput(file, io);
+    let d = decodeValue(bytes, { key: etcdKey });
+    if (d.format === 'encrypted') {
+      if (!config) {
+        io.stderr.write(`error: ${d.error}\nhint: pass --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing\n`);
+        return 1;
+      }
+      if (d.encryption.provider === 'aesgcm' && !etcdKey) {
+        throw new UsageError(`aesgcm values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`);
+      }
+      const dec = decryptValueDetailed(bytes, etcdKey ?? '', config);
+      io.stderr.write(`note: decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider}) from ${config.source}\n`);
+      bytes = dec.plaintext;
+      d = decodeValue(bytes, { key: etcdKey });
+    }
     const from = flags.get('--from') ?? 'auto';
     if (from !== 'auto' && d.format !== FORMAT_OF[from]) {
       io.stderr.write(`error: --from ${from} given, but the value is ${d.format}\n`);

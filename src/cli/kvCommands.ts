@@ -3,6 +3,7 @@ import { EtcdConnection } from '../core/etcd/connection';
 import { getKey, putIfUnchanged } from '../core/etcd/kv';
 import { EtcdStudioError } from '../core/errors';
 import { decodeValue, encodeText, encodeValue, toJson, toYaml } from '../core/k8s/codec';
+import { decryptValueDetailed, loadEncryptionConfig } from '../core/k8s/encryption';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
@@ -30,12 +31,19 @@ async function withConnection<T>(args: ParsedArgs, io: CliIo, fn: (c: EtcdConnec
   }
 }
 
-/** `etcd-studio get KEY [-o yaml|json|raw] [--rev N]`: a value decoded like the editor shows it. */
+/**
+ * `etcd-studio get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]`: a value decoded like the
+ * editor shows it; values encrypted at rest are decrypted for viewing with the keys of that file.
+ */
 export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
   const [keyText] = args.positional;
-  if (!keyText) throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio get KEY [-o yaml|json|raw] [--rev N]');
+  if (!keyText) throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]');
   const key = keyFromText(keyText);
   const rev = flag(args, 'rev') ? Number(flag(args, 'rev')) : undefined;
+  const configFile = flag(args, 'encryption-config');
+  if (args.flags.get('encryption-config') === true) throw new EtcdStudioError('InvalidArgument', '--encryption-config needs a FILE.');
+  // a bad config file is reported before connecting
+  const config = configFile !== undefined ? loadEncryptionConfig(configFile) : undefined;
   return withConnection(args, io, async (conn) => {
     const v = await getKey(conn, key, rev);
     if (!v) {
@@ -47,14 +55,22 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
       io.stdout.write(v.value);
       return 0;
     }
-    const d = decodeValue(v.value, { key: key.toString('utf8') });
+    let d = decodeValue(v.value, { key: key.toString('utf8') });
+    let decrypted = '';
+    if (d.format === 'encrypted' && config) {
+      // aesgcm authenticates the key's exact bytes
+      const dec = decryptValueDetailed(v.value, key, config);
+      d = decodeValue(dec.plaintext, { key: key.toString('utf8') });
+      decrypted = `, decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider})`;
+    }
     if (d.format === 'text') io.stdout.write(d.text);
     else if ('object' in d && d.object && !d.error) io.stdout.write(output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object));
     else {
-      io.stderr.write(`etcd-studio: ${d.error ?? `the value is ${d.format}`}; use -o raw for its bytes\n`);
+      const hint = d.format === 'encrypted' ? ', or --encryption-config FILE (kube-apiserver\'s --encryption-provider-config) to decrypt it for viewing' : '';
+      io.stderr.write(`etcd-studio: ${d.error ?? `the value is ${d.format}`}; use -o raw for its bytes${hint}\n`);
       return 1;
     }
-    io.stderr.write(`# ${keyToText(key)} mod_revision=${v.modRevision} version=${v.version} (${d.format})\n`);
+    io.stderr.write(`# ${keyToText(key)} mod_revision=${v.modRevision} version=${v.version} (${d.format}${decrypted})\n`);
     return 0;
   });
 }
