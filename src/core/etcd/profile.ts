@@ -19,6 +19,8 @@ export interface ConnectionProfile {
   readOnly?: boolean;
   /** Only keys under this prefix are shown (e.g. `/registry/`). */
   prefix?: string;
+  /** kube-apiserver's EncryptionConfiguration file: encrypted values are decrypted for viewing (read-only). */
+  encryptionConfig?: string;
   /** Milliseconds to wait for the first connection (etcdctl --dial-timeout, default 5 s). */
   dialTimeoutMs?: number;
   /** Milliseconds a single request may take (etcdctl --command-timeout, default 5 s). */

@@ -52,6 +52,12 @@ export async function editConnection(store: ConnectionStore, name: string, chang
       p.prefix = v || undefined;
       return true;
     } },
+    { label: 'Encryption config', description: profile.encryptionConfig ?? 'none', edit: async (p) => {
+      const v = await vscode.window.showInputBox({ title, prompt: 'kube-apiserver EncryptionConfiguration file, to view encrypted values — empty for none', value: p.encryptionConfig ?? '' });
+      if (v === undefined) return false;
+      p.encryptionConfig = v.trim() || undefined;
+      return true;
+    } },
     { label: 'Dial timeout', description: `${(profile.dialTimeoutMs ?? 5000) / 1000} s`, edit: async (p) => {
       const v = await vscode.window.showInputBox({ title, prompt: 'Seconds to wait for a connection', value: String((p.dialTimeoutMs ?? 5000) / 1000),
         validateInput: (x) => (Number(x) > 0 ? undefined : 'A positive number of seconds.') });

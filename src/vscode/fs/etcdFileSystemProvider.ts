@@ -4,7 +4,8 @@ import { deleteIfUnchanged, getKey, putIfUnchanged, renameKey, StoredValue } fro
 import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
-import { encodeEdit, renderValue, RenderedValue } from '../../core/values/render';
+import { encodeEdit, RenderedValue } from '../../core/values/render';
+import { renderForConnection } from './valueRendering';
 import { EtcdLocation, fromEtcdUri } from './etcdUri';
 
 interface OpenValue {
@@ -54,7 +55,7 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     const cached = this.open.get(uri.toString());
     const rendered = cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value)
       ? cached.rendered
-      : renderValue(stored.value, keyText(loc.key), loc.view === 'hex' ? 'hex' : undefined);
+      : renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined);
     return { loc, conn, value: { stored, rendered } };
   }
 
@@ -138,7 +139,7 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
       }
       this.log.info(`${loc.connection}: saved ${keyText(loc.key)} at revision ${r.revision} (${bytes.length} bytes)`);
       const stored = await getKey(conn, loc.key);
-      if (stored) this.open.set(uri.toString(), { stored, rendered: renderValue(stored.value, keyText(loc.key), loc.view === 'hex' ? 'hex' : undefined) });
+      if (stored) this.open.set(uri.toString(), { stored, rendered: renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined) });
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {
       if (e instanceof K8sEditError) throw new vscode.FileSystemError(`${e.message}\nNothing was written.`);

@@ -7,7 +7,8 @@ import { encodeObject } from '../../core/k8s/codec';
 import { parseK8sKey } from '../../core/keytree/k8sKey';
 import { keyFromText, keyToText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
-import { renderValue, ValueView } from '../../core/values/render';
+import { ValueView } from '../../core/values/render';
+import { renderForConnection } from './valueRendering';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
 import { liveConnection } from '../tree/keySource';
@@ -30,7 +31,7 @@ export async function openKey(sessions: Sessions, connection: string, key: Buffe
   const conn = await sessions.get(connection);
   const stored = await getKey(conn, key, revision);
   if (!stored) throw new EtcdStudioError('NotFound', `No key ${keyToText(key)} in "${connection}"${revision ? ` at revision ${revision}` : ''}.`);
-  const rendered = renderValue(stored.value, key.toString('utf8'), view);
+  const rendered = renderForConnection(conn.profile, stored.value, key, view);
   const uri = toEtcdUri({ connection, key, view: rendered.view, revision });
   const editor = await vscode.window.showTextDocument(uri, { preview: false });
   if (rendered.readOnlyReason && !revision) void vscode.window.setStatusBarMessage(`$(lock) ${rendered.readOnlyReason}`, 8000);
