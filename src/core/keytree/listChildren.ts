@@ -20,7 +20,7 @@
 import type { IKeyValue } from 'etcd3';
 import { EtcdConnection, hexId } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
-import { levelGaps, splitAtByte } from './intervals';
+import { levelGaps, splitAtByte, splitFirstRound } from './intervals';
 import { keyToText } from './keyText';
 import { beforeEnd, keySuccessor, prefixRangeEnd, prefixStart, skipPastChild } from './rangeEnd';
 import { Probe, RangeReader, RevisionCompactedError } from './rangeReader';
@@ -126,8 +126,10 @@ class Lister {
   async run(from: Buffer, end: Buffer): Promise<void> {
     const near = levelGaps(from, end, this.prefix.length);
     const far = near.pop()!;
-    const intervals = [...near, ...splitAtByte(far, this.prefix)];
-    const probes = await this.reader.probe(intervals, SAMPLE, FIRST_ROUND_PER_TXN);
+    const two = (process.env.KT_TWO ?? '1') === '1';
+    const intervals = [...near, ...(two ? splitFirstRound(far, this.prefix) : splitAtByte(far, this.prefix))];
+    const perTxn = Number(process.env.KT_FIRST_TXN ?? (two ? 64 : FIRST_ROUND_PER_TXN));
+    const probes = await this.reader.probe(intervals, SAMPLE, { perTxn, interleave: (process.env.KT_INTERLEAVE ?? '1') === '1' });
     await Promise.all(probes.map((p) => this.consume(p, 1)));
   }
 
@@ -147,7 +149,7 @@ class Lister {
     const lastKey = p.kvs[p.kvs.length - 1].key;
     const dense = p.kvs.length / distinct <= DENSE_KEYS_PER_CHILD && distinct > 1;
     if (dense || rest <= READ_REST_MAX) {
-      const next = await this.reader.page({ start: keySuccessor(lastKey), end: p.interval.end }, PAGE);
+      const next = await this.reader.page({ start: keySuccessor(lastKey), end: p.interval.end }, PAGE, this.prio(round));
       return this.consume(next, round + 1);
     }
     // Skip the rest of the last child: probe the pieces after it; what they do not hold is its own.
@@ -163,9 +165,13 @@ class Lister {
       const far = gaps.pop()!;
       gaps.push(...splitAtByte(far, far.start.subarray(0, far.start.length - 1), far.start[far.start.length - 1]));
     }
-    const pieces = await this.reader.probeBatched(gaps, SAMPLE);
+    const pieces = await this.reader.probeBatched(gaps, SAMPLE, rest, this.prio(round));
     last.count += rest - pieces.reduce((n, q) => n + q.count, 0);
     await Promise.all(pieces.map((q) => this.consume(q, round + 1)));
+  }
+
+  private prio(round: number): number {
+    return process.env.KT_PRIO === '0' ? 0 : round;
   }
 
   private add(kv: IKeyValue): Found {
@@ -204,7 +210,7 @@ function childEnd(prefix: Buffer, f: Found): Buffer {
 async function listOnce(conn: EtcdConnection, prefix: Buffer, opts: ListChildrenOptions): Promise<ListChildrenResult> {
   const limit = opts.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
-  const reader = new RangeReader(conn, { revision: opts.revision, signal: opts.signal, concurrency: opts.concurrency ?? 8 });
+  const reader = new RangeReader(conn, { revision: opts.revision, signal: opts.signal, concurrency: opts.concurrency ?? Number(process.env.KT_CONC ?? 8), serializable: process.env.KT_SER === '1' });
   const start = prefixStart(prefix);
   const end = prefixRangeEnd(prefix);
   const from = opts.after && Buffer.compare(opts.after, start) > 0 ? opts.after : start;
