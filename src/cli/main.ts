@@ -18,7 +18,7 @@ type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: strin
 
 const COMMANDS: Record<string, Command> = {
   ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: runLs },
-  get: { summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N]', run: runGet },
+  get: { summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]', run: runGet },
   put: { summary: 'write YAML/JSON back in the stored format, compare-and-swap: put KEY -f FILE|- [--rev N] [--raw]', run: runPut },
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   changes: { summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]', run: runChanges },
   leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
   snapshot: { summary: 'snapshot save|status|ls|get|restore FILE … (status as etcdctl; ls/get browse offline; restore to a data dir or into a cluster)', run: runSnapshot },
-  decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
+  decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] [--encryption-config FILE --key KEY] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
   encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },
   'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },
 };
