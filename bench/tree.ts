@@ -106,6 +106,7 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
           [`${name}_children`]: r.children.length,
           [`${name}_keys_counted`]: r.stats.keysCounted,
           [`${name}_requests`]: r.stats.requests,
+          [`${name}_ranges`]: r.stats.ranges,
           [`${name}_rounds`]: r.stats.rounds,
           [`etcdctl_${name}_ms`]: round(theirs),
           [`etcdctl_${name}_children`]: ctl[0].children,

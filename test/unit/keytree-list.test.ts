@@ -36,6 +36,12 @@ async function bruteForce(conn: EtcdConnection, prefix: Buffer): Promise<Seen[]>
   return [...out.values()].sort((x, y) => Buffer.compare(Buffer.from(x.key, 'hex'), Buffer.from(y.key, 'hex')));
 }
 
+/** How many keys a prefix holds. */
+async function bruteForceCount(conn: EtcdConnection, prefix: Buffer): Promise<number> {
+  const res = await conn.client.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix), count_only: true });
+  return Number(res.count);
+}
+
 /** Every page of a listing, following `next` at the first page's revision. */
 async function allPages(conn: EtcdConnection, prefix: Buffer, limit: number): Promise<{ children: Child[]; pages: number }> {
   const children: Child[] = [];
@@ -197,6 +203,57 @@ describe('listChildren against a real etcd', () => {
 
     io = memoryIo();
     await assert.rejects(runLs(parseArgs(['/x/', '--limit', '0', '--endpoints', endpoints]), io), /--limit must be a whole number/);
+  });
+});
+
+describe('listChildren with children that share long prefixes, known resource names and look-alikes', () => {
+  let etcd: EtcdTestCluster;
+  let conn: EtcdConnection;
+  // Enough keys per child that probes skip over children (not read them) and fan out.
+  const big = ['configmaps', 'controllerrevisions', 'controllers', 'con', 'cronjobs', 'services', 'serviceaccounts', 'servicesx',
+    'pods', 'poddisruptionbudgets', 'podtemplates', 'policy.kyverno.io', 'pods0', 'pods-extra', 'roles', 'rolebindings'];
+  before(async () => {
+    etcd = await startEtcd();
+    conn = await EtcdConnection.open({ name: 'keytree-similar', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    const ops = [];
+    for (const root of ['/registry/', '/sim/']) {
+      for (const [i, child] of big.entries()) for (let j = 0; j < 600 + i * 7; j++) ops.push({ request_put: { key: b(`${root}${child}/ns-${j % 9}/o-${j}`), value: b('v') } });
+      // Keys next to and inside known children's ranges: the key named like a resource, the resource path itself, siblings.
+      for (const k of ['pods', 'pods/', 'podsx', 'services/specs/a/b', 'services/endpoints/a/b', 'controllers0', 'configmaps-x/y', 'c', 'zz/top']) {
+        ops.push({ request_put: { key: b(`${root}${k}`), value: b(k) } });
+      }
+    }
+    for (let i = 0; i < ops.length; i += 128) await conn.client.kv.txn({ success: ops.slice(i, i + 128) });
+  });
+  after(async () => {
+    conn?.close();
+    await etcd?.stop();
+  });
+
+  test('lists like the brute-force grouping, counts included, with and without known children, at any concurrency', async () => {
+    for (const p of ['/registry/', '/sim/', '/registry/services/', '/registry/pods/', '/sim/pods/']) {
+      const expected = await bruteForce(conn, b(p));
+      for (const concurrency of [16, 3, 1]) {
+        const res = await listChildren(conn, b(p), { concurrency });
+        assert.deepEqual(res.children.map(seen), expected, `${p} at concurrency ${concurrency}`);
+        assert.equal(res.next, undefined);
+      }
+    }
+    const top = await listChildren(conn, b('/registry/'));
+    assert.deepEqual(top.children.filter((c) => c.segment.startsWith('contr')).map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : 'key'}`),
+      ['controllerrevisions/=607', 'controllers/=614', 'controllers0=key']);
+    // Known children that hold all their keys are counted by their own first-round probe: one count per key, no skip-scan.
+    assert.ok(top.stats.keysCounted < 1.2 * (await bruteForceCount(conn, b('/registry/'))), `counted ${top.stats.keysCounted}`);
+  });
+
+  test('pages through known and unknown children at one revision', async () => {
+    for (const p of ['/registry/', '/sim/']) {
+      const expected = await bruteForce(conn, b(p));
+      for (const limit of [1, 4, 7]) {
+        const { children } = await allPages(conn, b(p), limit);
+        assert.deepEqual(children.map(seen), expected, `${p} limit ${limit}`);
+      }
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EtcdStudioError } from '../../src/core/errors';
-import { levelGaps, splitAtByte } from '../../src/core/keytree/intervals';
+import { levelGaps, splitAtByte, splitAtKeys } from '../../src/core/keytree/intervals';
+import { knownChildren } from '../../src/core/keytree/listChildren';
 import { describeLevel, keyFromText, keyToText, kindOfResource, parseK8sKey } from '../../src/core/keytree';
 import { compareEnds, keySuccessor, prefixRangeEnd, skipPastChild, UNBOUNDED } from '../../src/core/keytree/rangeEnd';
 
@@ -49,6 +50,42 @@ describe('prefix range end (etcd GetPrefixRangeEnd)', () => {
         }
       }
     }
+  });
+});
+
+describe('first-round pieces at known children', () => {
+  test('splitting at keys keeps the pieces contiguous and covering, ignoring keys outside, on bounds or repeated', () => {
+    const pieces = splitAtByte({ start: b('/registry/'), end: b('/registry0') }, b('/registry/'));
+    const keys = [b('/registry/pods/'), b('/registry/pods0'), b('/registry/pods/'), b('/registry/c'), b('/registry0'), b('/a'), b('/zzz'), b('/registry/podtemplates/'), b('/registry/podtemplates0')];
+    const out = splitAtKeys(pieces, keys);
+    assert.deepEqual(out[0].start, b('/registry/'));
+    assert.deepEqual(out[out.length - 1].end, b('/registry0'));
+    for (let i = 1; i < out.length; i++) {
+      assert.deepEqual(out[i].start, out[i - 1].end, `contiguous at ${i}`);
+      assert.ok(Buffer.compare(out[i - 1].start, out[i - 1].end) < 0, `non-empty piece ${i - 1}`);
+    }
+    // The known children's exact ranges are pieces of their own.
+    for (const child of ['pods/', 'podtemplates/']) {
+      assert.ok(out.some((p) => p.start.equals(b(`/registry/${child}`)) && p.end.equals(prefixRangeEnd(b(`/registry/${child}`)))), child);
+    }
+    assert.equal(out.length, pieces.length + 4);
+    // Unbounded ends and an empty key list.
+    assert.deepEqual(splitAtKeys([{ start: b('a'), end: UNBOUNDED }], [b('b'), b('\xff')]).map((p) => hex(p.start)), [hex(b('a')), hex(b('b')), hex(b('\xff'))]);
+    assert.deepEqual(splitAtKeys(pieces, []), pieces);
+  });
+
+  test('known children: the built-in resources under /registry/, their sub-paths, nothing elsewhere', () => {
+    const names = (p: string) => knownChildren(b(p)).map((c) => c.toString('latin1')).sort();
+    const top = names('/registry/');
+    for (const r of ['pods/', 'services/', 'configmaps/', 'controllers/', 'controllerrevisions/', 'apiextensions.k8s.io/', 'minions/']) assert.ok(top.includes(r), r);
+    assert.equal(new Set(top).size, top.length);
+    assert.deepEqual(names('/registry/services/'), ['endpoints/', 'specs/']);
+    assert.deepEqual(names('/registry/apiextensions.k8s.io/'), ['customresourcedefinitions/']);
+    assert.deepEqual(names('/registry/pods/'), []);
+    assert.deepEqual(names('/registry/pods/ns-7/'), []);
+    assert.deepEqual(names('/other/'), []);
+    assert.deepEqual(names('/'), ['registry/']);
+    assert.deepEqual(names('/registry/po'), ['ddisruptionbudgets/', 'ds/', 'dsecuritypolicy/', 'dtemplates/']);
   });
 });
 

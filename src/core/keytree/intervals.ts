@@ -47,18 +47,15 @@ export const SPLIT_BYTES: readonly number[] = [
   ...Array.from({ length: 26 }, (_, i) => 0x61 + i), 0x7b,
 ];
 
-/** Lowercase letters: where a second split byte goes (names mostly start with two letters). */
-export const LETTERS: readonly number[] = Array.from({ length: 26 }, (_, i) => 0x61 + i);
-
 /**
- * Splits [iv.start, iv.end) at `prefix + byte` for every byte of `bytes` (SPLIT_BYTES) above `after`, e.g.
- * one piece per first character of a child segment: their probes run in parallel on the server and each
- * counts only its own keys.
+ * Splits [iv.start, iv.end) at `prefix + byte` for every byte of SPLIT_BYTES above `after`, e.g. one piece
+ * per first character of a child segment: their probes run in parallel on the server and each counts
+ * only its own keys.
  */
-export function splitAtByte(iv: Interval, prefix: Buffer, after = -1, bytes: readonly number[] = SPLIT_BYTES): Interval[] {
+export function splitAtByte(iv: Interval, prefix: Buffer, after = -1): Interval[] {
   const pieces: Interval[] = [];
   let start = iv.start;
-  for (const byte of bytes) {
+  for (const byte of SPLIT_BYTES) {
     if (byte <= after) continue;
     const b = Buffer.concat([prefix, Buffer.from([byte])]);
     if (Buffer.compare(b, start) <= 0) continue;
@@ -71,19 +68,22 @@ export function splitAtByte(iv: Interval, prefix: Buffer, after = -1, bytes: rea
 }
 
 /**
- * The first round's pieces: [iv.start, iv.end) split at the first byte after `prefix` (SPLIT_BYTES), and
- * each piece within one lowercase letter split again at the second byte (per letter). Children that share
- * their first letter (configmaps, cronjobs, certificates…) then mostly land in different pieces, so each is
- * counted once here instead of again by every skip-scan that has to separate it from its earlier siblings.
+ * Splits contiguous pieces further at the given keys (any order; keys outside the pieces or on their
+ * bounds are ignored), e.g. at the exact ranges of children known in advance.
  */
-export function splitFirstRound(iv: Interval, prefix: Buffer): Interval[] {
+export function splitAtKeys(pieces: Interval[], keys: Buffer[]): Interval[] {
+  const sorted = [...keys].sort(Buffer.compare);
   const out: Interval[] = [];
-  for (const piece of splitAtByte(iv, prefix)) {
-    const first = piece.start.length > prefix.length ? piece.start[prefix.length] : -1;
-    const letterPrefix = piece.start.subarray(0, prefix.length + 1);
-    const inOneLetter = first >= 0x61 && first <= 0x7a && compareEnds(piece.end, prefixRangeEnd(letterPrefix)) <= 0;
-    if (inOneLetter) out.push(...splitAtByte(piece, Buffer.from(letterPrefix), -1, LETTERS));
-    else out.push(piece);
+  let k = 0;
+  for (const piece of pieces) {
+    let start = piece.start;
+    while (k < sorted.length && Buffer.compare(sorted[k], start) <= 0) k++;
+    for (; k < sorted.length && beforeEnd(sorted[k], piece.end); k++) {
+      if (Buffer.compare(sorted[k], start) <= 0) continue; // a duplicate
+      out.push({ start, end: sorted[k] });
+      start = sorted[k];
+    }
+    out.push({ start, end: piece.end });
   }
   return out;
 }

@@ -6,7 +6,11 @@
  * Cost model (etcd 3.4, measured): a Range costs ~0.5 us for every key of its [key, range_end)
  * interval even with `limit`, and ~10 us for every key it returns. So:
  *  - the first round probes the prefix split by the first byte of the child segment (one small-limit
- *    keys-only range per byte, batched in parallel txns): every key is counted once, in parallel;
+ *    keys-only range per byte, batched in parallel txns): every key is counted once, in parallel. Where
+ *    the children are largely known in advance (the Kubernetes resources under /registry/), the exact
+ *    range of each known child is a piece of its own: it is counted once and needs no skip-scan at all;
+ *  - each first-round txn is followed up as soon as it answers, and follow-ups go ahead of the first
+ *    round's queued txns, so the dependent rounds overlap the first one instead of waiting for all of it;
  *  - an interval whose first keys show many small children is read in keys-only pages;
  *  - an interval dominated by one child is skipped past: the rest of it is split along the prefixes
  *    of that child's range end (levelGaps), so each probe counts only nearby siblings, not the whole
@@ -20,10 +24,11 @@
 import type { IKeyValue } from 'etcd3';
 import { EtcdConnection, hexId } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
-import { levelGaps, splitAtByte, splitFirstRound } from './intervals';
+import { levelGaps, splitAtByte, splitAtKeys } from './intervals';
+import { REGISTRY_PREFIX, RESOURCE_KINDS } from './k8sKey';
 import { keyToText } from './keyText';
 import { beforeEnd, keySuccessor, prefixRangeEnd, prefixStart, skipPastChild } from './rangeEnd';
-import { Probe, RangeReader, RevisionCompactedError } from './rangeReader';
+import { Interval, Probe, RangeReader, RevisionCompactedError } from './rangeReader';
 
 export interface PrefixChild {
   kind: 'prefix';
@@ -61,7 +66,7 @@ export interface ListChildrenOptions {
   counts?: boolean;
   /** Read at this revision, e.g. the first page's, so "Load more" continues the same snapshot. */
   revision?: number;
-  /** Requests in flight at most (default 8). */
+  /** Requests in flight at most (default 16). */
   concurrency?: number;
 }
 
@@ -94,8 +99,31 @@ const READ_REST_MAX = 32;
 const DENSE_KEYS_PER_CHILD = 4;
 /** A rest with at least this many keys is split per byte after a skip (see consume). */
 const FAN_OUT_MIN = 512;
-/** First-round ranges per txn: small, so etcd runs them on all cores. */
+/** First-round ranges per txn at least: small txns, so etcd runs them on all cores… */
 const FIRST_ROUND_PER_TXN = 8;
+/** …and about this many first-round txns when there are more ranges (more would only add round trips). */
+const FIRST_ROUND_TXNS = 8;
+/** Default requests in flight: the first round's txns and the follow-ups they lead to. */
+const DEFAULT_CONCURRENCY = 16;
+
+/** Storage paths of the Kubernetes resources known in advance, as full keys: '/registry/pods/', … */
+const KNOWN_PATHS: readonly string[] = [...new Set(Object.keys(RESOURCE_KINDS).map((r) => `${REGISTRY_PREFIX}${r}/`))];
+
+/**
+ * Children of `prefix` that are likely to exist because Kubernetes stores its built-in resources there
+ * ('pods/', 'services/', … under /registry/; 'specs/', 'endpoints/' under /registry/services/): their
+ * exact ranges become first-round pieces of their own. Only a cost heuristic: a known child that is
+ * absent costs an empty probe, and unknown children are found in the pieces between.
+ */
+export function knownChildren(prefix: Buffer): Buffer[] {
+  const text = prefix.toString('latin1');
+  const out = new Set<string>();
+  for (const path of KNOWN_PATHS) {
+    if (path.length <= text.length || !path.startsWith(text)) continue;
+    out.add(path.slice(text.length, path.indexOf('/', text.length) + 1));
+  }
+  return [...out].map((s) => Buffer.from(s, 'latin1'));
+}
 
 /** One child being assembled. */
 interface Found {
@@ -126,11 +154,20 @@ class Lister {
   async run(from: Buffer, end: Buffer): Promise<void> {
     const near = levelGaps(from, end, this.prefix.length);
     const far = near.pop()!;
-    const two = (process.env.KT_TWO ?? '1') === '1';
-    const intervals = [...near, ...(two ? splitFirstRound(far, this.prefix) : splitAtByte(far, this.prefix))];
-    const perTxn = Number(process.env.KT_FIRST_TXN ?? (two ? 64 : FIRST_ROUND_PER_TXN));
-    const probes = await this.reader.probe(intervals, SAMPLE, { perTxn, interleave: (process.env.KT_INTERLEAVE ?? '1') === '1' });
-    await Promise.all(probes.map((p) => this.consume(p, 1)));
+    const known = knownChildren(this.prefix).flatMap((c) => {
+      const start = Buffer.concat([this.prefix, c]);
+      return [start, prefixRangeEnd(start)];
+    });
+    const intervals = splitAtKeys([...near, ...splitAtByte(far, this.prefix)], known);
+    // Dealt round-robin into txns, so that crowded stretches of keys spread over all of them; each txn's
+    // probes are followed up as soon as it answers.
+    const perTxn = Math.max(FIRST_ROUND_PER_TXN, Math.ceil(intervals.length / FIRST_ROUND_TXNS));
+    const txns: Interval[][] = Array.from({ length: Math.ceil(intervals.length / perTxn) }, () => []);
+    intervals.forEach((iv, i) => txns[i % txns.length].push(iv));
+    await Promise.all(txns.map(async (t) => {
+      const probes = await this.reader.probe(t, SAMPLE);
+      await Promise.all(probes.map((p) => this.consume(p, 1)));
+    }));
   }
 
   /** Takes in the first keys and count of an interval, then reads or skips the rest of it. */
@@ -149,7 +186,7 @@ class Lister {
     const lastKey = p.kvs[p.kvs.length - 1].key;
     const dense = p.kvs.length / distinct <= DENSE_KEYS_PER_CHILD && distinct > 1;
     if (dense || rest <= READ_REST_MAX) {
-      const next = await this.reader.page({ start: keySuccessor(lastKey), end: p.interval.end }, PAGE, this.prio(round));
+      const next = await this.reader.page({ start: keySuccessor(lastKey), end: p.interval.end }, PAGE, round);
       return this.consume(next, round + 1);
     }
     // Skip the rest of the last child: probe the pieces after it; what they do not hold is its own.
@@ -165,13 +202,10 @@ class Lister {
       const far = gaps.pop()!;
       gaps.push(...splitAtByte(far, far.start.subarray(0, far.start.length - 1), far.start[far.start.length - 1]));
     }
-    const pieces = await this.reader.probeBatched(gaps, SAMPLE, rest, this.prio(round));
+    // Priority `round`: deeper follow-ups first, the critical path of the listing.
+    const pieces = await this.reader.probeBatched(gaps, SAMPLE, round);
     last.count += rest - pieces.reduce((n, q) => n + q.count, 0);
     await Promise.all(pieces.map((q) => this.consume(q, round + 1)));
-  }
-
-  private prio(round: number): number {
-    return process.env.KT_PRIO === '0' ? 0 : round;
   }
 
   private add(kv: IKeyValue): Found {
@@ -210,7 +244,7 @@ function childEnd(prefix: Buffer, f: Found): Buffer {
 async function listOnce(conn: EtcdConnection, prefix: Buffer, opts: ListChildrenOptions): Promise<ListChildrenResult> {
   const limit = opts.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
-  const reader = new RangeReader(conn, { revision: opts.revision, signal: opts.signal, concurrency: opts.concurrency ?? Number(process.env.KT_CONC ?? 8), serializable: process.env.KT_SER === '1' });
+  const reader = new RangeReader(conn, { revision: opts.revision, signal: opts.signal, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY });
   const start = prefixStart(prefix);
   const end = prefixRangeEnd(prefix);
   const from = opts.after && Buffer.compare(opts.after, start) > 0 ? opts.after : start;

@@ -36,27 +36,11 @@ export interface RangeReaderOptions {
   signal?: AbortSignal;
   /** Requests in flight at most. */
   concurrency: number;
-  /** Serve reads at the pinned revision from the member's own store, skipping the linearizable read (see rangeRequest). */
-  serializable?: boolean;
-}
-
-const KT = process.env;
-
-/** How a batch of probes is sent. */
-export interface ProbeOptions {
-  /** Ranges per txn at most (default and cap: what the cluster allows, at most 64). */
-  perTxn?: number;
-  /** Deal the intervals round-robin over the txns (see probe). */
-  interleave?: boolean;
-  /** Requests with a higher priority leave the queue first (see acquire). */
-  priority?: number;
 }
 
 interface PendingProbe {
   intervals: Interval[];
   limit: number;
-  /** How many keys the intervals hold at most (what the caller knows), to spread big ones over txns. */
-  bound: number;
   priority: number;
   resolve: (p: Probe[]) => void;
   reject: (e: unknown) => void;
@@ -65,11 +49,9 @@ interface PendingProbe {
 export class RangeReader {
   private revisionValue: number | undefined;
   private inFlight = 0;
-  /** Requests waiting for a slot, highest priority first, then oldest first. */
+  /** Requests waiting for a slot: highest priority first, oldest first within one priority. */
   private readonly waiting: { priority: number; go: () => void }[] = [];
   private txnOps = MAX_TXN_OPS;
-  /** Set once a member refused a serializable read at our revision: every later read is linearizable. */
-  private forceLinearizable = false;
   private readonly pending: PendingProbe[] = [];
   /** Work done, for logs and benchmarks: requests, ranges in them, and keys those ranges counted server-side. */
   readonly stats = { requests: 0, ranges: 0, keysCounted: 0, keysReturned: 0 };
@@ -83,10 +65,10 @@ export class RangeReader {
     return this.revisionValue;
   }
 
-  /** Fixes the snapshot revision with one point lookup (cheap: no interval to count); linearizable, so it is current. */
+  /** Fixes the snapshot revision with one point lookup (cheap: no interval to count). */
   async pin(anyKey: Buffer): Promise<number> {
     if (this.revisionValue === undefined) {
-      const res = await this.request('pin revision', () => this.conn.client.kv.range({ key: anyKey, keys_only: true }), 0);
+      const res = await this.request('pin revision', () => this.conn.client.kv.range({ key: anyKey, keys_only: true }));
       this.revisionValue = Number(res.header.revision);
     }
     return this.revisionValue;
@@ -94,8 +76,7 @@ export class RangeReader {
 
   /** Keys-only range of one interval, at most `limit` keys, with the interval's total count. */
   async page(interval: Interval, limit: number, priority = 0): Promise<Probe> {
-    const res = await this.linearizably(() => this.request('list keys',
-      () => this.conn.client.kv.range(this.sendable(this.rangeRequest(interval, limit))), priority));
+    const res = await this.request('list keys', () => this.conn.client.kv.range(this.rangeRequest(interval, limit)), priority);
     this.tally([res]);
     return { interval, kvs: res.kvs, count: Number(res.count) };
   }
@@ -103,74 +84,44 @@ export class RangeReader {
   /**
    * Probes many intervals (first `limit` keys and count of each) in read-only txns of at most
    * `perTxn` ranges: small txns run in parallel across etcd's cores, large ones save round trips.
-   * Interleaved, txn j gets intervals j, j+n, j+2n…: neighbouring intervals (often one crowded stretch
-   * of keys) spread over all txns, so they take about equally long.
+   * Requests with a higher `priority` leave the queue first (see acquire).
    */
-  async probe(intervals: Interval[], limit: number, o: ProbeOptions = {}): Promise<Probe[]> {
-    const size = Math.max(1, Math.min(o.perTxn ?? MAX_TXN_OPS, this.txnOps));
-    const n = Math.ceil(intervals.length / size);
-    const txns: number[][] = Array.from({ length: n }, () => []);
-    intervals.forEach((_, i) => txns[o.interleave ? i % n : Math.floor(i / size)].push(i));
-    const results = await Promise.all(txns.map((ix) => this.txnRanges(ix.map((i) => this.rangeRequest(intervals[i], limit)), o.priority ?? 0)));
-    const probes: Probe[] = new Array(intervals.length);
-    txns.forEach((ix, j) => ix.forEach((i, k) => { probes[i] = { interval: intervals[i], kvs: results[j][k].kvs, count: Number(results[j][k].count) }; }));
-    return probes;
+  async probe(intervals: Interval[], limit: number, perTxn = MAX_TXN_OPS, priority = 0): Promise<Probe[]> {
+    const size = Math.max(1, Math.min(perTxn, this.txnOps));
+    const chunks: Interval[][] = [];
+    for (let i = 0; i < intervals.length; i += size) chunks.push(intervals.slice(i, i + size));
+    const results = await Promise.all(chunks.map((c) => this.txnRanges(c.map((iv) => this.rangeRequest(iv, limit)), priority)));
+    return results.flat().map((res, i) => ({ interval: intervals[i], kvs: res.kvs, count: Number(res.count) }));
   }
 
   /**
    * Like probe, but joins the probes that callers ask for in the same turn of the event loop into
    * shared txns: the skip-scan asks for a few ranges per child, for many children at once, and one
-   * request per child would cost a round trip (and a linearizable read) each. `bound` is how many keys
-   * the intervals can hold at most, so the ones that may hold many go to different txns.
+   * request per child would cost a round trip (and a linearizable read) each.
    */
-  probeBatched(intervals: Interval[], limit: number, bound = Infinity, priority = 0): Promise<Probe[]> {
+  probeBatched(intervals: Interval[], limit: number, priority = 0): Promise<Probe[]> {
     return new Promise<Probe[]>((resolve, reject) => {
-      this.pending.push({ intervals, limit, bound, priority, resolve, reject });
+      this.pending.push({ intervals, limit, priority, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
 
   private flush(): void {
     const batch = this.pending.splice(0);
-    const mode = KT.KT_PACK ?? 'bins';
     const byLimit = new Map<number, PendingProbe[]>();
     for (const b of batch) byLimit.set(b.limit, [...(byLimit.get(b.limit) ?? []), b]);
     for (const [limit, group] of byLimit) {
-      const priority = Math.max(...group.map((g) => g.priority));
-      if (mode === 'old') {
-        const all = group.flatMap((g) => g.intervals);
-        const perTxn = Math.min(MAX_TXN_OPS, Math.max(8, Math.ceil(all.length / 2)));
-        this.settle(group, this.probe(all, limit, { perTxn, priority }));
-      } else if (mode === 'solo') {
-        const soloMin = Number(KT.KT_SOLO ?? 4096);
-        const shared: PendingProbe[] = [];
+      const all = group.flatMap((g) => g.intervals);
+      // At least two txns when there is enough work, so both of etcd's cores count keys.
+      const perTxn = Math.min(MAX_TXN_OPS, Math.max(8, Math.ceil(all.length / 2)));
+      this.probe(all, limit, perTxn, Math.max(...group.map((g) => g.priority))).then((probes) => {
+        let i = 0;
         for (const g of group) {
-          if (g.bound >= soloMin) this.settle([g], this.probe(g.intervals, limit, { priority }));
-          else shared.push(g);
+          g.resolve(probes.slice(i, i + g.intervals.length));
+          i += g.intervals.length;
         }
-        if (shared.length) this.settle(shared, this.probe(shared.flatMap((g) => g.intervals), limit, { priority }));
-      } else {
-        // Longest-processing-time first: each call goes to the bin with the least keys so far.
-        const bins = Array.from({ length: Math.min(group.length, Number(KT.KT_BINS ?? 4)) }, () => ({ load: 0, calls: [] as PendingProbe[] }));
-        for (const g of [...group].sort((x, y) => y.bound - x.bound)) {
-          const bin = bins.reduce((m, b) => (b.load < m.load ? b : m));
-          bin.load += Math.min(g.bound, 1e12);
-          bin.calls.push(g);
-        }
-        for (const bin of bins) if (bin.calls.length) this.settle(bin.calls, this.probe(bin.calls.flatMap((g) => g.intervals), limit, { priority }));
-      }
+      }, (e: unknown) => group.forEach((g) => g.reject(e)));
     }
-  }
-
-  /** Hands each caller of a shared probe its own slice of the results. */
-  private settle(group: PendingProbe[], done: Promise<Probe[]>): void {
-    done.then((probes) => {
-      let i = 0;
-      for (const g of group) {
-        g.resolve(probes.slice(i, i + g.intervals.length));
-        i += g.intervals.length;
-      }
-    }, (e: unknown) => group.forEach((g) => g.reject(e)));
   }
 
   /** Value sizes (bytes) of single keys, by key in latin1 (a lossless byte string). */
@@ -201,31 +152,10 @@ export class RangeReader {
     return { key: iv.start, range_end: iv.end, limit, keys_only: true, revision: this.revisionValue };
   }
 
-  /**
-   * Reads at the pinned revision may be serializable: the revision was read linearizably (pin), and what
-   * a member holds at a revision it has applied is the same on every member, so a linearizable read (a
-   * raft read-index round per request) adds nothing. A member that has not applied that revision yet
-   * refuses ("future revision"); then the listing continues linearizably (see linearizably).
-   */
-  private sendable(r: IRangeRequest): IRangeRequest {
-    return { ...r, serializable: !!this.opts.serializable && r.revision !== undefined && !this.forceLinearizable };
-  }
-
-  /** Runs a read; when a lagging member refused a serializable read at the pinned revision, repeats it linearizably. */
-  private async linearizably<T>(read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (e) {
-      if (this.forceLinearizable || !(e instanceof EtcdStudioError && /required revision is a future revision/.test(e.detail ?? ''))) throw e;
-      this.forceLinearizable = true;
-      return read();
-    }
-  }
-
   private async txnRanges(ranges: IRangeRequest[], priority: number): Promise<IRangeResponse[]> {
     try {
-      const res = await this.linearizably(() => this.request(`txn of ${ranges.length} ranges`,
-        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: this.sendable(r) })) }), priority));
+      const res = await this.request(`txn of ${ranges.length} ranges`,
+        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }), priority);
       const out = res.responses.map((r) => r.response_range);
       this.tally(out);
       return out;
@@ -241,7 +171,7 @@ export class RangeReader {
   }
 
   /** One request: waits for a free slot, checks cancellation, maps compaction to a clear error. */
-  private async request<T extends { header: { revision: string } }>(what: string, fn: () => Promise<T>, priority: number): Promise<T> {
+  private async request<T extends { header: { revision: string } }>(what: string, fn: () => Promise<T>, priority = 0): Promise<T> {
     await this.acquire(priority);
     try {
       if (this.opts.signal?.aborted) throw new EtcdStudioError('Cancelled', 'Listing cancelled.');
@@ -258,8 +188,8 @@ export class RangeReader {
   }
 
   /**
-   * Waits for a request slot. A waiting request with a higher priority goes first: the listing gives
-   * follow-up requests (which later rounds depend on) priority over the rest of an earlier round.
+   * Waits for a request slot. Higher priorities leave the queue first: the listing gives follow-ups
+   * (the requests later rounds wait for) priority over the first round's txns still queued.
    */
   private async acquire(priority: number): Promise<void> {
     if (this.inFlight < this.opts.concurrency) {
