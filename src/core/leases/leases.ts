@@ -32,7 +32,8 @@ function hex(decimal: string): string {
 /** Time to live of one lease, with its keys. */
 export async function leaseInfo(conn: EtcdConnection, id: string): Promise<LeaseInfo> {
   const res = await conn.call('lease time-to-live', () => conn.client.leaseClient.leaseTimeToLive({ ID: leaseIdToDecimal(id), keys: true }));
-  const keys = (res.keys ?? []).map((k) => Buffer.from(k));
+  // etcd returns a lease's keys in no particular order; show them sorted like everything else.
+  const keys = (res.keys ?? []).map((k) => Buffer.from(k)).sort(Buffer.compare);
   return { id: hex(leaseIdToDecimal(id)), grantedTtl: Number(res.grantedTTL), remainingTtl: Number(res.TTL), keys, keyTexts: keys.map(keyToText) };
 }
 
