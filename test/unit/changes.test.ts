@@ -1,43 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import { describe, test } from 'node:test';
 import { encodeObject } from '../../src/core/k8s/codec';
 import { changesSince, changesToJson, changesToMarkdown, currentRevision, unifiedDiff } from '../../src/core/watch';
-import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { useEtcdConnection } from '../harness/useEtcd';
 
 function cm(name: string, ns: string, data: Record<string, string>) {
   return Buffer.from(encodeObject({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name, namespace: ns, creationTimestamp: '2026-10-01T08:00:00Z' }, data }));
 }
 
 describe('changesSince on a real etcd', () => {
-  let etcd: EtcdTestCluster;
-  let conn: EtcdConnection;
-  before(async () => {
-    etcd = await startEtcd();
-    conn = await EtcdConnection.open({ name: 'changes', endpoints: etcd.endpoints });
-  });
-  after(async () => {
-    conn?.close();
-    await etcd?.stop();
-  });
+  const t = useEtcdConnection('changes');
 
   test('created, modified and deleted keys with their values then and now, grouped resource -> namespace -> name', async () => {
-    await conn.client.put('/registry/configmaps/shop/keep').value(cm('keep', 'shop', { a: '1' }));
-    await conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '1' }));
-    await conn.client.put('/registry/configmaps/pay/gone').value(cm('gone', 'pay', { a: '1' }));
-    await conn.client.put('/plain/x').value('old');
-    const since = await currentRevision(conn);
+    await t.conn.client.put('/registry/configmaps/shop/keep').value(cm('keep', 'shop', { a: '1' }));
+    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '1' }));
+    await t.conn.client.put('/registry/configmaps/pay/gone').value(cm('gone', 'pay', { a: '1' }));
+    await t.conn.client.put('/plain/x').value('old');
+    const since = await currentRevision(t.conn);
     const editedAt = since;
-    await conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '2' }));
-    await conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '3', b: 'x' }));
-    await conn.client.delete().key('/registry/configmaps/pay/gone');
-    await conn.client.put('/registry/configmaps/pay/new').value(cm('new', 'pay', { z: '1' }));
-    await conn.client.put('/tmp/flash').value('x');
-    await conn.client.delete().key('/tmp/flash');
-    await conn.client.put('/plain/x').value('new');
+    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '2' }));
+    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '3', b: 'x' }));
+    await t.conn.client.delete().key('/registry/configmaps/pay/gone');
+    await t.conn.client.put('/registry/configmaps/pay/new').value(cm('new', 'pay', { z: '1' }));
+    await t.conn.client.put('/tmp/flash').value('x');
+    await t.conn.client.delete().key('/tmp/flash');
+    await t.conn.client.put('/plain/x').value('new');
 
-    const set = await changesSince(conn, since);
-    assert.equal(set.toRevision, await currentRevision(conn));
+    const set = await changesSince(t.conn, since);
+    assert.equal(set.toRevision, await currentRevision(t.conn));
     assert.deepEqual(set.counts, { created: 1, modified: 2, deleted: 1, transient: 1 });
     assert.deepEqual(set.changes.map((c) => `${c.change} ${c.keyText}`), [
       'modified /plain/x', 'deleted /registry/configmaps/pay/gone', 'created /registry/configmaps/pay/new', 'modified /registry/configmaps/shop/edit',
@@ -56,10 +46,10 @@ describe('changesSince on a real etcd', () => {
       ['', undefined, [':/plain/x']],
     ]);
 
-    const scoped = await changesSince(conn, since, { prefix: '/registry/configmaps/shop/' });
+    const scoped = await changesSince(t.conn, since, { prefix: '/registry/configmaps/shop/' });
     assert.deepEqual(scoped.changes.map((c) => c.keyText), ['/registry/configmaps/shop/edit']);
     assert.equal(scoped.prefix, '/registry/configmaps/shop/');
-    const none = await changesSince(conn, await currentRevision(conn), { prefix: '/registry/' });
+    const none = await changesSince(t.conn, await currentRevision(t.conn), { prefix: '/registry/' });
     assert.equal(none.changes.length, 0, 'nothing changed since now (answers through a progress notification)');
 
     const json = JSON.parse(changesToJson(set));
@@ -81,17 +71,17 @@ describe('changesSince on a real etcd', () => {
   });
 
   test('a compacted revision is refused, naming the compact revision', async () => {
-    await conn.client.put('/c/k').value('1');
-    const old = await currentRevision(conn);
-    await conn.client.put('/c/k').value('2');
-    const compactAt = await currentRevision(conn);
-    await conn.client.kv.compact({ revision: compactAt, physical: true });
-    await assert.rejects(changesSince(conn, old), (e: Error) => {
+    await t.conn.client.put('/c/k').value('1');
+    const old = await currentRevision(t.conn);
+    await t.conn.client.put('/c/k').value('2');
+    const compactAt = await currentRevision(t.conn);
+    await t.conn.client.kv.compact({ revision: compactAt, physical: true });
+    await assert.rejects(changesSince(t.conn, old), (e: Error) => {
       assert.match(e.message, new RegExp(`Revision ${old} has been compacted: etcd keeps history from revision ${compactAt} on`));
       return true;
     });
-    assert.equal((await changesSince(conn, compactAt)).changes.length, 0);
-    await assert.rejects(changesSince(conn, compactAt + 1000), /between 1 and the current revision/);
+    assert.equal((await changesSince(t.conn, compactAt)).changes.length, 0);
+    await assert.rejects(changesSince(t.conn, compactAt + 1000), /between 1 and the current revision/);
   });
 
   test('unified diff hunks', () => {

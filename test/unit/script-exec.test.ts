@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { executeAll, executeCommand, ExecResult, parseScript } from '../../src/core/script';
-import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { useEtcdConnection } from '../harness/useEtcd';
 
 /** Revision numbers differ between two runs of a write; everything else must be byte-identical. */
 function normalize(s: string): string {
@@ -11,24 +11,15 @@ function normalize(s: string): string {
 }
 
 describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
-  let etcd: EtcdTestCluster;
-  let conn: EtcdConnection;
-  before(async () => {
-    etcd = await startEtcd();
-    conn = await EtcdConnection.open({ name: 'script', endpoints: etcd.endpoints });
-  });
-  after(async () => {
-    conn?.close();
-    await etcd?.stop();
-  });
+  const t = useEtcdConnection('script');
 
   /** Real etcdctl with an argument array (no shell). */
   function etcdctl(...args: string[]): { stdout: string; stderr: string; status: number | null } {
-    const r = spawnSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
+    const r = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
 
-  async function run(line: string, c: EtcdConnection = conn): Promise<ExecResult> {
+  async function run(line: string, c: EtcdConnection = t.conn): Promise<ExecResult> {
     const script = parseScript(line);
     assert.equal(script.commands.length, 1, line);
     return executeCommand(c, script.commands[0]);
@@ -76,8 +67,8 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     await same(['get', '/s/', '--prefix', '--rev', '3', '-w', 'json']);
     await same(['get', '/nothing', '-w', 'json']);
     const reset = async () => {
-      await conn.client.delete().key('/w/a');
-      await conn.client.put('/w/a').value('before');
+      await t.conn.client.delete().key('/w/a');
+      await t.conn.client.put('/w/a').value('before');
     };
     await same(['put', '/w/a', 'again', '--prev-kv', '-w', 'json'], { normalize: true, reset });
     await same(['put', '/w/a', 'again2', '--prev-kv'], { normalize: true, reset });
@@ -86,8 +77,8 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
 
   test('del with --prefix and --prev-kv, plain and json', async () => {
     const reset = async () => {
-      await conn.client.delete().prefix('/d/');
-      for (const k of ['/d/1', '/d/2', '/d/3/x']) await conn.client.put(k).value(`v${k}`);
+      await t.conn.client.delete().prefix('/d/');
+      for (const k of ['/d/1', '/d/2', '/d/3/x']) await t.conn.client.put(k).value(`v${k}`);
     };
     await same(['del', '/d/', '--prefix', '--prev-kv', '-w', 'json'], { normalize: true, reset });
     assert.equal(await same(['del', '/d/', '--prefix'], { reset }), '3\n');
@@ -98,18 +89,18 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
 
   test('txn from a block: same SUCCESS/FAILURE output and effects as etcdctl txn on stdin', async () => {
     const reset = async () => {
-      await conn.client.delete().prefix('/t/');
-      await conn.client.put('/t/x').value('1');
+      await t.conn.client.delete().prefix('/t/');
+      await t.conn.client.put('/t/x').value('1');
     };
     const both = async (flags: string, block: string, script: string) => {
       await reset();
-      const ours = await executeCommand(conn, parseScript(script).commands[0]);
-      const after = await conn.client.getAll().prefix('/t/').strings();
+      const ours = await executeCommand(t.conn, parseScript(script).commands[0]);
+      const after = await t.conn.client.getAll().prefix('/t/').strings();
       await reset();
-      const theirs = spawnSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), 'txn', ...flags.split(' ').filter(Boolean)], { input: block, encoding: 'utf8' });
+      const theirs = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), 'txn', ...flags.split(' ').filter(Boolean)], { input: block, encoding: 'utf8' });
       assert.equal(theirs.status, 0, theirs.stderr);
       assert.equal(normalize(ours.stdout), normalize(theirs.stdout));
-      assert.deepEqual(await conn.client.getAll().prefix('/t/').strings(), after, 'same effects');
+      assert.deepEqual(await t.conn.client.getAll().prefix('/t/').strings(), after, 'same effects');
       return ours.stdout;
     };
     const ok = 'mod("/t/x") > "0"\n\nput /t/y "from txn"\nget /t/x\n\ndel /t/x\n\n';
@@ -140,17 +131,17 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     assert.match((await run('endpoint health')).stdout, /^http:\/\/127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+(ms|µs|s)\n$/);
     assert.match((await run('endpoint health -w table')).stdout, /\| +ENDPOINT +\| HEALTH \| +TOOK +\| ERROR \|/);
     assert.equal((await run('alarm list')).stdout, etcdctl('alarm', 'list').stdout);
-    const rev = (await conn.status()).revision;
+    const rev = (await t.conn.status()).revision;
     assert.equal((await run(`compaction ${rev - 1}`)).stdout, `compacted revision ${rev - 1}\n`);
   });
 
   test('read-only connections refuse writes before sending; reads still work', async () => {
-    const ro = await EtcdConnection.open({ name: 'ro', endpoints: etcd.endpoints, readOnly: true });
+    const ro = await EtcdConnection.open({ name: 'ro', endpoints: t.etcd.endpoints, readOnly: true });
     try {
       const r = await run('put /ro/k v', ro);
       assert.equal(r.ok, false);
       assert.match(r.stderr, /^Error: Connection "ro" is read-only: put is not allowed/);
-      assert.equal(await conn.client.get('/ro/k').string(), null);
+      assert.equal(await t.conn.client.get('/ro/k').string(), null);
       assert.match((await run('txn\n\n\nput /ro/k v\n\n', ro)).stderr, /read-only/);
       assert.equal((await run('get /s/a --print-value-only', ro)).ok, true);
     } finally {
@@ -169,9 +160,9 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     assert.match(bad.stderr, /not run, the command has errors:\nline 1: `--prefix` and `--from-key` cannot be set at the same time/);
     const script = parseScript('put /seq/1 a\nget /nope/k --rev 999999\nput /seq/2 b');
     const seen: string[] = [];
-    const r = await executeAll(conn, script.commands, { onResult: (_c, res) => seen.push(res.ok ? 'ok' : res.stderr) });
+    const r = await executeAll(t.conn, script.commands, { onResult: (_c, res) => seen.push(res.ok ? 'ok' : res.stderr) });
     assert.deepEqual(r, { ran: 2, ok: false });
     assert.match(seen[1], /^Error: .*(future revision|revision)/i);
-    assert.equal(await conn.client.get('/seq/2').string(), null, 'nothing after the failure ran');
+    assert.equal(await t.conn.client.get('/seq/2').string(), null, 'nothing after the failure ran');
   });
 });

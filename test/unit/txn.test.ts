@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { del, formatTxnResult, get, put, runTxn, txn } from '../../src/core/txn';
-import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { useEtcdConnection } from '../harness/useEtcd';
 
 describe('transactions on a real etcd', () => {
-  let etcd: EtcdTestCluster;
-  let conn: EtcdConnection;
-  before(async () => {
-    etcd = await startEtcd();
-    conn = await EtcdConnection.open({ name: 'txn', endpoints: etcd.endpoints });
-  });
-  after(async () => {
-    conn?.close();
-    await etcd?.stop();
-  });
+  const t = useEtcdConnection('txn');
 
   test('compare succeeds: then-ops run, each result readable and printed like etcdctl txn', async () => {
-    await conn.client.put('/t/a').value('1');
-    await conn.client.put('/t/b').value('2');
-    const mod = Number((await conn.client.get('/t/a').exec()).kvs[0].mod_revision);
+    await t.conn.client.put('/t/a').value('1');
+    await t.conn.client.put('/t/b').value('2');
+    const mod = Number((await t.conn.client.get('/t/a').exec()).kvs[0].mod_revision);
     const r = await txn()
       .when('/t/a', 'mod', '=', mod).when('/t/a', 'value', '=', '1').when('/t/zz', 'version', '=', 0)
       .then(put('/t/a', 'one', { prevKv: true }), get('/t/', { prefix: true }), del('/t/b', { prevKv: true }))
       .else(get('/t/a'))
-      .run(conn);
+      .run(t.conn);
     assert.equal(r.succeeded, true);
     assert.deepEqual(r.results.map((x) => x.op), ['put', 'get', 'delete']);
     const [p, g, d] = r.results;
@@ -35,8 +26,8 @@ describe('transactions on a real etcd', () => {
   });
 
   test('compare fails: else-ops run', async () => {
-    await conn.client.put('/t/c').value('5');
-    const r = await runTxn(conn, {
+    await t.conn.client.put('/t/c').value('5');
+    const r = await runTxn(t.conn, {
       compare: [{ key: '/t/c', target: 'version', op: '>', value: 10 }, { key: '/t/', prefix: true, target: 'create', op: '<', value: 1000000 }],
       success: [del('/t/', { prefix: true })],
       failure: [get('/t/c'), get('/t/', { prefix: true, countOnly: true })],
@@ -44,11 +35,11 @@ describe('transactions on a real etcd', () => {
     assert.equal(r.succeeded, false);
     assert.deepEqual(r.results.map((x) => x.op === 'get' ? [x.count, x.kvs.map((kv) => kv.value.toString())] : x), [[1, ['5']], [2, []]]);
     assert.equal(formatTxnResult(r), 'FAILURE\n\n/t/c\n5\n\n');
-    assert.equal(await conn.client.get('/t/c').string(), '5', 'nothing deleted');
+    assert.equal(await t.conn.client.get('/t/c').string(), '5', 'nothing deleted');
   });
 
   test('read-only connections may run read-only transactions only', async () => {
-    const ro = await EtcdConnection.open({ name: 'ro', endpoints: etcd.endpoints, readOnly: true });
+    const ro = await EtcdConnection.open({ name: 'ro', endpoints: t.etcd.endpoints, readOnly: true });
     try {
       assert.equal((await txn().then(get('/t/c')).run(ro)).succeeded, true);
       await assert.rejects(txn().then(put('/t/c', 'x')).run(ro), /read-only/);

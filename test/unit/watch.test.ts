@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import { describe, test } from 'node:test';
 import { encodeObject } from '../../src/core/k8s/codec';
 import { currentRevision, describeEvent, summarizeChange, watchRange, WatchEvent, WatchStatus } from '../../src/core/watch';
-import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { useEtcdConnection } from '../harness/useEtcd';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -24,25 +23,16 @@ function deployment(replicas: number, labels: Record<string, string>) {
 }
 
 describe('watchRange on a real etcd', () => {
-  let etcd: EtcdTestCluster;
-  let conn: EtcdConnection;
-  before(async () => {
-    etcd = await startEtcd();
-    conn = await EtcdConnection.open({ name: 'watch', endpoints: etcd.endpoints });
-  });
-  after(async () => {
-    conn?.close();
-    await etcd?.stop();
-  });
+  const t = useEtcdConnection('watch');
 
   test('delivers put and delete with previous values, described as Kubernetes objects with what changed', async () => {
     const events: WatchEvent[] = [];
-    const w = await watchRange(conn, { key: '/registry/deployments/shop/', prefix: true, onEvents: (b) => { events.push(...b.events); } });
+    const w = await watchRange(t.conn, { key: '/registry/deployments/shop/', prefix: true, onEvents: (b) => { events.push(...b.events); } });
     const key = '/registry/deployments/shop/cart';
-    await conn.client.put(key).value(Buffer.from(deployment(3, { app: 'cart' })));
-    await conn.client.put(key).value(Buffer.from(deployment(5, { app: 'cart', tier: 'frontend' })));
-    await conn.client.put('/registry/deployments/other/x').value('outside the prefix');
-    await conn.client.delete().key(key);
+    await t.conn.client.put(key).value(Buffer.from(deployment(3, { app: 'cart' })));
+    await t.conn.client.put(key).value(Buffer.from(deployment(5, { app: 'cart', tier: 'frontend' })));
+    await t.conn.client.put('/registry/deployments/other/x').value('outside the prefix');
+    await t.conn.client.delete().key(key);
     await until('3 events', () => events.length >= 3);
     await w.stop();
     assert.deepEqual(events.map((e) => e.type), ['put', 'put', 'delete']);
@@ -82,13 +72,13 @@ describe('watchRange on a real etcd', () => {
   });
 
   test('a compacted start revision is reported with the compact revision, and continueFromNow goes on from the present', async () => {
-    for (let i = 0; i < 5; i++) await conn.client.put('/compact/k').value(`v${i}`);
-    const before = await currentRevision(conn);
-    await conn.client.kv.compact({ revision: before, physical: true });
+    for (let i = 0; i < 5; i++) await t.conn.client.put('/compact/k').value(`v${i}`);
+    const before = await currentRevision(t.conn);
+    await t.conn.client.kv.compact({ revision: before, physical: true });
     const statuses: WatchStatus[] = [];
     let compacted: { compactRevision: number; requestedRevision: number } | undefined;
     const seen: string[] = [];
-    const w = await watchRange(conn, {
+    const w = await watchRange(t.conn, {
       key: '/compact/', prefix: true, startRevision: before - 3,
       onCompacted: (info) => (compacted = info), onStatus: (s) => statuses.push(s),
       onEvents: (b) => { seen.push(...b.events.map((e) => e.value.toString())); },
@@ -97,13 +87,13 @@ describe('watchRange on a real etcd', () => {
     assert.deepEqual(compacted, { compactRevision: before, requestedRevision: before - 3 });
     assert.equal(w.status.state, 'compacted');
     // etcd 3.4 first confirms the watch, then cancels it with the compact revision.
-    const other = await watchRange(conn, { key: '/x', startRevision: before - 1, onEvents: () => undefined });
+    const other = await watchRange(t.conn, { key: '/x', startRevision: before - 1, onEvents: () => undefined });
     await until('the second report', () => other.status.state === 'compacted');
     await other.stop();
     const from = await w.continueFromNow();
-    assert.equal(from, (await currentRevision(conn)) + 1);
+    assert.equal(from, (await currentRevision(t.conn)) + 1);
     assert.equal(w.status.state, 'watching');
-    await conn.client.put('/compact/k').value('after');
+    await t.conn.client.put('/compact/k').value('after');
     await until('the new event', () => seen.length > 0);
     assert.deepEqual(seen, ['after']);
     await w.stop();
@@ -114,8 +104,8 @@ describe('watchRange on a real etcd', () => {
     const ac = new AbortController();
     const revs: number[] = [];
     let calls = 0;
-    const start = (await currentRevision(conn)) + 1;
-    const w = await watchRange(conn, {
+    const start = (await currentRevision(t.conn)) + 1;
+    const w = await watchRange(t.conn, {
       key: '/slow/', prefix: true, signal: ac.signal, prevKv: false, maxBatchEvents: 5000,
       onEvents: async (b) => {
         calls++;
@@ -124,8 +114,8 @@ describe('watchRange on a real etcd', () => {
       },
     });
     const total = 200 * 64;
-    for (let t = 0; t < 200; t++) {
-      await conn.client.kv.txn({ success: Array.from({ length: 64 }, (_, i) => ({ request_put: { key: Buffer.from(`/slow/${t}/${i}`), value: Buffer.from('x') } })) });
+    for (let n = 0; n < 200; n++) {
+      await t.conn.client.kv.txn({ success: Array.from({ length: 64 }, (_, i) => ({ request_put: { key: Buffer.from(`/slow/${n}/${i}`), value: Buffer.from('x') } })) });
     }
     await until('all events', () => revs.length >= total);
     assert.equal(revs.length, total);
@@ -138,8 +128,8 @@ describe('watchRange on a real etcd', () => {
   });
 
   test('a consumer that throws ends the watch as failed (done resolves, never rejects)', async () => {
-    const w = await watchRange(conn, { key: '/throw', onEvents: () => { throw new Error('boom'); } });
-    await conn.client.put('/throw').value('x');
+    const w = await watchRange(t.conn, { key: '/throw', onEvents: () => { throw new Error('boom'); } });
+    await t.conn.client.put('/throw').value('x');
     const end = await w.done;
     assert.equal(end.state, 'failed');
     assert.match(end.state === 'failed' ? end.error.message : '', /consumer failed: boom/);
