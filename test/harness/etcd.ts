@@ -1,5 +1,5 @@
 /**
- * Real etcd servers for tests and benchmarks (Debian's etcd-server on loopback): a plain single
+ * Real etcd servers for tests and benchmarks (the release chosen by ETCD_STUDIO_ETCD, on loopback): a plain single
  * node, a TLS single node with client-certificate auth (kubeadm-style PKI made with openssl at
  * run time), or a 3-member Raft cluster. Stopped by PID; data removed on stop.
  */
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchEtcd, LocalEtcd } from '../../src/core/etcd/localEtcd';
 import { generatePki, Pki } from './pki';
+import { etcdTarget } from './tools';
 
 export { freePorts } from '../../src/core/etcd/localEtcd';
 
@@ -30,7 +31,7 @@ export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluste
   let etcd: LocalEtcd;
   try {
     etcd = await launchEtcd({
-      binary: process.env.ETCD_BIN,
+      binary: etcdTarget().etcd,
       dataRoot: root,
       members: opts.members ?? 1,
       extraArgs: opts.extraArgs,

