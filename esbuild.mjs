@@ -26,7 +26,8 @@ const etcd3ProtoPath = {
   setup(build) {
     build.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const finder = "(function(){const p=require('path'),f=require('fs');let d=__dirname;for(;;){const c=p.join(d,'etcd3-proto');" +
+      const finder =
+        "(function(){const p=require('path'),f=require('fs');let d=__dirname;for(;;){const c=p.join(d,'etcd3-proto');" +
         "if(f.existsSync(c))return c;const u=p.dirname(d);if(u===d)throw new Error('etcd Studio: etcd3-proto folder not found above '+__dirname);d=u;}})()";
       const patched = source.replace('`${__dirname}/../proto/rpc.proto`', `require('path').join(${finder}, 'rpc.proto')`);
       if (patched === source) throw new Error('etcd3 changed: cannot find its rpc.proto path to patch');
@@ -54,16 +55,18 @@ function listFiles(dir, re) {
     .map((f) => path.join(dir, f));
 }
 
-const builds = [{
-  ...common,
-  entryPoints: {
-    extension: 'src/extension.ts',
-    cli: 'src/cli/main.ts',
-    ...(existsSync('src/server/main.ts') ? { server: 'src/server/main.ts' } : {}),
+const builds = [
+  {
+    ...common,
+    entryPoints: {
+      extension: 'src/extension.ts',
+      cli: 'src/cli/main.ts',
+      ...(existsSync('src/server/main.ts') ? { server: 'src/server/main.ts' } : {}),
+    },
+    outdir: 'dist',
+    external: ['vscode'],
   },
-  outdir: 'dist',
-  external: ['vscode'],
-}];
+];
 if (tests) {
   builds.push({
     ...common,

@@ -51,9 +51,14 @@ export async function run(args?: Args): Promise<Record<string, number>> {
   const targetMb = args?.number('mb', 50) ?? 50;
   const schema = defaultSchema();
   const dir = fixturesDir();
-  const values = fs.readdirSync(dir).filter((f) => f.endsWith('.pb')).map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  const values = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.pb'))
+    .map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
   // only values whose envelope names their type (WatchEvent's does not)
-  const items = values.map((pb) => ({ pb, env: parseEnvelope(pb) })).filter((x) => x.env.kind && findMessage(schema, x.env.apiVersion, x.env.kind));
+  const items = values
+    .map((pb) => ({ pb, env: parseEnvelope(pb) }))
+    .filter((x) => x.env.kind && findMessage(schema, x.env.apiVersion, x.env.kind));
   const setBytes = items.reduce((n, x) => n + x.pb.length, 0);
   const rounds = Math.ceil((targetMb * 1e6) / setBytes);
 
@@ -61,7 +66,11 @@ export async function run(args?: Args): Promise<Record<string, number>> {
   const pbTypes = items.map((x) => root.lookupType(findMessage(schema, x.env.apiVersion, x.env.kind)!.fullName));
 
   // warm up both paths (JIT, lazy schema loading)
-  for (let i = 0; i < 3; i++) items.forEach((x, j) => { decodeValue(x.pb); pbTypes[j].decode(x.env.raw); });
+  for (let i = 0; i < 3; i++)
+    items.forEach((x, j) => {
+      decodeValue(x.pb);
+      pbTypes[j].decode(x.env.raw);
+    });
 
   let t = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) for (let j = 0; j < items.length; j++) pbTypes[j].decode(items[j].env.raw);

@@ -5,13 +5,46 @@
 import { Etcd3 } from 'etcd3';
 
 export const RESOURCES = [
-  'pods', 'services/specs', 'services/endpoints', 'configmaps', 'secrets', 'deployments', 'replicasets', 'statefulsets',
-  'daemonsets', 'jobs', 'cronjobs', 'events', 'serviceaccounts', 'roles', 'rolebindings', 'leases', 'endpointslices',
-  'persistentvolumeclaims', 'horizontalpodautoscalers', 'poddisruptionbudgets', 'networkpolicies', 'ingress',
-  'limitranges', 'resourcequotas', 'controllerrevisions', 'podtemplates', 'csistoragecapacities', 'controllers',
-  'example.com/widgets', 'example.com/gadgets', 'monitoring.coreos.com/servicemonitors', 'monitoring.coreos.com/prometheusrules',
-  'cert-manager.io/certificates', 'cert-manager.io/certificaterequests', 'argoproj.io/applications', 'velero.io/backups',
-  'snapshot.storage.k8s.io/volumesnapshots', 'gateway.networking.k8s.io/httproutes', 'policy.kyverno.io/policyreports', 'keda.sh/scaledobjects',
+  'pods',
+  'services/specs',
+  'services/endpoints',
+  'configmaps',
+  'secrets',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'events',
+  'serviceaccounts',
+  'roles',
+  'rolebindings',
+  'leases',
+  'endpointslices',
+  'persistentvolumeclaims',
+  'horizontalpodautoscalers',
+  'poddisruptionbudgets',
+  'networkpolicies',
+  'ingress',
+  'limitranges',
+  'resourcequotas',
+  'controllerrevisions',
+  'podtemplates',
+  'csistoragecapacities',
+  'controllers',
+  'example.com/widgets',
+  'example.com/gadgets',
+  'monitoring.coreos.com/servicemonitors',
+  'monitoring.coreos.com/prometheusrules',
+  'cert-manager.io/certificates',
+  'cert-manager.io/certificaterequests',
+  'argoproj.io/applications',
+  'velero.io/backups',
+  'snapshot.storage.k8s.io/volumesnapshots',
+  'gateway.networking.k8s.io/httproutes',
+  'policy.kyverno.io/policyreports',
+  'keda.sh/scaledobjects',
 ];
 
 export interface KeyspaceShape {
@@ -30,7 +63,11 @@ export function keyAt(shape: KeyspaceShape, i: number): string {
   return `/registry/${r}/ns-${ns}/obj-${i}`;
 }
 
-export async function loadKeyspace(client: Etcd3, shape: KeyspaceShape, opts: { batch?: number; concurrency?: number } = {}): Promise<number> {
+export async function loadKeyspace(
+  client: Etcd3,
+  shape: KeyspaceShape,
+  opts: { batch?: number; concurrency?: number } = {},
+): Promise<number> {
   const batch = opts.batch ?? 128;
   const concurrency = opts.concurrency ?? 8;
   const value = Buffer.alloc(shape.valueBytes, 'x');

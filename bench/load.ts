@@ -10,7 +10,11 @@ import { DEFAULT_SHAPE, keyAt, KeyspaceShape, loadKeyspace } from './keyspace';
 import { BenchArgs } from './run';
 
 export async function run(args: BenchArgs): Promise<Record<string, number>> {
-  const shape: KeyspaceShape = { ...DEFAULT_SHAPE, keys: args.number('keys', DEFAULT_SHAPE.keys), valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes) };
+  const shape: KeyspaceShape = {
+    ...DEFAULT_SHAPE,
+    keys: args.number('keys', DEFAULT_SHAPE.keys),
+    valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes),
+  };
   const etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(8 * 1024 ** 3)] });
   try {
     const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 60_000 });
@@ -28,7 +32,11 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
       // etcdctl txn reads: compares, blank line, success ops, blank line, failure ops, blank line.
       const puts: string[] = [];
       for (let i = start; i < Math.min(sample, start + 128); i++) puts.push(`put ${keyAt(shape, i)}-ctl ${value}`);
-      execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), 'txn'], { input: `\n${puts.join('\n')}\n\n\n`, env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['pipe', 'ignore', 'inherit'] });
+      execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), 'txn'], {
+        input: `\n${puts.join('\n')}\n\n\n`,
+        env: { ...process.env, ETCDCTL_API: '3' },
+        stdio: ['pipe', 'ignore', 'inherit'],
+      });
     }
     const ctlSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     const oursRate = shape.keys / ours;

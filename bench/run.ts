@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const figures = await benches[name](args);
-  const result = { bench: name, ...figures, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024), wall_seconds: (Date.now() - started) / 1000 };
+  const result = {
+    bench: name,
+    ...figures,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    wall_seconds: (Date.now() - started) / 1000,
+  };
   console.log(JSON.stringify(result));
 }
 

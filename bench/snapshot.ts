@@ -32,14 +32,27 @@ function timed<T>(fn: () => T): [T, number] {
 }
 
 function etcdctl(args: string[]): string {
-  return execFileSync('etcdctl', args, { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+  return execFileSync('etcdctl', args, {
+    env: { ...process.env, ETCDCTL_API: '3' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 1 << 26,
+  });
 }
 
-interface ChildFigures { seconds: number; maxRssMb: number; startRssMb: number; indexMb?: number; registryChildren?: number }
+interface ChildFigures {
+  seconds: number;
+  maxRssMb: number;
+  startRssMb: number;
+  indexMb?: number;
+  registryChildren?: number;
+}
 
 /** Runs status or browse in a fresh Node process (this file's bundle); wall time includes Node's start. */
 function inChild(mode: 'status' | 'browse', file: string, key: string): ChildFigures & { wallSeconds: number } {
-  const [out, wallSeconds] = timed(() => execFileSync(process.execPath, [path.join(__dirname, 'snapshot.js'), CHILD_FLAG, mode, file, key], { encoding: 'utf8' }));
+  const [out, wallSeconds] = timed(() =>
+    execFileSync(process.execPath, [path.join(__dirname, 'snapshot.js'), CHILD_FLAG, mode, file, key], { encoding: 'utf8' }),
+  );
   return { ...JSON.parse(out), wallSeconds };
 }
 
@@ -58,7 +71,13 @@ async function child(mode: string, file: string, key: string): Promise<void> {
     indexMb = snap.indexBytes / 1e6;
     snap.close();
   }
-  const figures: ChildFigures = { seconds: seconds(t), maxRssMb: process.resourceUsage().maxRSS / 1024, startRssMb, indexMb, registryChildren };
+  const figures: ChildFigures = {
+    seconds: seconds(t),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    startRssMb,
+    indexMb,
+    registryChildren,
+  };
   process.stdout.write(JSON.stringify(figures));
 }
 
@@ -96,7 +115,13 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
         saveOurs.push(seconds(t));
       };
       const runCtl = () => saveCtl.push(timed(() => etcdctl(['--endpoints', etcd.endpoints[0], 'snapshot', 'save', theirs]))[1]);
-      if (r % 2) { runCtl(); await runOurs(); } else { await runOurs(); runCtl(); }
+      if (r % 2) {
+        runCtl();
+        await runOurs();
+      } else {
+        await runOurs();
+        runCtl();
+      }
     }
     conn.close();
     const fileBytes = statSync(theirs).size;

@@ -14,7 +14,11 @@ import { startEtcd } from '../test/harness/etcd';
 import { DEFAULT_SHAPE, KeyspaceShape, loadKeyspace } from './keyspace';
 import { BenchArgs } from './run';
 
-const PREFIXES: [name: string, prefix: string][] = [['registry', '/registry/'], ['pods', '/registry/pods/'], ['ns7', '/registry/pods/ns-7/']];
+const PREFIXES: [name: string, prefix: string][] = [
+  ['registry', '/registry/'],
+  ['pods', '/registry/pods/'],
+  ['ns7', '/registry/pods/ns-7/'],
+];
 
 function ms(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e6;
@@ -34,13 +38,18 @@ function etcdctlPipeline(endpoint: string, prefix: string): Promise<{ ms: number
   const field = String(prefix.split('/').length);
   const started = process.hrtime.bigint();
   const env = { ...process.env, ETCDCTL_API: '3' };
-  const ctl = spawn('etcdctl', ['--endpoints', endpoint, '--command-timeout', '120s', 'get', prefix, '--prefix', '--keys-only'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const ctl = spawn('etcdctl', ['--endpoints', endpoint, '--command-timeout', '120s', 'get', prefix, '--prefix', '--keys-only'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const cut = spawn('cut', ['-d/', `-f${field}`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const sort = spawn('sort', ['-u'], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'inherit'] });
   ctl.stdout.pipe(cut.stdin);
   cut.stdout.pipe(sort.stdin);
   let out = '';
-  sort.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  sort.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   return new Promise((resolve, reject) => {
     ctl.on('error', reject);
     sort.on('error', reject);
@@ -71,7 +80,11 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
   const childEndpoint = args.string('list-only', '');
   if (childEndpoint) return listOnly(childEndpoint);
 
-  const shape: KeyspaceShape = { ...DEFAULT_SHAPE, keys: args.number('keys', 1_000_000), valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes) };
+  const shape: KeyspaceShape = {
+    ...DEFAULT_SHAPE,
+    keys: args.number('keys', 1_000_000),
+    valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes),
+  };
   const etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(8 * 1024 ** 3)] });
   try {
     const endpoint = etcd.endpoints[0];
@@ -118,8 +131,11 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
         const floor: number[] = [];
         for (let i = 0; i < 3; i++) {
           t = process.hrtime.bigint();
-          await Promise.all(r.children.filter((c) => c.kind === 'prefix').map((c) =>
-            conn.client.kv.range({ key: c.key, range_end: prefixRangeEnd(c.key), count_only: true })));
+          await Promise.all(
+            r.children
+              .filter((c) => c.kind === 'prefix')
+              .map((c) => conn.client.kv.range({ key: c.key, range_end: prefixRangeEnd(c.key), count_only: true })),
+          );
           floor.push(ms(t));
         }
         figures[`${name}_count_floor_ms`] = round(median(floor));
@@ -129,7 +145,10 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
     }
 
     // Peak RSS of a process that only lists (this one also loaded a million keys).
-    const child = spawnSync(process.execPath, [process.argv[1], 'tree', '--list-only', endpoint], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    const child = spawnSync(process.execPath, [process.argv[1], 'tree', '--list-only', endpoint], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     if (child.status !== 0 || !line.startsWith('{')) throw new Error(`listing child failed (${child.status}): ${child.stderr}`);
     figures.list_process_peak_rss_mb = (JSON.parse(line) as { peak_rss_mb: number }).peak_rss_mb;

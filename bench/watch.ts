@@ -3,7 +3,8 @@
  * consumes the prefix with revision continuity checked (every committed event seen exactly once, in
  * order). By default without previous values, as the extension's Watch view streams (it fetches
  * previous values only for small batches); --prev-kv true measures etcd sending them with every event.
- * Then the same history is replayed by watchRange and by `etcdctl watch --prefix --rev` for comparison. Flags: --events N (200000), --writers N (4), --keys N (20000), --value-bytes N (200).
+ * Then the same history is replayed by watchRange and by `etcdctl watch --prefix --rev` for comparison.
+ * Flags: --events N (200000), --writers N (4), --keys N (20000), --value-bytes N (200).
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -50,10 +51,14 @@ function etcdctlReplay(endpoints: string[], rev: number, events: number): Promis
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('etcdctl', ['--endpoints', endpoints.join(','), 'watch', '--prefix', '/bench/', '--rev', String(rev)], {
-      env: { ...process.env, ETCDCTL_API: '3' }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ETCDCTL_API: '3' },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let lines = 0;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`etcdctl saw ${lines / 3} of ${events} events in 120 s`)); }, 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`etcdctl saw ${lines / 3} of ${events} events in 120 s`));
+    }, 120_000);
     createInterface({ input: child.stdout! }).on('line', () => {
       // PUT, key, value: three lines an event.
       if (++lines === events * 3) {
@@ -90,16 +95,18 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
     const committed = new Map<number, number>();
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(writeConns.map(async (c) => {
-      while (next < total) {
-        const from = next;
-        next = Math.min(total, next + BATCH);
-        const ops = [];
-        for (let i = from; i < next; i++) ops.push({ request_put: { key: Buffer.from(`/bench/k${i % keys}`), value } });
-        const res = await c.client.kv.txn({ success: ops });
-        committed.set(Number(res.header.revision), ops.length);
-      }
-    }));
+    await Promise.all(
+      writeConns.map(async (c) => {
+        while (next < total) {
+          const from = next;
+          next = Math.min(total, next + BATCH);
+          const ops = [];
+          for (let i = from; i < next; i++) ops.push({ request_put: { key: Buffer.from(`/bench/k${i % keys}`), value } });
+          const res = await c.client.kv.txn({ success: ops });
+          committed.set(Number(res.header.revision), ops.length);
+        }
+      }),
+    );
     const writeSeconds = (performance.now() - t0) / 1000;
     await until(() => live.events >= total, 60_000);
     await w.drained();
@@ -119,7 +126,13 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
     // Replay of the same history: ours, then etcdctl.
     const replay = new ContinuityCheck();
     const t1 = performance.now();
-    const r = await watchRange(watchConn, { key: '/bench/', prefix: true, startRevision: start, prevKv: false, onEvents: (b) => replay.consume(b) });
+    const r = await watchRange(watchConn, {
+      key: '/bench/',
+      prefix: true,
+      startRevision: start,
+      prevKv: false,
+      onEvents: (b) => replay.consume(b),
+    });
     await until(() => replay.events >= total, 120_000);
     const replaySeconds = (performance.now() - t1) / 1000;
     await r.stop();

@@ -54,7 +54,12 @@ function which(cmd) {
 }
 
 const pidAlive = (pid) => {
-  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
 };
 
 /** Removes `.partial-PID` folders left by installs that died (their PID is gone). */
@@ -80,7 +85,9 @@ function buildInto(step, final, fill) {
   const t = Date.now();
   try {
     fill(tmp);
-    try { renameSync(tmp, final); } catch (e) {
+    try {
+      renameSync(tmp, final);
+    } catch (e) {
       if (!existsSync(final)) throw e; // another install finished the same folder first
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -173,7 +180,11 @@ function installVscode() {
 
 function goVersion() {
   const go = which('go');
-  if (!go) throw new StepError('go', 'Go 1.26 is needed to build etcd 3.6/3.7 and the Kubernetes oracle, and `go` is not on PATH (https://go.dev/doc/install; the Go module proxy must be reachable)');
+  if (!go)
+    throw new StepError(
+      'go',
+      'Go 1.26 is needed to build etcd 3.6/3.7 and the Kubernetes oracle, and `go` is not on PATH (https://go.dev/doc/install; the Go module proxy must be reachable)',
+    );
   return execFileSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
 }
 
@@ -202,7 +213,13 @@ function goTargets(moduleDir) {
   const mod = readFileSync(path.join(moduleDir, 'go.mod'), 'utf8');
   const block = /^tool \(\n([\s\S]*?)\n\)/m.exec(mod)?.[1] ?? '';
   const singles = [...mod.matchAll(/^tool ([^\s(]\S*)$/gm)].map((m) => m[1]);
-  for (const pkg of [...block.split('\n').map((l) => l.trim()).filter(Boolean), ...singles]) {
+  for (const pkg of [
+    ...block
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    ...singles,
+  ]) {
     const parts = pkg.split('/');
     const last = /^v\d+$/.test(parts.at(-1)) ? parts.at(-2) : parts.at(-1);
     targets.push({ name: last, pkg });
@@ -229,12 +246,20 @@ function installGo(component, gover) {
 
 // ---------------------------------------------------------------- paths
 
-const goRequire = (moduleDir, mod) => new RegExp(`^\\s*(?:require\\s+)?${mod.replace(/[./]/g, '\\$&')} (v\\S+)`, 'm')
-  .exec(readFileSync(path.join(root, moduleDir, 'go.mod'), 'utf8'))?.[1];
+const goRequire = (moduleDir, mod) =>
+  new RegExp(`^\\s*(?:require\\s+)?${mod.replace(/[./]/g, '\\$&')} (v\\S+)`, 'm').exec(
+    readFileSync(path.join(root, moduleDir, 'go.mod'), 'utf8'),
+  )?.[1];
 
 let cachedGover;
 function gover() {
-  cachedGover ??= (() => { try { return goVersion(); } catch { return 'no-go'; } })();
+  cachedGover ??= (() => {
+    try {
+      return goVersion();
+    } catch {
+      return 'no-go';
+    }
+  })();
   return cachedGover;
 }
 
@@ -260,9 +285,9 @@ export function hostPaths() {
     codeServer: path.join(codeServerDir(), 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     chromium: CHROMIUM,
     etcd: {
-      '3.4': { version: debianEtcdVersion(), bin: '/usr/bin', etcd: '/usr/bin/etcd', etcdctl: '/usr/bin/etcdctl', etcdutl: null },
-      '3.6': goEtcd('etcd-3.6'),
-      '3.7': goEtcd('etcd-3.7'),
+      3.4: { version: debianEtcdVersion(), bin: '/usr/bin', etcd: '/usr/bin/etcd', etcdctl: '/usr/bin/etcdctl', etcdutl: null },
+      3.6: goEtcd('etcd-3.6'),
+      3.7: goEtcd('etcd-3.7'),
     },
     oracle: existsSync(path.join(root, GO_MODULES.oracle)) ? path.join(goToolDir('oracle', gover()), 'bin', 'k8s-oracle') : null,
   };

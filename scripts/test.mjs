@@ -24,8 +24,14 @@ function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
-    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -63,28 +69,56 @@ const node = process.execPath;
 const ok = [
   await step('typecheck', node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']),
   await step('lint', node, ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'bench']),
+  await step('format (prettier --check)', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']),
   await step('package (.vsix)', node, ['scripts/package.mjs']),
   await step('build', node, ['esbuild.mjs', '--tests']),
 ].every(Boolean);
 
 if (ok) {
   // TAP summary lines (# pass / # fail) come from the tap reporter; spec is for people.
-  const reporters = (tap) => ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  const reporters = (tap) => [
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+  ];
   const tapCounts = (tap) => () => nodeTestCounts(readFileSync(tap, 'utf8'));
   if (want('unit')) {
     for (const m of minors) {
       const tap = `out/tap-unit-${m}.txt`;
-      await step(`unit tests on etcd ${hosts.etcd[m].version} (plain Node)`, node, ['--test', ...reporters(tap), 'out/test/unit/'], tapCounts(tap), etcdEnv(m));
+      await step(
+        `unit tests on etcd ${hosts.etcd[m].version} (plain Node)`,
+        node,
+        ['--test', ...reporters(tap), 'out/test/unit/'],
+        tapCounts(tap),
+        etcdEnv(m),
+      );
     }
   }
   const uiVersion = hosts.etcd[UI_ETCD].version;
-  if (want('integration')) await step(`integration tests on etcd ${uiVersion} (extension host in code-server)`, node, ['out/test/harness/runIntegration.js'], integrationCounts, etcdEnv(UI_ETCD));
-  if (want('e2e')) await step(`UI tests on etcd ${uiVersion} (Chromium + code-server)`, node, ['--test', ...reporters('out/tap-e2e.txt'), 'out/test/e2e/'], tapCounts('out/tap-e2e.txt'), etcdEnv(UI_ETCD));
+  if (want('integration'))
+    await step(
+      `integration tests on etcd ${uiVersion} (extension host in code-server)`,
+      node,
+      ['out/test/harness/runIntegration.js'],
+      integrationCounts,
+      etcdEnv(UI_ETCD),
+    );
+  if (want('e2e'))
+    await step(
+      `UI tests on etcd ${uiVersion} (Chromium + code-server)`,
+      node,
+      ['--test', ...reporters('out/tap-e2e.txt'), 'out/test/e2e/'],
+      tapCounts('out/tap-e2e.txt'),
+      etcdEnv(UI_ETCD),
+    );
 }
 
 console.log('\n=== summary ===');
 for (const r of results) {
-  console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)${r.passed || r.failed ? `: ${r.passed} passed, ${r.failed} failed` : ''}`);
+  console.log(
+    `${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)${r.passed || r.failed ? `: ${r.passed} passed, ${r.failed} failed` : ''}`,
+  );
   for (const f of r.failures ?? []) console.log(`       failed: ${f}`);
 }
 console.log(`total ${Math.round((Date.now() - started) / 1000)} s`);

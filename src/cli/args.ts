@@ -9,7 +9,19 @@ export interface ParsedArgs {
 }
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['help', 'h', 'verbose', 'insecure-skip-tls-verify', 'keys-only', 'prefix', 'raw', 'dry-run', 'into-cluster', 'skip-hash-check', 'prev-kv']);
+const BOOLEAN_FLAGS = new Set([
+  'help',
+  'h',
+  'verbose',
+  'insecure-skip-tls-verify',
+  'keys-only',
+  'prefix',
+  'raw',
+  'dry-run',
+  'into-cluster',
+  'skip-hash-check',
+  'prev-kv',
+]);
 const ALIASES: Record<string, string> = { w: 'write-out', o: 'output', h: 'help' };
 
 export function parseArgs(argv: string[]): ParsedArgs {
@@ -17,9 +29,15 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--') { positional.push(...argv.slice(i + 1)); break; }
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
     const m = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/.exec(a);
-    if (!m || a === '-') { positional.push(a); continue; }
+    if (!m || a === '-') {
+      positional.push(a);
+      continue;
+    }
     const name = ALIASES[m[1]] ?? m[1];
     if (m[2] !== undefined) flags.set(name, m[2]);
     else if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
@@ -43,7 +61,11 @@ export function profileFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   const profile = { ...fromEnv.profile };
   let password = fromEnv.password;
   const f = (name: string) => flag(args, name);
-  if (f('endpoints')) profile.endpoints = f('endpoints')!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (f('endpoints'))
+    profile.endpoints = f('endpoints')!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (f('cacert')) profile.cacert = f('cacert');
   if (f('cert')) profile.cert = f('cert');
   if (f('key')) profile.key = f('key');

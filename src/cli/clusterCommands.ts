@@ -15,10 +15,15 @@ export async function runMembers(args: ParsedArgs, io: CliIo): Promise<number> {
     if (format === 'json') {
       io.stdout.write(JSON.stringify(members, null, 2) + '\n');
     } else if (format === 'table') {
-      io.stdout.write(renderTable(['id', 'status', 'name', 'peer addrs', 'client addrs', 'is learner'],
-        members.map((m) => [m.id, m.status, m.name, m.peerUrls.join(','), m.clientUrls.join(','), String(m.isLearner)])));
+      io.stdout.write(
+        renderTable(
+          ['id', 'status', 'name', 'peer addrs', 'client addrs', 'is learner'],
+          members.map((m) => [m.id, m.status, m.name, m.peerUrls.join(','), m.clientUrls.join(','), String(m.isLearner)]),
+        ),
+      );
     } else {
-      for (const m of members) io.stdout.write(`${m.id}, ${m.status}, ${m.name}, ${m.peerUrls.join(',')}, ${m.clientUrls.join(',')}, ${m.isLearner}\n`);
+      for (const m of members)
+        io.stdout.write(`${m.id}, ${m.status}, ${m.name}, ${m.peerUrls.join(',')}, ${m.clientUrls.join(',')}, ${m.isLearner}\n`);
     }
     return 0;
   } finally {
@@ -34,7 +39,12 @@ export async function runHealth(args: ParsedArgs, io: CliIo): Promise<number> {
   if (format === 'json') {
     io.stdout.write(JSON.stringify(results, null, 2) + '\n');
   } else if (format === 'table') {
-    io.stdout.write(renderTable(['endpoint', 'health', 'took', 'error'], results.map((r) => [r.endpoint, String(r.health), `${r.tookMs}ms`, r.error ?? ''])));
+    io.stdout.write(
+      renderTable(
+        ['endpoint', 'health', 'took', 'error'],
+        results.map((r) => [r.endpoint, String(r.health), `${r.tookMs}ms`, r.error ?? '']),
+      ),
+    );
   } else {
     for (const r of results) {
       if (r.health) io.stdout.write(`${r.endpoint} is healthy: successfully committed proposal: took = ${r.tookMs}ms\n`);

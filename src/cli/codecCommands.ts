@@ -8,8 +8,8 @@ import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
 import { decryptValueDetailed, loadEncryptionConfig } from '../core/k8s/encryption';
 import type { CliIo } from './io';
 
-
-export const DECODE_USAGE = 'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] [--encryption-config FILE] FILE|-';
+export const DECODE_USAGE =
+  'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] [--encryption-config FILE] FILE|-';
 export const ENCODE_USAGE = 'usage: etcd-studio encode [-o pb|json|cbor] [--out FILE] [--key /registry/...] FILE|-';
 
 class UsageError extends Error {}
@@ -53,9 +53,17 @@ const FORMAT_OF: Record<string, string> = { pb: 'k8s-protobuf', json: 'json', cb
 
 export async function runDecode(argv: readonly string[], io: CliIo): Promise<number> {
   return run(io, async () => {
-    const { flags, file } = parseArgs(argv, {
-      '--from': ['auto', 'pb', 'json', 'cbor'], '-o': ['yaml', 'json'], '--output': ['yaml', 'json'], '--key': null, '--encryption-config': null,
-    }, DECODE_USAGE);
+    const { flags, file } = parseArgs(
+      argv,
+      {
+        '--from': ['auto', 'pb', 'json', 'cbor'],
+        '-o': ['yaml', 'json'],
+        '--output': ['yaml', 'json'],
+        '--key': null,
+        '--encryption-config': null,
+      },
+      DECODE_USAGE,
+    );
     const configFile = flags.get('--encryption-config');
     // read the config first: a bad file is reported before anything else
     const config = configFile !== undefined ? loadEncryptionConfig(configFile) : undefined;
@@ -64,11 +72,15 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
     let d = decodeValue(bytes, { key: etcdKey });
     if (d.format === 'encrypted') {
       if (!config) {
-        io.stderr.write(`error: ${d.error}\nhint: pass --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing\n`);
+        io.stderr.write(
+          `error: ${d.error}\nhint: pass --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing\n`,
+        );
         return 1;
       }
       if (d.encryption.provider === 'aesgcm' && !etcdKey) {
-        throw new UsageError(`aesgcm values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`);
+        throw new UsageError(
+          `aesgcm values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`,
+        );
       }
       const dec = decryptValueDetailed(bytes, etcdKey ?? '', config);
       io.stderr.write(`note: decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider}) from ${config.source}\n`);
@@ -85,7 +97,9 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
       return 0;
     }
     if (d.format === 'binary') {
-      io.stderr.write(`error: binary value (${bytes.length} bytes) that is not a Kubernetes object; first bytes: ${Buffer.from(bytes.subarray(0, 16)).toString('hex')}\n`);
+      io.stderr.write(
+        `error: binary value (${bytes.length} bytes) that is not a Kubernetes object; first bytes: ${Buffer.from(bytes.subarray(0, 16)).toString('hex')}\n`,
+      );
       return 1;
     }
     if (d.error || !('object' in d) || !d.object) {
@@ -103,7 +117,11 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
 
 export async function runEncode(argv: readonly string[], io: CliIo): Promise<number> {
   return run(io, async () => {
-    const { flags, file } = parseArgs(argv, { '-o': ['pb', 'json', 'cbor'], '--output': ['pb', 'json', 'cbor'], '--out': null, '--key': null }, ENCODE_USAGE);
+    const { flags, file } = parseArgs(
+      argv,
+      { '-o': ['pb', 'json', 'cbor'], '--output': ['pb', 'json', 'cbor'], '--out': null, '--key': null },
+      ENCODE_USAGE,
+    );
     const text = new TextDecoder().decode(await readInput(file, io));
     const to = (flags.get('-o') ?? flags.get('--output') ?? 'pb') as 'pb' | 'json' | 'cbor';
     const bytes = encodeText(text, { to, key: flags.get('--key') });

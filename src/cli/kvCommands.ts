@@ -13,7 +13,10 @@ async function readInput(file: string, io: CliIo): Promise<Buffer> {
     try {
       return readFileSync(file);
     } catch (e) {
-      throw new EtcdStudioError('InvalidArgument', `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+      throw new EtcdStudioError(
+        'InvalidArgument',
+        `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`,
+      );
     }
   }
   const chunks: Buffer[] = [];
@@ -37,7 +40,8 @@ async function withConnection<T>(args: ParsedArgs, io: CliIo, fn: (c: EtcdConnec
  */
 export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
   const [keyText] = args.positional;
-  if (!keyText) throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]');
+  if (!keyText)
+    throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]');
   const key = keyFromText(keyText);
   const rev = flag(args, 'rev') ? Number(flag(args, 'rev')) : undefined;
   const configFile = flag(args, 'encryption-config');
@@ -66,7 +70,10 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
     if (d.format === 'text') io.stdout.write(d.text);
     else if ('object' in d && d.object && !d.error) io.stdout.write(output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object));
     else {
-      const hint = d.format === 'encrypted' ? ', or --encryption-config FILE (kube-apiserver\'s --encryption-provider-config) to decrypt it for viewing' : '';
+      const hint =
+        d.format === 'encrypted'
+          ? ", or --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing"
+          : '';
       io.stderr.write(`etcd-studio: ${d.error ?? `the value is ${d.format}`}; use -o raw for its bytes${hint}\n`);
       return 1;
     }
@@ -88,15 +95,20 @@ export async function runPut(args: ParsedArgs, io: CliIo): Promise<number> {
   const input = await readInput(file, io);
   return withConnection(args, io, async (conn) => {
     const current = await getKey(conn, key);
-    const expected = flag(args, 'rev') !== undefined ? Number(flag(args, 'rev')) : current?.modRevision ?? 0;
-    if (!Number.isInteger(expected) || expected < 0) throw new EtcdStudioError('InvalidArgument', '--rev must be a mod_revision (0 = the key must not exist).');
+    const expected = flag(args, 'rev') !== undefined ? Number(flag(args, 'rev')) : (current?.modRevision ?? 0);
+    if (!Number.isInteger(expected) || expected < 0)
+      throw new EtcdStudioError('InvalidArgument', '--rev must be a mod_revision (0 = the key must not exist).');
     const text = input.toString('utf8');
-    const bytes = args.flags.has('raw') ? input
-      : current ? encodeValue(decodeValue(current.value), text, { key: key.toString('utf8') })
+    const bytes = args.flags.has('raw')
+      ? input
+      : current
+        ? encodeValue(decodeValue(current.value), text, { key: key.toString('utf8') })
         : encodeText(text, { key: key.toString('utf8') });
     const r = await putIfUnchanged(conn, key, bytes, expected, { keepLease: current?.lease });
     if (!r.ok) {
-      io.stderr.write(`etcd-studio: not written: ${keyToText(key)} is at revision ${r.current?.modRevision ?? '(deleted)'}, not ${expected}\n`);
+      io.stderr.write(
+        `etcd-studio: not written: ${keyToText(key)} is at revision ${r.current?.modRevision ?? '(deleted)'}, not ${expected}\n`,
+      );
       return 1;
     }
     io.stdout.write(`OK ${keyToText(key)} mod_revision=${r.revision} (${bytes.length} bytes)\n`);

@@ -9,7 +9,8 @@ import { humanBytes, renderTable } from './table';
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new EtcdStudioError('InvalidArgument', `--${name} must be a whole number of at least 1, got "${v}".`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new EtcdStudioError('InvalidArgument', `--${name} must be a whole number of at least 1, got "${v}".`);
   return n;
 }
 
@@ -21,10 +22,14 @@ function k8sLabel(child: Child): string {
   }
   const level = describeLevel(child.key);
   switch (level.kind) {
-    case 'group': return 'API group';
-    case 'resource': return level.k8sKind ?? level.resource;
-    case 'namespace': return `namespace (${level.k8sKind ?? level.resource})`;
-    default: return '';
+    case 'group':
+      return 'API group';
+    case 'resource':
+      return level.k8sKind ?? level.resource;
+    case 'namespace':
+      return `namespace (${level.k8sKind ?? level.resource})`;
+    default:
+      return '';
   }
 }
 
@@ -35,10 +40,14 @@ function k8sLabel(child: Child): string {
  */
 export async function runLs(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positional.length > 1) {
-    throw new EtcdStudioError('InvalidArgument', `ls takes one prefix, got ${args.positional.length}: ${args.positional.join(' ')}. Quote a prefix with spaces.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `ls takes one prefix, got ${args.positional.length}: ${args.positional.join(' ')}. Quote a prefix with spaces.`,
+    );
   }
   const format = flag(args, 'write-out') ?? 'simple';
-  if (!['simple', 'json', 'table'].includes(format)) throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
+  if (!['simple', 'json', 'table'].includes(format))
+    throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
   const prefix = keyFromText(args.positional[0] ?? '');
   const limit = positiveInt('limit', flag(args, 'limit'));
   const revision = positiveInt('rev', flag(args, 'rev'));
@@ -57,25 +66,39 @@ export async function runLs(args: ParsedArgs, io: CliIo): Promise<number> {
   const children = listed.map((c) => (c.segment === '' ? { ...c, segment: '(this key)' } : c));
 
   if (format === 'json') {
-    io.stdout.write(JSON.stringify(children.map((c) => ({ ...c, key: keyToText(c.key) })), null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify(
+        children.map((c) => ({ ...c, key: keyToText(c.key) })),
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (format === 'table') {
-    io.stdout.write(renderTable(
-      ['name', 'keys', 'size', 'mod revision', 'version', 'lease', 'kubernetes'],
-      children.map((c) => c.kind === 'prefix'
-        ? [c.segment, String(c.count ?? ''), '', '', '', '', k8sLabel(c)]
-        : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease, k8sLabel(c)]),
-    ));
+    io.stdout.write(
+      renderTable(
+        ['name', 'keys', 'size', 'mod revision', 'version', 'lease', 'kubernetes'],
+        children.map((c) =>
+          c.kind === 'prefix'
+            ? [c.segment, String(c.count ?? ''), '', '', '', '', k8sLabel(c)]
+            : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease, k8sLabel(c)],
+        ),
+      ),
+    );
   } else {
     const width = Math.max(0, ...children.map((c) => c.segment.length));
     for (const c of children) {
-      io.stdout.write(c.kind === 'prefix'
-        ? `${c.segment.padEnd(width)}  ${c.count ?? ''}\n`
-        : `${c.segment.padEnd(width)}  ${humanBytes(c.size)}  rev ${c.modRevision}\n`);
+      io.stdout.write(
+        c.kind === 'prefix'
+          ? `${c.segment.padEnd(width)}  ${c.count ?? ''}\n`
+          : `${c.segment.padEnd(width)}  ${humanBytes(c.size)}  rev ${c.modRevision}\n`,
+      );
     }
   }
   if (next) {
     // On stderr so stdout stays one clean listing (and valid JSON).
-    io.stderr.write(`More children follow; next page: etcd-studio ls ${JSON.stringify(keyToText(prefix))} --after ${JSON.stringify(keyToText(next))} --rev ${result.revision}\n`);
+    io.stderr.write(
+      `More children follow; next page: etcd-studio ls ${JSON.stringify(keyToText(prefix))} --after ${JSON.stringify(keyToText(next))} --rev ${result.revision}\n`,
+    );
   }
   return 0;
 }

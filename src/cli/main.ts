@@ -18,17 +18,37 @@ type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: strin
 
 const COMMANDS: Record<string, Command> = {
   ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: runLs },
-  get: { summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]', run: runGet },
+  get: {
+    summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]',
+    run: runGet,
+  },
   put: { summary: 'write YAML/JSON back in the stored format, compare-and-swap: put KEY -f FILE|- [--rev N] [--raw]', run: runPut },
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
-  watch: { summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]', run: runWatch },
-  changes: { summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]', run: runChanges },
+  watch: {
+    summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',
+    run: runWatch,
+  },
+  changes: {
+    summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]',
+    run: runChanges,
+  },
   leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
-  snapshot: { summary: 'snapshot save|status|ls|get|restore FILE … (status as etcdctl; ls/get browse offline; restore to a data dir or into a cluster)', run: runSnapshot },
-  decode: { summary: 'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] [--encryption-config FILE --key KEY] FILE|-', run: (_a, io, argv) => runDecode(argv, io) },
-  encode: { summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-', run: (_a, io, argv) => runEncode(argv, io) },
+  snapshot: {
+    summary:
+      'snapshot save|status|ls|get|restore FILE … (status as etcdctl; ls/get browse offline; restore to a data dir or into a cluster)',
+    run: runSnapshot,
+  },
+  decode: {
+    summary:
+      'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] [--encryption-config FILE --key KEY] FILE|-',
+    run: (_a, io, argv) => runDecode(argv, io),
+  },
+  encode: {
+    summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-',
+    run: (_a, io, argv) => runEncode(argv, io),
+  },
   'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },
 };
 
@@ -77,6 +97,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env })
-    .then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+    process.exitCode = code;
+  });
 }

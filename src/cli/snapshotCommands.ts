@@ -9,7 +9,14 @@ import { EtcdStudioError } from '../core/errors';
 import { keyFromText, keyToText } from '../core/keytree';
 import { decodeValue, toJson, toYaml } from '../core/k8s/codec';
 import {
-  listSnapshotChildren, openSnapshot, planRestoreIntoCluster, RESTORE_DEFAULTS, restoreIntoCluster, restoreToDataDir, saveSnapshot, snapshotStatus,
+  listSnapshotChildren,
+  openSnapshot,
+  planRestoreIntoCluster,
+  RESTORE_DEFAULTS,
+  restoreIntoCluster,
+  restoreToDataDir,
+  saveSnapshot,
+  snapshotStatus,
 } from '../core/snapshot';
 import { flag, parseArgs, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
@@ -24,7 +31,7 @@ const USAGE = [
   '  etcd-studio snapshot restore FILE --data-dir DIR [--name N --initial-cluster C --initial-cluster-token T',
   '      --initial-advertise-peer-urls U] [--skip-hash-check]  a new member data dir (runs etcdutl, or etcdctl 3.4)',
   '  etcd-studio snapshot restore FILE --into-cluster [--prefix P] [--dry-run] [connection flags]',
-  '      write the snapshot\'s keys into a running dev cluster (creates and overwrites, never deletes)',
+  "      write the snapshot's keys into a running dev cluster (creates and overwrites, never deletes)",
 ].join('\n');
 
 /** Flags of `restore` that take no value (the shared parser would take the next word as theirs). */
@@ -34,11 +41,16 @@ const RESTORE_SWITCHES = ['skip-hash-check', 'into-cluster', 'dry-run'];
 export async function runSnapshot(args: ParsedArgs, io: CliIo, argv?: readonly string[]): Promise<number> {
   const [sub, ...rest] = args.positional;
   switch (sub) {
-    case 'restore': return restore(argv ? restoreArgs(argv) : { args, switches: new Set<string>(), prefix: undefined }, io);
-    case 'save': return save(rest, args, io);
-    case 'status': return status(rest, args, io);
-    case 'ls': return ls(rest, args, io);
-    case 'get': return get(rest, args, io);
+    case 'restore':
+      return restore(argv ? restoreArgs(argv) : { args, switches: new Set<string>(), prefix: undefined }, io);
+    case 'save':
+      return save(rest, args, io);
+    case 'status':
+      return status(rest, args, io);
+    case 'ls':
+      return ls(rest, args, io);
+    case 'get':
+      return get(rest, args, io);
     default:
       throw new EtcdStudioError('InvalidArgument', `${sub ? `Unknown snapshot command "${sub}".` : 'snapshot needs a command.'}\n${USAGE}`);
   }
@@ -46,13 +58,15 @@ export async function runSnapshot(args: ParsedArgs, io: CliIo, argv?: readonly s
 
 function needFile(rest: string[], what: string, max = 1): string {
   if (!rest[0]) throw new EtcdStudioError('InvalidArgument', `snapshot ${what} needs a FILE.\n${USAGE}`);
-  if (rest.length > max) throw new EtcdStudioError('InvalidArgument', `snapshot ${what} takes at most ${max} argument(s), got: ${rest.join(' ')}.\n${USAGE}`);
+  if (rest.length > max)
+    throw new EtcdStudioError('InvalidArgument', `snapshot ${what} takes at most ${max} argument(s), got: ${rest.join(' ')}.\n${USAGE}`);
   return rest[0];
 }
 
 function writeOut(args: ParsedArgs): 'simple' | 'json' | 'table' {
   const format = flag(args, 'write-out') ?? 'simple';
-  if (format !== 'simple' && format !== 'json' && format !== 'table') throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
+  if (format !== 'simple' && format !== 'json' && format !== 'table')
+    throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
   return format;
 }
 
@@ -61,7 +75,10 @@ async function save(rest: string[], args: ParsedArgs, io: CliIo): Promise<number
   const { profile, password } = profileFromArgs(args, io.env);
   // Like etcdctl: a snapshot is one member's state, so the member must be named.
   if (profile.endpoints.length !== 1) {
-    throw new EtcdStudioError('InvalidArgument', `snapshot must be requested to one selected node, not multiple ${profile.endpoints.join(',')}: pass one --endpoints URL.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `snapshot must be requested to one selected node, not multiple ${profile.endpoints.join(',')}: pass one --endpoints URL.`,
+    );
   }
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -111,11 +128,24 @@ async function ls(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> 
   }
   const children = result.children.map((c) => (c.segment === '' ? { ...c, segment: '(this key)' } : c));
   if (format === 'json') {
-    io.stdout.write(JSON.stringify(children.map((c) => ({ ...c, key: keyToText(c.key) })), null, 2) + '\n');
+    io.stdout.write(
+      JSON.stringify(
+        children.map((c) => ({ ...c, key: keyToText(c.key) })),
+        null,
+        2,
+      ) + '\n',
+    );
   } else if (format === 'table') {
-    io.stdout.write(renderTable(['name', 'keys', 'size', 'mod revision', 'version', 'lease'], children.map((c) => c.kind === 'prefix'
-      ? [c.segment, String(c.count ?? ''), '', '', '', '']
-      : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease])));
+    io.stdout.write(
+      renderTable(
+        ['name', 'keys', 'size', 'mod revision', 'version', 'lease'],
+        children.map((c) =>
+          c.kind === 'prefix'
+            ? [c.segment, String(c.count ?? ''), '', '', '', '']
+            : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease],
+        ),
+      ),
+    );
   } else {
     const width = Math.max(0, ...children.map((c) => c.segment.length));
     for (const c of children) {
@@ -123,7 +153,9 @@ async function ls(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> 
     }
   }
   if (result.next) {
-    io.stderr.write(`More children follow; next page: etcd-studio snapshot ls ${JSON.stringify(file)} ${JSON.stringify(keyToText(prefix))} --after ${JSON.stringify(keyToText(result.next))}\n`);
+    io.stderr.write(
+      `More children follow; next page: etcd-studio snapshot ls ${JSON.stringify(file)} ${JSON.stringify(keyToText(prefix))} --after ${JSON.stringify(keyToText(result.next))}\n`,
+    );
   }
   return 0;
 }
@@ -132,7 +164,8 @@ async function get(rest: string[], args: ParsedArgs, io: CliIo): Promise<number>
   const file = needFile(rest, 'get', 2);
   if (rest[1] === undefined) throw new EtcdStudioError('InvalidArgument', `snapshot get needs a KEY.\n${USAGE}`);
   const output = flag(args, 'output') ?? 'yaml';
-  if (output !== 'yaml' && output !== 'json' && output !== 'raw') throw new EtcdStudioError('InvalidArgument', `-o must be yaml, json or raw, got "${output}".`);
+  if (output !== 'yaml' && output !== 'json' && output !== 'raw')
+    throw new EtcdStudioError('InvalidArgument', `-o must be yaml, json or raw, got "${output}".`);
   const key = keyFromText(rest[1]);
   const snap = await openSnapshot(file);
   try {
@@ -185,31 +218,52 @@ async function restore({ args, switches, prefix }: RestoreArgs, io: CliIo): Prom
   const file = needFile(args.positional.slice(1), 'restore');
   const dataDir = flag(args, 'data-dir');
   const intoCluster = switches.has('into-cluster');
-  if (!dataDir === !intoCluster) throw new EtcdStudioError('InvalidArgument', `snapshot restore needs either --data-dir DIR or --into-cluster.\n${USAGE}`);
+  if (!dataDir === !intoCluster)
+    throw new EtcdStudioError('InvalidArgument', `snapshot restore needs either --data-dir DIR or --into-cluster.\n${USAGE}`);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
   try {
-    return dataDir ? await restoreDir(file, dataDir, args, switches, io, abort.signal) : await restoreCluster(file, args, switches, prefix, io, abort.signal);
+    return dataDir
+      ? await restoreDir(file, dataDir, args, switches, io, abort.signal)
+      : await restoreCluster(file, args, switches, prefix, io, abort.signal);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
 }
 
-async function restoreDir(file: string, dataDir: string, args: ParsedArgs, switches: Set<string>, io: CliIo, signal: AbortSignal): Promise<number> {
-  const r = await restoreToDataDir({
-    file, dataDir,
-    name: flag(args, 'name') ?? RESTORE_DEFAULTS.name,
-    initialCluster: flag(args, 'initial-cluster') ?? RESTORE_DEFAULTS.initialCluster,
-    initialClusterToken: flag(args, 'initial-cluster-token') ?? RESTORE_DEFAULTS.initialClusterToken,
-    initialAdvertisePeerUrls: flag(args, 'initial-advertise-peer-urls') ?? RESTORE_DEFAULTS.initialAdvertisePeerUrls,
-    skipHashCheck: switches.has('skip-hash-check'),
-  }, { signal, onOutput: (t) => io.stderr.write(t), env: io.env.PATH ? io.env : undefined });
+async function restoreDir(
+  file: string,
+  dataDir: string,
+  args: ParsedArgs,
+  switches: Set<string>,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
+  const r = await restoreToDataDir(
+    {
+      file,
+      dataDir,
+      name: flag(args, 'name') ?? RESTORE_DEFAULTS.name,
+      initialCluster: flag(args, 'initial-cluster') ?? RESTORE_DEFAULTS.initialCluster,
+      initialClusterToken: flag(args, 'initial-cluster-token') ?? RESTORE_DEFAULTS.initialClusterToken,
+      initialAdvertisePeerUrls: flag(args, 'initial-advertise-peer-urls') ?? RESTORE_DEFAULTS.initialAdvertisePeerUrls,
+      skipHashCheck: switches.has('skip-hash-check'),
+    },
+    { signal, onOutput: (t) => io.stderr.write(t), env: io.env.PATH ? io.env : undefined },
+  );
   io.stdout.write(r.nextSteps + '\n');
   return 0;
 }
 
-async function restoreCluster(file: string, args: ParsedArgs, switches: Set<string>, prefix: string | undefined, io: CliIo, signal: AbortSignal): Promise<number> {
+async function restoreCluster(
+  file: string,
+  args: ParsedArgs,
+  switches: Set<string>,
+  prefix: string | undefined,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<number> {
   const { profile, password } = profileFromArgs(args, io.env);
   const p = prefix === undefined ? undefined : keyFromText(prefix);
   const snap = await openSnapshot(file, { signal });
@@ -218,11 +272,15 @@ async function restoreCluster(file: string, args: ParsedArgs, switches: Set<stri
     try {
       const plan = await planRestoreIntoCluster(conn, snap, { prefix: p, signal });
       const where = p ? `under ${keyToText(p)}` : 'in the snapshot';
-      io.stdout.write(`${plan.total} key(s) ${where} (revision ${plan.snapshotRevision}) against ${profile.endpoints.join(',')} (revision ${plan.clusterRevision}):\n`
-        + `  create ${plan.create}, overwrite ${plan.overwrite}, unchanged ${plan.unchanged}\n${plan.notes.map((n) => `  ${n}\n`).join('')}`);
+      io.stdout.write(
+        `${plan.total} key(s) ${where} (revision ${plan.snapshotRevision}) against ${profile.endpoints.join(',')} (revision ${plan.clusterRevision}):\n` +
+          `  create ${plan.create}, overwrite ${plan.overwrite}, unchanged ${plan.unchanged}\n${plan.notes.map((n) => `  ${n}\n`).join('')}`,
+      );
       if (switches.has('dry-run')) return 0;
       const r = await restoreIntoCluster(conn, snap, { prefix: p, signal });
-      io.stdout.write(`Restored: created ${r.created}, overwrote ${r.overwritten}, left ${r.unchanged} unchanged, in ${r.txns} txn(s); cluster revision ${r.revision}.\n`);
+      io.stdout.write(
+        `Restored: created ${r.created}, overwrote ${r.overwritten}, left ${r.unchanged} unchanged, in ${r.txns} txn(s); cluster revision ${r.revision}.\n`,
+      );
       return 0;
     } finally {
       conn.close();

@@ -22,14 +22,41 @@ export async function runStatus(args: ParsedArgs, io: CliIo): Promise<number> {
   if (format === 'json') {
     io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   } else if (format === 'table') {
-    io.stdout.write(renderTable(
-      ['endpoint', 'id', 'version', 'db size', 'db size in use', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'],
-      rows.map((s) => [s.endpoint, s.memberId, s.version, humanBytes(s.dbSize), humanBytes(s.dbSizeInUse), String(s.memberId === s.leader),
-        String(s.isLearner), String(s.raftTerm), String(s.raftIndex), String(s.raftAppliedIndex), s.errors.join(', ')]),
-    ));
+    io.stdout.write(
+      renderTable(
+        [
+          'endpoint',
+          'id',
+          'version',
+          'db size',
+          'db size in use',
+          'is leader',
+          'is learner',
+          'raft term',
+          'raft index',
+          'raft applied index',
+          'errors',
+        ],
+        rows.map((s) => [
+          s.endpoint,
+          s.memberId,
+          s.version,
+          humanBytes(s.dbSize),
+          humanBytes(s.dbSizeInUse),
+          String(s.memberId === s.leader),
+          String(s.isLearner),
+          String(s.raftTerm),
+          String(s.raftIndex),
+          String(s.raftAppliedIndex),
+          s.errors.join(', '),
+        ]),
+      ),
+    );
   } else {
     for (const s of rows) {
-      io.stdout.write(`${s.endpoint}, ${s.memberId}, ${s.version}, ${humanBytes(s.dbSize)}, ${s.memberId === s.leader}, ${s.isLearner}, ${s.raftTerm}, ${s.raftIndex}, ${s.raftAppliedIndex}, ${s.errors.join(', ')}\n`);
+      io.stdout.write(
+        `${s.endpoint}, ${s.memberId}, ${s.version}, ${humanBytes(s.dbSize)}, ${s.memberId === s.leader}, ${s.isLearner}, ${s.raftTerm}, ${s.raftIndex}, ${s.raftAppliedIndex}, ${s.errors.join(', ')}\n`,
+      );
     }
   }
   return failed ? 1 : 0;

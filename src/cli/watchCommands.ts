@@ -19,7 +19,11 @@ export interface WatchCliIo extends CliIo {
 
 function format(args: ParsedArgs, allowed: string[]): string {
   const f = flag(args, 'write-out') ?? 'simple';
-  if (!allowed.includes(f)) throw new EtcdStudioError('InvalidArgument', `-w must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got "${f}".`);
+  if (!allowed.includes(f))
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `-w must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got "${f}".`,
+    );
   return f;
 }
 
@@ -27,7 +31,8 @@ function revisionFlag(args: ParsedArgs, name: string): number | undefined {
   const v = flag(args, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new EtcdStudioError('InvalidArgument', `--${name} must be a revision (a whole number of at least 1), got "${v}".`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new EtcdStudioError('InvalidArgument', `--${name} must be a revision (a whole number of at least 1), got "${v}".`);
   return n;
 }
 
@@ -50,14 +55,19 @@ function kvJson(key: Buffer, value: Buffer, e?: WatchEvent) {
 
 function printBatch(io: CliIo, b: WatchBatch, fmt: string, prevKv: boolean): void {
   if (fmt === 'json') {
-    io.stdout.write(JSON.stringify({
-      Header: { revision: b.lastRevision },
-      Events: b.events.map((e) => ({
-        ...(e.type === 'delete' ? { type: 1 } : {}), kv: kvJson(e.key, e.value, e),
-        ...(prevKv && e.prevValue ? { prev_kv: kvJson(e.key, e.prevValue) } : {}),
-      })),
-      CompactRevision: 0, Canceled: false, Created: false,
-    }) + '\n');
+    io.stdout.write(
+      JSON.stringify({
+        Header: { revision: b.lastRevision },
+        Events: b.events.map((e) => ({
+          ...(e.type === 'delete' ? { type: 1 } : {}),
+          kv: kvJson(e.key, e.value, e),
+          ...(prevKv && e.prevValue ? { prev_kv: kvJson(e.key, e.prevValue) } : {}),
+        })),
+        CompactRevision: 0,
+        Canceled: false,
+        Created: false,
+      }) + '\n',
+    );
     return;
   }
   const chunks: Array<string | Buffer> = [];
@@ -72,7 +82,11 @@ function printBatch(io: CliIo, b: WatchBatch, fmt: string, prevKv: boolean): voi
 
 /** `etcd-studio watch KEY [--prefix] [--rev N] [--prev-kv=true] [-w simple|json]`: streams until Ctrl-C. */
 export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number> {
-  if (args.positional.length !== 1) throw new EtcdStudioError('InvalidArgument', 'watch takes one key or prefix: etcd-studio watch KEY [--prefix] [--rev N] [-w simple|json].');
+  if (args.positional.length !== 1)
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      'watch takes one key or prefix: etcd-studio watch KEY [--prefix] [--rev N] [-w simple|json].',
+    );
   const fmt = format(args, ['simple', 'json']);
   const startRevision = revisionFlag(args, 'rev');
   // args.ts does not know --prev-kv as a switch, so only its `--prev-kv=true` form is read.
@@ -86,15 +100,22 @@ export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number
   let compacted = false;
   try {
     const w = await watchRange(conn, {
-      key: keyFromText(args.positional[0]), prefix: args.flags.get('prefix') === true, startRevision, prevKv, signal: ac.signal,
+      key: keyFromText(args.positional[0]),
+      prefix: args.flags.get('prefix') === true,
+      startRevision,
+      prevKv,
+      signal: ac.signal,
       onEvents: (b) => printBatch(io, b, fmt, prevKv),
       onCompacted: (info) => {
-        io.stderr.write(`etcd-studio: revision ${info.requestedRevision} has been compacted (history starts at ${info.compactRevision}); watch again with --rev ${info.compactRevision} or later.\n`);
+        io.stderr.write(
+          `etcd-studio: revision ${info.requestedRevision} has been compacted (history starts at ${info.compactRevision}); watch again with --rev ${info.compactRevision} or later.\n`,
+        );
         compacted = true;
         ac.abort();
       },
       onStatus: (s) => {
-        if (s.state === 'reconnecting') io.stderr.write(`etcd-studio: watch interrupted (${s.error}); resuming from revision ${s.fromRevision}…\n`);
+        if (s.state === 'reconnecting')
+          io.stderr.write(`etcd-studio: watch interrupted (${s.error}); resuming from revision ${s.fromRevision}…\n`);
       },
     });
     const end = await w.done;
@@ -122,7 +143,9 @@ export async function runChanges(args: ParsedArgs, io: CliIo): Promise<number> {
     else {
       for (const c of set.changes) io.stdout.write(`${c.change.padEnd(8)} ${c.keyText}\n`);
       const n = set.counts;
-      io.stderr.write(`${n.created} created, ${n.modified} modified, ${n.deleted} deleted between revision ${set.sinceRevision} and ${set.toRevision}\n`);
+      io.stderr.write(
+        `${n.created} created, ${n.modified} modified, ${n.deleted} deleted between revision ${set.sinceRevision} and ${set.toRevision}\n`,
+      );
     }
     return 0;
   } finally {
@@ -137,13 +160,27 @@ export async function runLeases(args: ParsedArgs, io: CliIo): Promise<number> {
   try {
     const leases = await listLeases(conn);
     if (fmt === 'json') {
-      io.stdout.write(JSON.stringify(leases.map((l) => ({ id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: l.keyTexts })), null, 2) + '\n');
+      io.stdout.write(
+        JSON.stringify(
+          leases.map((l) => ({ id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: l.keyTexts })),
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (fmt === 'table') {
-      io.stdout.write(renderTable(['id', 'granted ttl', 'remaining ttl', 'keys'], leases.map((l) => [l.id, `${l.grantedTtl}s`, `${l.remainingTtl}s`, l.keyTexts.join(', ')])));
+      io.stdout.write(
+        renderTable(
+          ['id', 'granted ttl', 'remaining ttl', 'keys'],
+          leases.map((l) => [l.id, `${l.grantedTtl}s`, `${l.remainingTtl}s`, l.keyTexts.join(', ')]),
+        ),
+      );
     } else {
       // `etcdctl lease list` then `etcdctl lease timetolive --keys` for each.
       io.stdout.write(`found ${leases.length} leases\n`);
-      for (const l of leases) io.stdout.write(`lease ${l.id} granted with TTL(${l.grantedTtl}s), remaining(${l.remainingTtl}s), attached keys([${l.keyTexts.join(' ')}])\n`);
+      for (const l of leases)
+        io.stdout.write(
+          `lease ${l.id} granted with TTL(${l.grantedTtl}s), remaining(${l.remainingTtl}s), attached keys([${l.keyTexts.join(' ')}])\n`,
+        );
     }
     return 0;
   } finally {

@@ -20,11 +20,26 @@ export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
   const fmt = (cells: string[], center: boolean) =>
-    '|' + cells.map((c, i) => {
-      const pad = widths[i] - c.length;
-      if (!center) return ' ' + c + ' '.repeat(pad) + ' ';
-      const left = Math.floor(pad / 2);
-      return ' ' + ' '.repeat(left) + c + ' '.repeat(pad - left) + ' ';
-    }).join('|') + '|';
-  return [line, fmt(header.map((h) => h.toUpperCase()), true), line, ...rows.map((r) => fmt(r, false)), line].join('\n') + '\n';
+    '|' +
+    cells
+      .map((c, i) => {
+        const pad = widths[i] - c.length;
+        if (!center) return ' ' + c + ' '.repeat(pad) + ' ';
+        const left = Math.floor(pad / 2);
+        return ' ' + ' '.repeat(left) + c + ' '.repeat(pad - left) + ' ';
+      })
+      .join('|') +
+    '|';
+  return (
+    [
+      line,
+      fmt(
+        header.map((h) => h.toUpperCase()),
+        true,
+      ),
+      line,
+      ...rows.map((r) => fmt(r, false)),
+      line,
+    ].join('\n') + '\n'
+  );
 }

@@ -27,7 +27,7 @@ export const silentLogger: Logger = { trace() {}, info() {}, warn() {}, error() 
 /** Logger that writes redacted lines to stderr (the CLI's). */
 export function stderrLogger(verbose: boolean): Logger {
   const write = (level: string, m: string | Error) =>
-    process.stderr.write(`[${level}] ${redact(m instanceof Error ? m.stack ?? m.message : m)}\n`);
+    process.stderr.write(`[${level}] ${redact(m instanceof Error ? (m.stack ?? m.message) : m)}\n`);
   return {
     trace: (m) => verbose && write('trace', m),
     info: (m) => verbose && write('info', m),

@@ -30,7 +30,10 @@ function txnSection(lines: string[], txnLastLine: number, line: number): number 
 
 function shift(tokens: Token[], lineOffset: number): Token[] {
   for (const t of tokens) {
-    t.range = { start: { ...t.range.start, line: t.range.start.line + lineOffset }, end: { ...t.range.end, line: t.range.end.line + lineOffset } };
+    t.range = {
+      start: { ...t.range.start, line: t.range.start.line + lineOffset },
+      end: { ...t.range.end, line: t.range.end.line + lineOffset },
+    };
   }
   return tokens;
 }
@@ -61,7 +64,7 @@ export function completionContext(text: string, pos: Position, script: Script = 
 
   const parsed = parseCommandWords(done.length ? done : [], startLine, pos.line, inTxnOps ? { allowed: TXN_OPS, globals: false } : {});
   const spec = parsed.spec;
-  const flags = spec ? (inTxnOps ? spec.flags : flagsOf(spec)) : (inTxnOps ? [] : GLOBAL_FLAGS);
+  const flags = spec ? (inTxnOps ? spec.flags : flagsOf(spec)) : inTxnOps ? [] : GLOBAL_FLAGS;
 
   if (partial && isFlagWord(partial) && partial.value !== '--') {
     const eq = partial.value.indexOf('=');
@@ -84,10 +87,16 @@ export function completionContext(text: string, pos: Position, script: Script = 
   const [first, second] = parsed.commandWords;
   if (!first) {
     const beforeCommand = done.filter((t) => !isFlagWord(t));
-    return { kind: 'command', partial, allowed: inTxnOps ? TXN_OPS : undefined, offerEtcdctl: !inTxnOps && beforeCommand.every((t) => t.value.includes('=')) };
+    return {
+      kind: 'command',
+      partial,
+      allowed: inTxnOps ? TXN_OPS : undefined,
+      offerEtcdctl: !inTxnOps && beforeCommand.every((t) => t.value.includes('=')),
+    };
   }
   if (!spec) {
-    if (!second && parsed.diagnostics.some((d) => /needs a subcommand/.test(d.message))) return { kind: 'subcommand', group: first.value, partial };
+    if (!second && parsed.diagnostics.some((d) => /needs a subcommand/.test(d.message)))
+      return { kind: 'subcommand', group: first.value, partial };
     return { kind: 'none' };
   }
   const argIndex = parsed.args.length;

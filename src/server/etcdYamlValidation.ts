@@ -47,15 +47,20 @@ export class EtcdYamlValidator {
   private original(uri: string): Promise<Original> {
     let pending = this.originals.get(uri);
     if (!pending) {
-      pending = this.fetchStored(uri).then((r): Original => {
-        if ('error' in r) return { key: '', skip: r.error };
-        const decoded = decodeValue(Buffer.from(r.valueBase64, 'base64'), { key: r.key });
-        const editable = (decoded.format === 'k8s-protobuf' || decoded.format === 'json' || decoded.format === 'cbor') && !decoded.error;
-        return editable ? { decoded, key: r.key } : { key: r.key, skip: `a ${decoded.format} value is not validated` };
-      }, (e): Original => ({ key: '', skip: errorMessage(e) }));
+      pending = this.fetchStored(uri).then(
+        (r): Original => {
+          if ('error' in r) return { key: '', skip: r.error };
+          const decoded = decodeValue(Buffer.from(r.valueBase64, 'base64'), { key: r.key });
+          const editable = (decoded.format === 'k8s-protobuf' || decoded.format === 'json' || decoded.format === 'cbor') && !decoded.error;
+          return editable ? { decoded, key: r.key } : { key: r.key, skip: `a ${decoded.format} value is not validated` };
+        },
+        (e): Original => ({ key: '', skip: errorMessage(e) }),
+      );
       this.originals.set(uri, pending);
       // A failed read is retried on the next change.
-      void pending.then((o) => { if (o.skip && !o.decoded && !o.key) this.originals.delete(uri); });
+      void pending.then((o) => {
+        if (o.skip && !o.decoded && !o.key) this.originals.delete(uri);
+      });
     }
     return pending;
   }

@@ -10,8 +10,11 @@ import type { ScriptDocument } from './scriptDocuments';
 export function commandMarkdown(c: CommandSpec): string {
   const parts = [`**etcdctl ${c.name}** — ${c.summary}`, '```\netcdctl ' + c.usage + '\n```'];
   if (c.doc) parts.push(c.doc);
-  if (c.flags.length) parts.push(c.flags.map((f) => `- \`--${f.name}\`${f.default !== undefined ? ` (default ${f.default})` : ''}: ${f.doc}`).join('\n'));
-  parts.push(`Output: simple, json${c.formats?.length ? ', ' + c.formats.join(', ') : ''}${c.writes ? ' · **writes** (refused on read-only connections)' : ''}`);
+  if (c.flags.length)
+    parts.push(c.flags.map((f) => `- \`--${f.name}\`${f.default !== undefined ? ` (default ${f.default})` : ''}: ${f.doc}`).join('\n'));
+  parts.push(
+    `Output: simple, json${c.formats?.length ? ', ' + c.formats.join(', ') : ''}${c.writes ? ' · **writes** (refused on read-only connections)' : ''}`,
+  );
   if (c.unsupported) parts.push(`⚠ Not run in scripts: ${c.unsupported}`);
   return parts.join('\n\n');
 }
@@ -31,7 +34,7 @@ const ARG_DOCS: Record<ArgKind, string> = {
   value: 'The value to store.',
   lease: 'A lease id in hexadecimal, as `lease grant` and `lease list` print it.',
   member: 'A member id in hexadecimal, as `member list` prints it.',
-  revision: 'A store revision (the header\'s `revision`).',
+  revision: "A store revision (the header's `revision`).",
   ttl: 'Time to live in seconds.',
   file: 'A file path.',
   name: 'A name.',
@@ -39,14 +42,14 @@ const ARG_DOCS: Record<ArgKind, string> = {
 };
 
 const COMPARE_DOCS: Record<string, string> = {
-  mod: 'mod(key): the key\'s mod_revision (revision of its last change; 0 when missing).',
-  m: 'm(key): the key\'s mod_revision.',
+  mod: "mod(key): the key's mod_revision (revision of its last change; 0 when missing).",
+  m: "m(key): the key's mod_revision.",
   create: 'create(key): the key\'s create_revision; `create("k") = "0"` means the key does not exist.',
-  c: 'c(key): the key\'s create_revision.',
-  ver: 'ver(key): the key\'s version (changes since creation; 0 when missing).',
-  version: 'version(key): the key\'s version.',
-  value: 'value(key): the key\'s value, compared as bytes.',
-  val: 'val(key): the key\'s value.',
+  c: "c(key): the key's create_revision.",
+  ver: "ver(key): the key's version (changes since creation; 0 when missing).",
+  version: "version(key): the key's version.",
+  value: "value(key): the key's value, compared as bytes.",
+  val: "val(key): the key's value.",
   lease: 'lease(key): the lease attached to the key (hexadecimal; 0 for none).',
 };
 
@@ -84,7 +87,10 @@ function hoverFor(cmd: ScriptCommand, t: Token, globals: boolean): string | unde
 export function hover(doc: ScriptDocument, pos: Position): Hover | null {
   const cmd = commandAt(doc.script, pos.line);
   if (!cmd) return null;
-  const candidates: [ScriptCommand, boolean][] = [[cmd, true], ...[...(cmd.txn?.success ?? []), ...(cmd.txn?.failure ?? [])].map((o): [ScriptCommand, boolean] => [o, false])];
+  const candidates: [ScriptCommand, boolean][] = [
+    [cmd, true],
+    ...[...(cmd.txn?.success ?? []), ...(cmd.txn?.failure ?? [])].map((o): [ScriptCommand, boolean] => [o, false]),
+  ];
   for (const [c, globals] of candidates) {
     const t = c.words.find((w) => inside(w.range, pos));
     if (!t) continue;
@@ -94,8 +100,13 @@ export function hover(doc: ScriptDocument, pos: Position): Hover | null {
   const compare = cmd.txn?.compares.find((c) => inside(c.range, pos));
   if (compare) {
     const target = /^\s*(\w+)/.exec(doc.lines[pos.line])?.[1] ?? '';
-    return { contents: { kind: MarkupKind.Markdown, value: `txn compare — ${COMPARE_DOCS[target] ?? target}\n\nOperators: \`=\`, \`!=\`, \`<\`, \`>\`.` }, range: compare.range };
+    return {
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: `txn compare — ${COMPARE_DOCS[target] ?? target}\n\nOperators: \`=\`, \`!=\`, \`<\`, \`>\`.`,
+      },
+      range: compare.range,
+    };
   }
   return null;
 }
-

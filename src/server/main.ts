@@ -8,8 +8,15 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { errorMessage } from '../core/errors';
 import {
-  ETCDCTL_LANGUAGE, KEY_CHILDREN_REQUEST, KeyChildrenParams, KeyChildrenResult, STORED_VALUE_CHANGED_NOTIFICATION, STORED_VALUE_REQUEST,
-  StoredValueChangedParams, StoredValueParams, StoredValueResult,
+  ETCDCTL_LANGUAGE,
+  KEY_CHILDREN_REQUEST,
+  KeyChildrenParams,
+  KeyChildrenResult,
+  STORED_VALUE_CHANGED_NOTIFICATION,
+  STORED_VALUE_REQUEST,
+  StoredValueChangedParams,
+  StoredValueParams,
+  StoredValueResult,
 } from '../protocol/scriptProtocol';
 import { complete } from './completion';
 import { EtcdYamlValidator, isEditableEtcdYaml } from './etcdYamlValidation';
@@ -24,7 +31,9 @@ const YAML_DEBOUNCE_MS = 250;
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const scripts = new ScriptDocuments();
-const validator = new EtcdYamlValidator((uri) => connection.sendRequest<StoredValueResult>(STORED_VALUE_REQUEST, { uri } satisfies StoredValueParams));
+const validator = new EtcdYamlValidator((uri) =>
+  connection.sendRequest<StoredValueResult>(STORED_VALUE_REQUEST, { uri } satisfies StoredValueParams),
+);
 const yamlTimers = new Map<string, NodeJS.Timeout>();
 
 const isScript = (doc: TextDocument | undefined): doc is TextDocument => doc?.languageId === ETCDCTL_LANGUAGE;
@@ -48,16 +57,20 @@ function validate(doc: TextDocument): void {
   }
   if (!isEditableEtcdYaml(doc)) return;
   clearTimeout(yamlTimers.get(doc.uri));
-  yamlTimers.set(doc.uri, setTimeout(() => {
-    yamlTimers.delete(doc.uri);
-    validator.validate(doc).then(
-      (diagnostics) => {
-        // Only publish for the text that was checked; a newer change schedules its own run.
-        if (documents.get(doc.uri)?.version === doc.version) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
-      },
-      (e) => connection.console.error(`validating ${doc.uri}: ${errorMessage(e)}`),
-    );
-  }, YAML_DEBOUNCE_MS));
+  yamlTimers.set(
+    doc.uri,
+    setTimeout(() => {
+      yamlTimers.delete(doc.uri);
+      validator.validate(doc).then(
+        (diagnostics) => {
+          // Only publish for the text that was checked; a newer change schedules its own run.
+          if (documents.get(doc.uri)?.version === doc.version)
+            void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+        },
+        (e) => connection.console.error(`validating ${doc.uri}: ${errorMessage(e)}`),
+      );
+    }, YAML_DEBOUNCE_MS),
+  );
 }
 
 documents.onDidChangeContent((e) => validate(e.document));

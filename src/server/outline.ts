@@ -29,10 +29,17 @@ export function codeLenses(doc: ScriptDocument): CodeLens[] {
   const runnable = doc.script.commands;
   if (runnable.length > 1) {
     const first = runnable[0].range;
-    lenses.push({ range: first, command: { title: `$(run-all) Run all (${runnable.length})`, command: ScriptCommandIds.runScript, arguments: [doc.uri] } });
+    lenses.push({
+      range: first,
+      command: { title: `$(run-all) Run all (${runnable.length})`, command: ScriptCommandIds.runScript, arguments: [doc.uri] },
+    });
   }
   for (const c of runnable) {
-    const blocked = c.spec?.unsupported ? 'not run in scripts' : c.diagnostics.some((d) => d.severity === 'error') ? 'fix the errors to run' : undefined;
+    const blocked = c.spec?.unsupported
+      ? 'not run in scripts'
+      : c.diagnostics.some((d) => d.severity === 'error')
+        ? 'fix the errors to run'
+        : undefined;
     lenses.push({
       range: c.range,
       command: blocked

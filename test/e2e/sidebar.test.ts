@@ -33,13 +33,20 @@ describe('etcd Studio sidebar in code-server', () => {
     cs = await startCodeServer({
       vsix: [VSIX],
       // "local-demo" is the connection the example script names in its first line.
-      settings: { 'etcdStudio.connections': [{ name: 'e2e-cluster', endpoints: etcd.endpoints }, { name: 'local-demo', endpoints: etcd.endpoints }] },
+      settings: {
+        'etcdStudio.connections': [
+          { name: 'e2e-cluster', endpoints: etcd.endpoints },
+          { name: 'local-demo', endpoints: etcd.endpoints },
+        ],
+      },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}`);
     await page.waitForFunction(() => (globalThis as unknown as { driver?: unknown }).driver !== undefined, undefined, { timeout: 60_000 });
-    await page.evaluate(() => (globalThis as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored());
+    await page.evaluate(() =>
+      (globalThis as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored(),
+    );
   });
 
   after(async () => {
@@ -49,7 +56,9 @@ describe('etcd Studio sidebar in code-server', () => {
   });
 
   test('the activity bar has etcd Studio; its Clusters view lists the connection, its status and members', async () => {
-    const icon = page.locator('.activitybar .action-item a[aria-label^="etcd Studio"], .activitybar .action-item[aria-label^="etcd Studio"]').first();
+    const icon = page
+      .locator('.activitybar .action-item a[aria-label^="etcd Studio"], .activitybar .action-item[aria-label^="etcd Studio"]')
+      .first();
     await icon.waitFor({ timeout: 30_000 });
     await icon.click();
     // With one view in the container, VS Code shows it in the sidebar title.
@@ -63,7 +72,10 @@ describe('etcd Studio sidebar in code-server', () => {
     const member = page.locator('.monaco-list-row', { hasText: 'm1' }).first();
     await member.waitFor({ timeout: 30_000 });
     // Once connected, the connection row shows the etcd version and revision.
-    await page.locator('.monaco-list-row', { hasText: /e2e-cluster.*v3\.\d+\.\d+ · rev \d+/ }).first().waitFor({ timeout: 30_000 });
+    await page
+      .locator('.monaco-list-row', { hasText: /e2e-cluster.*v3\.\d+\.\d+ · rev \d+/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     const rows = await page.locator('.pane-body .monaco-list-row').allInnerTexts();
     const text = rows.join('\n');

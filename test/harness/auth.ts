@@ -4,8 +4,10 @@ import { EtcdTestCluster } from './etcd';
 /** etcdctl against a test cluster (argument arrays, never a shell). */
 export function etcdctl(etcd: EtcdTestCluster, args: string[], user?: string): string {
   const tls = etcd.tls ? ['--cacert', etcd.tls.cacert, '--cert', etcd.tls.cert, '--key', etcd.tls.key] : [];
-  return execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), ...tls, ...(user ? ['--user', user] : []), ...args],
-    { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' });
+  return execFileSync('etcdctl', ['--endpoints', etcd.endpoints.join(','), ...tls, ...(user ? ['--user', user] : []), ...args], {
+    env: { ...process.env, ETCDCTL_API: '3' },
+    encoding: 'utf8',
+  });
 }
 
 /**

@@ -66,15 +66,32 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   const config = path.join(root, 'config.yaml');
   writeFileSync(config, '');
   for (const vsix of opts.vsix ?? []) {
-    execFileSync(NODE24, [CODE_SERVER_ENTRY, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
-      { env: toolEnv(), stdio: 'pipe' });
+    execFileSync(
+      NODE24,
+      [CODE_SERVER_ENTRY, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+      { env: toolEnv(), stdio: 'pipe' },
+    );
   }
   const [port] = await freePorts(1);
   const args = [
-    CODE_SERVER_ENTRY, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-    '--vscode-option', 'enable-smoke-test-driver', workspace,
+    CODE_SERVER_ENTRY,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--vscode-option',
+    'enable-smoke-test-driver',
+    workspace,
   ];
   const child: ChildProcess = spawn(NODE24, args, { env: toolEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output: string[] = [];
@@ -88,14 +105,30 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     if (child.exitCode === null && child.signalCode === null) {
       const gone = new Promise((r) => child.once('exit', r));
       // code-server spawns the extension host and file watchers: stop the whole process group.
-      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* gone */ }
-      const t = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+      const t = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }, 5000);
       await gone;
       clearTimeout(t);
     }
     rmSync(root, { recursive: true, force: true });
   };
-  process.once('exit', () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } });
+  process.once('exit', () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (!(await healthy(url))) {
@@ -110,6 +143,9 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
 
 function healthy(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    get(`${url}/healthz`, (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false));
+    get(`${url}/healthz`, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on('error', () => resolve(false));
   });
 }

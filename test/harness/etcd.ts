@@ -36,8 +36,13 @@ export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluste
       members: opts.members ?? 1,
       extraArgs: opts.extraArgs,
       tls: pki && {
-        ca: pki.ca, serverCert: pki.server.cert, serverKey: pki.server.key, peerCert: pki.peer.cert, peerKey: pki.peer.key,
-        clientCert: pki.healthcheckClient.cert, clientKey: pki.healthcheckClient.key,
+        ca: pki.ca,
+        serverCert: pki.server.cert,
+        serverKey: pki.server.key,
+        peerCert: pki.peer.cert,
+        peerKey: pki.peer.key,
+        clientCert: pki.healthcheckClient.cert,
+        clientKey: pki.healthcheckClient.key,
       },
     });
   } catch (e) {

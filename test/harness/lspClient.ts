@@ -6,7 +6,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import {
-  createProtocolConnection, Diagnostic, ProtocolConnection, StreamMessageReader, StreamMessageWriter,
+  createProtocolConnection,
+  Diagnostic,
+  ProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 import { repoRoot } from './tools';
 
@@ -15,7 +19,10 @@ export class LspTestClient {
   private readonly waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
 
-  private constructor(private readonly proc: ChildProcess, readonly conn: ProtocolConnection) {
+  private constructor(
+    private readonly proc: ChildProcess,
+    readonly conn: ProtocolConnection,
+  ) {
     conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
       this.diagnostics.set(p.uri, p);
       for (const w of this.waiters.splice(0)) w();
@@ -68,7 +75,9 @@ export class LspTestClient {
     try {
       await this.conn.sendRequest('shutdown');
       await this.conn.sendNotification('exit');
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     this.conn.dispose();
     if (this.proc.exitCode === null) this.proc.kill();
   }

@@ -21,8 +21,10 @@ function openssl(args: string[], cwd: string): void {
 }
 
 function makeCa(dir: string, name: string, cn: string): void {
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`,
-    '-days', '2', '-subj', `/CN=${cn}`], dir);
+  openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${cn}`],
+    dir,
+  );
 }
 
 function makeLeaf(dir: string, ca: string, name: string, cn: string, usage: 'server' | 'client' | 'both'): void {
@@ -31,11 +33,31 @@ function makeLeaf(dir: string, ca: string, name: string, cn: string, usage: 'ser
     'keyUsage=digitalSignature,keyEncipherment',
     `extendedKeyUsage=${usage === 'server' ? 'serverAuth' : usage === 'client' ? 'clientAuth' : 'serverAuth,clientAuth'}`,
     usage === 'client' ? '' : 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   writeFileSync(path.join(dir, `${name}.ext`), ext + '\n');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-    '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ],
+    dir,
+  );
 }
 
 /** Creates a CA, server/peer certs (SAN 127.0.0.1, localhost) and client certs, like kubeadm names them. */

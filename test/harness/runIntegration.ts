@@ -43,7 +43,9 @@ async function runInCodeServer(extensionRoot: string, testsIndex: string, env: R
     ];
     await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timer = setTimeout(() => {
-      console.error(`integration tests did not finish within ${TIMEOUT_MS / 60000} min; code-server said:\n${cs.output.slice(-40).join('\n')}`);
+      console.error(
+        `integration tests did not finish within ${TIMEOUT_MS / 60000} min; code-server said:\n${cs.output.slice(-40).join('\n')}`,
+      );
       finish(1);
     }, TIMEOUT_MS);
     const code = await done;
@@ -59,8 +61,12 @@ async function runInCodeServer(extensionRoot: string, testsIndex: string, env: R
 async function runInElectron(extensionRoot: string, testsIndex: string, env: Record<string, string>): Promise<number> {
   const { runTests } = await import('@vscode/test-electron');
   try {
-    await runTests({ extensionDevelopmentPath: extensionRoot, extensionTestsPath: testsIndex, extensionTestsEnv: env,
-      launchArgs: ['--disable-extensions', '--disable-workspace-trust'] });
+    await runTests({
+      extensionDevelopmentPath: extensionRoot,
+      extensionTestsPath: testsIndex,
+      extensionTestsEnv: env,
+      launchArgs: ['--disable-extensions', '--disable-workspace-trust'],
+    });
     return 0;
   } catch (e) {
     console.error(e);
@@ -86,7 +92,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

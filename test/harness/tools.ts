@@ -39,7 +39,9 @@ export const ETCD_MINORS: EtcdMinor[] = ['3.4', '3.6', '3.7'];
 
 let cached: HostPaths | undefined;
 export function hostPaths(): HostPaths {
-  cached ??= JSON.parse(execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'hosts.mjs'), 'paths'], { encoding: 'utf8' })) as HostPaths;
+  cached ??= JSON.parse(
+    execFileSync(process.execPath, [path.join(repoRoot(), 'scripts', 'hosts.mjs'), 'paths'], { encoding: 'utf8' }),
+  ) as HostPaths;
   return cached;
 }
 
@@ -51,7 +53,10 @@ export function etcdTarget(): EtcdHost & { minor: EtcdMinor } {
   const minor = (process.env.ETCD_STUDIO_ETCD ?? '3.6') as EtcdMinor;
   if (!ETCD_MINORS.includes(minor)) throw new Error(`ETCD_STUDIO_ETCD=${minor}: expected one of ${ETCD_MINORS.join(', ')}`);
   const host = hostPaths().etcd[minor];
-  if (!existsSync(host.etcd)) throw new Error(`etcd ${minor} is not installed at ${host.etcd}: run "node scripts/hosts.mjs install etcd-${minor}" (npm test does it for you).`);
+  if (!existsSync(host.etcd))
+    throw new Error(
+      `etcd ${minor} is not installed at ${host.etcd}: run "node scripts/hosts.mjs install etcd-${minor}" (npm test does it for you).`,
+    );
   return { minor, ...host };
 }
 

@@ -6,7 +6,10 @@ import { EtcdTestCluster, startEtcd, StartOptions } from './etcd';
  * For the enclosing `describe`: a fresh real etcd and an open connection to it, stopped afterwards.
  * Read `t.etcd` / `t.conn` inside tests (they are set by the `before` hook).
  */
-export function useEtcdConnection(name: string, opts: StartOptions = {}): { readonly etcd: EtcdTestCluster; readonly conn: EtcdConnection } {
+export function useEtcdConnection(
+  name: string,
+  opts: StartOptions = {},
+): { readonly etcd: EtcdTestCluster; readonly conn: EtcdConnection } {
   const t = {} as { etcd: EtcdTestCluster; conn: EtcdConnection };
   before(async () => {
     t.etcd = await startEtcd(opts);

@@ -19,8 +19,14 @@ describe('etcd Studio in the extension host', () => {
 
   it('contributes the "etcd Studio" view container with the "Clusters" view and its welcome content', () => {
     const contributes = ext.packageJSON.contributes;
-    assert.deepEqual(contributes.viewsContainers.activitybar.map((c: { id: string; title: string }) => [c.id, c.title]), [['etcdStudio', 'etcd Studio']]);
-    assert.deepEqual(contributes.views.etcdStudio.map((v: { id: string; name: string }) => [v.id, v.name]), [['etcdStudio.clusters', 'Clusters']]);
+    assert.deepEqual(
+      contributes.viewsContainers.activitybar.map((c: { id: string; title: string }) => [c.id, c.title]),
+      [['etcdStudio', 'etcd Studio']],
+    );
+    assert.deepEqual(
+      contributes.views.etcdStudio.map((v: { id: string; name: string }) => [v.id, v.name]),
+      [['etcdStudio.clusters', 'Clusters']],
+    );
     const welcome = contributes.viewsWelcome.find((w: { view: string }) => w.view === 'etcdStudio.clusters');
     assert.match(welcome.contents, /command:etcdStudio\.addConnection/);
     assert.match(welcome.contents, /command:etcdStudio\.startDemoCluster/);
@@ -63,7 +69,14 @@ describe('etcd Studio in the extension host', () => {
 
   it('refuses to save a connection to an unreachable endpoint, with an actionable message', async () => {
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('etcdStudio.addConnection', { name: 'it-down', endpoints: ['http://127.0.0.1:1'], dialTimeoutMs: 1000, requestTimeoutMs: 1000 })),
+      Promise.resolve(
+        vscode.commands.executeCommand('etcdStudio.addConnection', {
+          name: 'it-down',
+          endpoints: ['http://127.0.0.1:1'],
+          dialTimeoutMs: 1000,
+          requestTimeoutMs: 1000,
+        }),
+      ),
       /Cannot reach etcd at http:\/\/127\.0\.0\.1:1/,
     );
     const list = vscode.workspace.getConfiguration('etcdStudio').get<Array<{ name: string }>>('connections', []);

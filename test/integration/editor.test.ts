@@ -28,7 +28,10 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
   let c: EtcdConnection;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    await vscode.commands.executeCommand('etcdStudio.addConnection', {
+      name: CONN,
+      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
+    });
     c = await etcd();
   });
   after(async () => {
@@ -37,7 +40,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     c.close();
   });
 
-  it('opens a Pod stored as protobuf as YAML; a label edit saves and changes only that field\'s bytes', async () => {
+  it("opens a Pod stored as protobuf as YAML; a label edit saves and changes only that field's bytes", async () => {
     const key = await podKey(c);
     const before = (await c.client.get(key).buffer())!;
     assert.deepEqual([...before.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00], 'stored as k8s protobuf');
@@ -53,8 +56,11 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     const after = (await c.client.get(key).buffer())!;
     const decoded = decodeValue(after);
     assert.equal(decoded.format, 'k8s-protobuf');
-    assert.deepEqual((decoded as unknown as { object: { metadata: { labels: Record<string, string> } } }).object.metadata.labels,
-      { app: 'web', 'pod-template-hash': '7c9f8d6b5', tier: 'frontend' });
+    assert.deepEqual((decoded as unknown as { object: { metadata: { labels: Record<string, string> } } }).object.metadata.labels, {
+      app: 'web',
+      'pod-template-hash': '7c9f8d6b5',
+      tier: 'frontend',
+    });
     // Exactly one labels map entry (tag, length, key "tier", value "frontend": 18 bytes) is inserted;
     // apart from it only the length prefixes of the enclosing messages (raw, metadata) change.
     assert.equal(after.length - before.length, 18, 'one map entry added');
@@ -118,7 +124,10 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     assert.equal(deleted, 5);
     assert.equal((await c.client.getAll().prefix('/it/del/').keys()).length, 0);
     assert.equal(await c.client.get('/it/keep').string(), 'y');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('etcdStudio.deletePrefix', CONN, '/it/', 99)), /Expected 99 keys under \/it\/ but there are 1; nothing was deleted/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('etcdStudio.deletePrefix', CONN, '/it/', 99)),
+      /Expected 99 keys under \/it\/ but there are 1; nothing was deleted/,
+    );
   });
 
   it('history lists the revisions; diff and revision documents show the right values; restore writes the old one', async () => {

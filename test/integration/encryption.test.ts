@@ -26,9 +26,29 @@ describe('values encrypted at rest (kube-apiserver EncryptionConfiguration)', ()
     dir = mkdtempSync(path.join(tmpdir(), 'it-enc-'));
     const secret = randomBytes(32);
     const config = path.join(dir, 'encryption.yaml');
-    writeFileSync(config, ['apiVersion: apiserver.config.k8s.io/v1', 'kind: EncryptionConfiguration', 'resources:', '- resources: [secrets]', '  providers:',
-      '  - aesgcm:', '      keys:', `      - name: key1`, `        secret: ${secret.toString('base64')}`, '  - identity: {}', ''].join('\n'));
-    const obj = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'encrypted-db', namespace: 'default' }, type: 'Opaque', data: { password: Buffer.from('hunter2').toString('base64') } };
+    writeFileSync(
+      config,
+      [
+        'apiVersion: apiserver.config.k8s.io/v1',
+        'kind: EncryptionConfiguration',
+        'resources:',
+        '- resources: [secrets]',
+        '  providers:',
+        '  - aesgcm:',
+        '      keys:',
+        `      - name: key1`,
+        `        secret: ${secret.toString('base64')}`,
+        '  - identity: {}',
+        '',
+      ].join('\n'),
+    );
+    const obj = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'encrypted-db', namespace: 'default' },
+      type: 'Opaque',
+      data: { password: Buffer.from('hunter2').toString('base64') },
+    };
     const endpoints = process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',');
     const c = await EtcdConnection.open({ name: 'w', endpoints });
     await c.client.put(KEY).value(aesgcm(encodeObject(obj), secret, KEY));
@@ -50,7 +70,7 @@ describe('values encrypted at rest (kube-apiserver EncryptionConfiguration)', ()
     assert.equal((await vscode.workspace.fs.stat(doc.uri)).permissions, vscode.FilePermission.Readonly);
   });
 
-  it('with the connection\'s encryption config, it is decrypted for viewing: YAML, still read-only', async () => {
+  it("with the connection's encryption config, it is decrypted for viewing: YAML, still read-only", async () => {
     await vscode.commands.executeCommand('etcdStudio.openKey', `${CONN}-keys`, KEY);
     const doc = vscode.window.activeTextEditor!.document;
     assert.equal(doc.languageId, 'yaml');

@@ -13,7 +13,10 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
   let dir: string;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    await vscode.commands.executeCommand('etcdStudio.addConnection', {
+      name: CONN,
+      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
+    });
     c = await EtcdConnection.open({ name: 'check', endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
     dir = mkdtempSync(path.join(tmpdir(), 'it-live-'));
   });
@@ -24,31 +27,60 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('records the changes made while a Pod and its Event are created, and shows the Pod\'s events', async () => {
+  it("records the changes made while a Pod and its Event are created, and shows the Pod's events", async () => {
     const since = await vscode.commands.executeCommand<number>('etcdStudio.startRecording', CONN);
     assert.ok(since > 0);
     const podKey = '/registry/pods/default/it-live-pod';
     await vscode.commands.executeCommand('etcdStudio.newKey', CONN, podKey, 'Pod');
     const event = {
-      apiVersion: 'v1', kind: 'Event', metadata: { name: 'it-live-pod.17f0aa01', namespace: 'default' },
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'it-live-pod.17f0aa01', namespace: 'default' },
       involvedObject: { kind: 'Pod', namespace: 'default', name: 'it-live-pod', apiVersion: 'v1' },
-      reason: 'Scheduled', message: 'Successfully assigned default/it-live-pod to worker-1', type: 'Normal', count: 1,
-      firstTimestamp: '2026-11-22T01:00:00Z', lastTimestamp: '2026-11-22T01:00:00Z', source: { component: 'default-scheduler' },
+      reason: 'Scheduled',
+      message: 'Successfully assigned default/it-live-pod to worker-1',
+      type: 'Normal',
+      count: 1,
+      firstTimestamp: '2026-11-22T01:00:00Z',
+      lastTimestamp: '2026-11-22T01:00:00Z',
+      source: { component: 'default-scheduler' },
     };
     await c.client.put('/registry/events/default/it-live-pod.17f0aa01').value(Buffer.from(encodeObject(event)));
 
-    const changes = await vscode.commands.executeCommand<{ counts: { created: number }; keys: Array<{ key: string; change: string }> }>('etcdStudio.showChanges', CONN);
-    assert.deepEqual(changes.keys.filter((k) => k.key.includes('it-live-pod')).map((k) => [k.key, k.change]).sort(), [
-      ['/registry/events/default/it-live-pod.17f0aa01', 'created'], ['/registry/pods/default/it-live-pod', 'created'],
-    ]);
+    const changes = await vscode.commands.executeCommand<{ counts: { created: number }; keys: Array<{ key: string; change: string }> }>(
+      'etcdStudio.showChanges',
+      CONN,
+    );
+    assert.deepEqual(
+      changes.keys
+        .filter((k) => k.key.includes('it-live-pod'))
+        .map((k) => [k.key, k.change])
+        .sort(),
+      [
+        ['/registry/events/default/it-live-pod.17f0aa01', 'created'],
+        ['/registry/pods/default/it-live-pod', 'created'],
+      ],
+    );
     const md = vscode.window.activeTextEditor!.document;
     assert.equal(md.languageId, 'markdown');
     assert.match(md.getText(), /it-live-pod/);
 
     const events = await vscode.commands.executeCommand<Array<{ reason: string; message: string }>>('etcdStudio.showEvents', CONN, podKey);
-    assert.deepEqual(events.map((e) => e.reason), ['Scheduled']);
-    assert.match(vscode.window.activeTextEditor!.document.getText(), /\| Normal \| Scheduled \| Successfully assigned default\/it-live-pod to worker-1 \| 1 \|/);
-    const exported = await vscode.commands.executeCommand<string>('etcdStudio.exportChanges', CONN, since, 'json', path.join(dir, 'changes.json'));
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['Scheduled'],
+    );
+    assert.match(
+      vscode.window.activeTextEditor!.document.getText(),
+      /\| Normal \| Scheduled \| Successfully assigned default\/it-live-pod to worker-1 \| 1 \|/,
+    );
+    const exported = await vscode.commands.executeCommand<string>(
+      'etcdStudio.exportChanges',
+      CONN,
+      since,
+      'json',
+      path.join(dir, 'changes.json'),
+    );
     assert.ok(existsSync(exported));
   });
 
@@ -73,13 +105,34 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
     const file = path.join(dir, 'snap.db');
     await vscode.commands.executeCommand('etcdStudio.snapshotSave', CONN, file, process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',')[0]);
     const dataDir = path.join(dir, 'restored.etcd');
-    const r = await vscode.commands.executeCommand<{ startArgs: string[]; nextSteps: string }>('etcdStudio.snapshotRestore', file,
-      { mode: 'dataDir', dataDir, name: 'r1', initialCluster: 'r1=http://127.0.0.1:12380', initialClusterToken: 'restored', initialAdvertisePeerUrls: 'http://127.0.0.1:12380' });
+    const r = await vscode.commands.executeCommand<{ startArgs: string[]; nextSteps: string }>('etcdStudio.snapshotRestore', file, {
+      mode: 'dataDir',
+      dataDir,
+      name: 'r1',
+      initialCluster: 'r1=http://127.0.0.1:12380',
+      initialClusterToken: 'restored',
+      initialAdvertisePeerUrls: 'http://127.0.0.1:12380',
+    });
     assert.ok(readdirSync(dataDir).includes('member'), 'etcd data written');
     assert.ok(r.startArgs.includes('--data-dir') && r.startArgs.includes(dataDir));
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('etcdStudio.snapshotRestore', file,
-      { mode: 'dataDir', dataDir, name: 'r1', initialCluster: 'r1=http://127.0.0.1:12380', initialClusterToken: 'restored', initialAdvertisePeerUrls: 'http://127.0.0.1:12380' })), /not empty/);
-    const plan = await vscode.commands.executeCommand<{ total: number; unchanged: number; create: number }>('etcdStudio.snapshotRestore', file, { mode: 'cluster', connection: CONN, dryRun: true });
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('etcdStudio.snapshotRestore', file, {
+          mode: 'dataDir',
+          dataDir,
+          name: 'r1',
+          initialCluster: 'r1=http://127.0.0.1:12380',
+          initialClusterToken: 'restored',
+          initialAdvertisePeerUrls: 'http://127.0.0.1:12380',
+        }),
+      ),
+      /not empty/,
+    );
+    const plan = await vscode.commands.executeCommand<{ total: number; unchanged: number; create: number }>(
+      'etcdStudio.snapshotRestore',
+      file,
+      { mode: 'cluster', connection: CONN, dryRun: true },
+    );
     assert.ok(plan.total > 80 && plan.unchanged + plan.create <= plan.total, JSON.stringify(plan));
     await vscode.commands.executeCommand('etcdStudio.closeSnapshot', file);
   });

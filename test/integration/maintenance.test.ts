@@ -7,7 +7,10 @@ const CONN = 'it-maint';
 describe('cluster reports and maintenance commands', () => {
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    await vscode.commands.executeCommand('etcdStudio.addConnection', {
+      name: CONN,
+      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
+    });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -25,7 +28,10 @@ describe('cluster reports and maintenance commands', () => {
 
   it('member list, endpoint health and alarms show what etcdctl would', async () => {
     assert.match(await vscode.commands.executeCommand<string>('etcdStudio.memberList', CONN), /\| [0-9a-f]+ \| started \| m1 +\|/);
-    assert.match(await vscode.commands.executeCommand<string>('etcdStudio.endpointHealth', CONN), /\| http:\/\/127\.0\.0\.1:\d+ \| true +\| \d+ms/);
+    assert.match(
+      await vscode.commands.executeCommand<string>('etcdStudio.endpointHealth', CONN),
+      /\| http:\/\/127\.0\.0\.1:\d+ \| true +\| \d+ms/,
+    );
     assert.match(await vscode.commands.executeCommand<string>('etcdStudio.alarmList', CONN), /No alarms\./);
     const json = await vscode.commands.executeCommand<string>('etcdStudio.endpointStatus', CONN, 'json');
     const [row] = JSON.parse(json);

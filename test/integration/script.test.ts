@@ -18,7 +18,10 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
   let c: EtcdConnection;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    await vscode.commands.executeCommand('etcdStudio.addConnection', {
+      name: CONN,
+      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
+    });
     assert.equal(await vscode.commands.executeCommand('etcdStudio.selectScriptConnection', CONN), CONN);
     c = await EtcdConnection.open({ name: 'check', endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
   });
@@ -30,10 +33,17 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
   });
 
   it('completes keys from the real etcd, and runs a put through its code lens', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'etcdctl', content: 'get /registry/\nput /it/script/k "from a script"\nget /it/script/k\n' });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'etcdctl',
+      content: 'get /registry/\nput /it/script/k "from a script"\nget /it/script/k\n',
+    });
     await vscode.window.showTextDocument(doc);
     const labels = await until('key completions', async () => {
-      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(0, 14));
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+        'vscode.executeCompletionItemProvider',
+        doc.uri,
+        new vscode.Position(0, 14),
+      );
       const l = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
       return l.includes('pods/') ? l : undefined;
     });
@@ -45,13 +55,19 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
     });
     const put = lenses.find((l) => l.range.start.line === 1 && l.command?.command === 'etcdStudio.runScriptLine')!;
     assert.ok(put, lenses.map((l) => l.command?.title).join(', '));
-    const result = await vscode.commands.executeCommand<{ ok: boolean; connection: string; results: { stdout: string }[] }>(put.command!.command, ...put.command!.arguments!);
+    const result = await vscode.commands.executeCommand<{ ok: boolean; connection: string; results: { stdout: string }[] }>(
+      put.command!.command,
+      ...put.command!.arguments!,
+    );
     assert.equal(result.connection, CONN);
     assert.equal(result.ok, true);
     assert.equal(result.results[0].stdout, 'OK\n');
     assert.equal(await c.client.get('/it/script/k').string(), 'from a script');
 
-    const all = await vscode.commands.executeCommand<{ ok: boolean; results: { stdout: string }[] }>('etcdStudio.runScript', doc.uri.toString());
+    const all = await vscode.commands.executeCommand<{ ok: boolean; results: { stdout: string }[] }>(
+      'etcdStudio.runScript',
+      doc.uri.toString(),
+    );
     assert.equal(all.ok, true);
     assert.equal(all.results[2].stdout, '/it/script/k\nfrom a script\n');
     // An untitled document left open would make closeAllEditors ask to save it.

@@ -8,14 +8,16 @@ import { childRow as child, rowText as label } from './treeHelpers';
 
 const CONN = 'it-snap';
 
-
 describe('snapshots: save, status, browse in the tree, compare with live', () => {
   let api: EtcdStudioApi;
   let dir: string;
   let file: string;
   before(async () => {
     api = await vscode.extensions.getExtension<EtcdStudioApi>('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    await vscode.commands.executeCommand('etcdStudio.addConnection', {
+      name: CONN,
+      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
+    });
     dir = mkdtempSync(path.join(tmpdir(), 'it-snap-'));
     file = path.join(dir, 'cluster.db');
   });
@@ -28,7 +30,12 @@ describe('snapshots: save, status, browse in the tree, compare with live', () =>
 
   it('saves a verified snapshot from the cluster and reads its status', async () => {
     const endpoint = process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',')[0];
-    const saved = await vscode.commands.executeCommand<{ file: string; revision: number; totalKey: number }>('etcdStudio.snapshotSave', CONN, file, endpoint);
+    const saved = await vscode.commands.executeCommand<{ file: string; revision: number; totalKey: number }>(
+      'etcdStudio.snapshotSave',
+      CONN,
+      file,
+      endpoint,
+    );
     assert.equal(saved.file, file);
     assert.ok(saved.revision > 1 && saved.totalKey > 80, JSON.stringify(saved));
     const status = await vscode.commands.executeCommand<{ revision: number }>('etcdStudio.snapshotStatus', file);

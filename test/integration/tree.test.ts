@@ -7,7 +7,6 @@ import { etcdVersionPattern } from '../harness/tools';
 
 const EXTENSION_ID = 'etcd-studio.etcd-studio';
 
-
 describe('Clusters tree against a real etcd', () => {
   let api: EtcdStudioApi;
   const name = 'it-tree';

@@ -4,7 +4,7 @@ import type { TreeNode } from '../../src/vscode/tree/node';
 /** A tree row as a user reads it: "label — description". */
 export async function rowText(node: TreeNode): Promise<string> {
   const item = await node.getTreeItem();
-  const l = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+  const l = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
   return `${l}${item.description ? ` — ${item.description}` : ''}`;
 }
 

@@ -14,7 +14,11 @@ import { openSnapshot, snapshotStatus } from '../../src/core/snapshot';
 
 const PAGE = 4096;
 
-interface Elem { key: Buffer; value: Buffer; bucket?: boolean }
+interface Elem {
+  key: Buffer;
+  value: Buffer;
+  bucket?: boolean;
+}
 
 /** A leaf page: header, 16-byte elements (flags, pos, ksize, vsize), then keys and values. Inline pages are not padded. */
 function leaf(id: number, elems: Elem[], inline = false): Buffer {
@@ -120,14 +124,19 @@ function etcdFile(): Buffer {
   ];
   const ci = Buffer.alloc(8);
   ci.writeBigUInt64BE(7n);
-  return boltFile([leaf(3, [
-    { key: k('key'), value: bucketValue(0, keyBucket), bucket: true },
-    { key: k('meta'), value: bucketValue(0, [{ key: k('consistent_index'), value: ci }]), bucket: true },
-  ])]);
+  return boltFile([
+    leaf(3, [
+      { key: k('key'), value: bucketValue(0, keyBucket), bucket: true },
+      { key: k('meta'), value: bucketValue(0, [{ key: k('consistent_index'), value: ci }]), bucket: true },
+    ]),
+  ]);
 }
 
 async function rejectsWith(p: Promise<unknown> | (() => unknown), text: RegExp): Promise<void> {
-  const err = await (typeof p === 'function' ? Promise.resolve().then(p) : p).then(() => assert.fail('expected a failure'), (e: unknown) => e);
+  const err = await (typeof p === 'function' ? Promise.resolve().then(p) : p).then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
   assert.equal(err.code, 'Corrupt', err.message);
   assert.match(err.message, text);
@@ -140,12 +149,16 @@ describe('bbolt reader', () => {
     writeFileSync(f, bytes);
     return f;
   };
-  before(() => { dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-bbolt-')); });
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-bbolt-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('a crafted etcd db: status equals etcdctl\'s, browsing sees the latest live keys', async () => {
+  test("a crafted etcd db: status equals etcdctl's, browsing sees the latest live keys", async () => {
     const f = write('etcd.db', etcdFile());
-    const expected = JSON.parse(execFileSync('etcdctl', ['snapshot', 'status', f, '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' }));
+    const expected = JSON.parse(
+      execFileSync('etcdctl', ['snapshot', 'status', f, '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' }),
+    );
     assert.deepEqual(await snapshotStatus(f), expected);
     assert.deepEqual(expected, { ...expected, revision: 5, totalKey: 5, totalSize: 4 * PAGE });
     const snap = await openSnapshot(f);
@@ -161,21 +174,33 @@ describe('bbolt reader', () => {
 
   test('branch pages, overflow values, nested and inline buckets, seek', () => {
     const big = Buffer.alloc(3 * PAGE, 'z');
-    const nestedLeaf = leaf(6, [{ key: k('n1'), value: k('v1') }, { key: k('n2'), value: big }]);
-    const left = leaf(4, [{ key: k('a'), value: k('1') }, { key: k('b'), value: k('2') }]);
+    const nestedLeaf = leaf(6, [
+      { key: k('n1'), value: k('v1') },
+      { key: k('n2'), value: big },
+    ]);
+    const left = leaf(4, [
+      { key: k('a'), value: k('1') },
+      { key: k('b'), value: k('2') },
+    ]);
     const right = leaf(5, [
       { key: k('m'), value: bucketValue(6), bucket: true },
       { key: k('p'), value: bucketValue(0, [{ key: k('i1'), value: k('x') }]), bucket: true },
       { key: k('q'), value: k('3') },
     ]);
     // Pages: 3 root, 4 left, 5 right, 6-9 nested leaf with 3 overflow pages, 10 branch.
-    const branchAt10 = branch(10, [{ key: k('a'), pgid: 4 }, { key: k('m'), pgid: 5 }]);
+    const branchAt10 = branch(10, [
+      { key: k('a'), pgid: 4 },
+      { key: k('m'), pgid: 5 },
+    ]);
     const rootAt3 = leaf(3, [{ key: k('data'), value: bucketValue(10), bucket: true }]);
     const f = write('tree.db', boltFile([rootAt3, left, right, nestedLeaf, branchAt10]));
     const db = BoltDb.open(f);
     try {
       const bucket = db.bucket('data')!;
-      assert.deepEqual([...bucket.entries()].map((e) => `${e.key}${e.isBucket ? '/' : ''}`), ['a', 'b', 'm/', 'p/', 'q']);
+      assert.deepEqual(
+        [...bucket.entries()].map((e) => `${e.key}${e.isBucket ? '/' : ''}`),
+        ['a', 'b', 'm/', 'p/', 'q'],
+      );
       assert.deepEqual(bucket.bucket('m')!.get(k('n2')), big);
       assert.equal(String(bucket.bucket('p')!.get(k('i1'))), 'x');
       assert.equal(String(bucket.cursor().seek(k('c'))?.key), 'm');
@@ -211,17 +236,26 @@ describe('bbolt reader', () => {
     assert.equal(BoltDb.open(one).meta.txid, 1n, 'falls back to meta page 1');
     assert.equal((await snapshotStatus(one)).revision, 5);
     b[PAGE + 16 + 60] ^= 0x80;
-    await rejectsWith(snapshotStatus(write('two-bad-metas.db', b)), /both meta pages are damaged \(page 0: checksum mismatch .*; page 1: checksum mismatch/);
+    await rejectsWith(
+      snapshotStatus(write('two-bad-metas.db', b)),
+      /both meta pages are damaged \(page 0: checksum mismatch .*; page 1: checksum mismatch/,
+    );
   });
 
   test('a truncated file', async () => {
-    await rejectsWith(snapshotStatus(write('short.db', etcdFile().subarray(0, 3 * PAGE + 100))), /truncated: its meta page says 4 pages of 4096 bytes \(16384 bytes\) are in use, but the file has only 12388 bytes/);
+    await rejectsWith(
+      snapshotStatus(write('short.db', etcdFile().subarray(0, 3 * PAGE + 100))),
+      /truncated: its meta page says 4 pages of 4096 bytes \(16384 bytes\) are in use, but the file has only 12388 bytes/,
+    );
     await rejectsWith(snapshotStatus(write('tiny.db', etcdFile().subarray(0, 40))), /only 40 bytes, too few for a bbolt meta page/);
   });
 
-  test('a bbolt file without etcd\'s buckets', async () => {
+  test("a bbolt file without etcd's buckets", async () => {
     const f = write('other.db', boltFile([leaf(3, [{ key: k('widgets'), value: bucketValue(0, []), bucket: true }])]));
-    await rejectsWith(openSnapshot(f), /other\.db: this bbolt file has no "key" and "meta" bucket, so it is not an etcd v3 snapshot .*"widgets"/);
+    await rejectsWith(
+      openSnapshot(f),
+      /other\.db: this bbolt file has no "key" and "meta" bucket, so it is not an etcd v3 snapshot .*"widgets"/,
+    );
   });
 
   test('a page id past the end', async () => {
@@ -235,21 +269,33 @@ describe('bbolt reader', () => {
   });
 
   test('a cycle of branch pages', async () => {
-    const f = write('cycle.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(4), bucket: true }]), branch(4, [{ key: k('a'), pgid: 4 }])]));
+    const f = write(
+      'cycle.db',
+      boltFile([leaf(3, [{ key: k('data'), value: bucketValue(4), bucket: true }]), branch(4, [{ key: k('a'), pgid: 4 }])]),
+    );
     const db = BoltDb.open(f);
     try {
-      await rejectsWith(() => [...db.bucket('data')!.entries()], /bucket "data" is more than 32 levels deep at page 4: its pages form a cycle/);
+      await rejectsWith(
+        () => [...db.bucket('data')!.entries()],
+        /bucket "data" is more than 32 levels deep at page 4: its pages form a cycle/,
+      );
     } finally {
       db.close();
     }
   });
 
   test('a page referenced twice repeats keys, which is caught', async () => {
-    const f = write('twice.db', boltFile([
-      leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
-      leaf(4, [{ key: k('a'), value: k('1') }]),
-      branch(5, [{ key: k('a'), pgid: 4 }, { key: k('b'), pgid: 4 }]),
-    ]));
+    const f = write(
+      'twice.db',
+      boltFile([
+        leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
+        leaf(4, [{ key: k('a'), value: k('1') }]),
+        branch(5, [
+          { key: k('a'), pgid: 4 },
+          { key: k('b'), pgid: 4 },
+        ]),
+      ]),
+    );
     const db = BoltDb.open(f);
     try {
       await rejectsWith(() => [...db.bucket('data')!.entries()], /keys out of order in bucket "data"/);
@@ -262,7 +308,10 @@ describe('bbolt reader', () => {
     const f = write('mislabeled.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(2), bucket: true }])]));
     const db = BoltDb.open(f);
     try {
-      await rejectsWith(() => db.bucket('data')!.cursor().first(), /page 2 in bucket "data" is a freelist page where a branch or leaf page belongs/);
+      await rejectsWith(
+        () => db.bucket('data')!.cursor().first(),
+        /page 2 in bucket "data" is a freelist page where a branch or leaf page belongs/,
+      );
     } finally {
       db.close();
     }
@@ -274,9 +323,13 @@ describe('bbolt reader', () => {
       const db = BoltDb.open(file);
       try {
         const keys: string[] = [];
-        await forEachLeaf(db.bucket(bucket)!, (page) => {
-          for (let i = 0; i < page.count; i++) keys.push(String(page.leafKey(i)));
-        }, { pagesPerPause: 1, pause: async () => undefined });
+        await forEachLeaf(
+          db.bucket(bucket)!,
+          (page) => {
+            for (let i = 0; i < page.count; i++) keys.push(String(page.leafKey(i)));
+          },
+          { pagesPerPause: 1, pause: async () => undefined },
+        );
         return keys;
       } finally {
         db.close();
@@ -287,40 +340,73 @@ describe('bbolt reader', () => {
       const big = Buffer.alloc(3 * PAGE, 'z');
       // Pages: 3 root, 4 leaf, 5-8 leaf with 3 overflow pages, 9 branch, 10 leaf. Key order visits
       // 10 before 4 (not disk order), and the overflow of 5 reaches past the run read with it.
-      const rootAt3 = leaf(3, [{ key: k('data'), value: bucketValue(9), bucket: true }, { key: k('small'), value: bucketValue(0, [{ key: k('i'), value: k('1') }]), bucket: true }]);
-      const f = write('scan.db', boltFile([
-        rootAt3,
-        leaf(4, [{ key: k('m'), value: k('3') }, { key: k('n'), value: k('4') }]),
-        leaf(5, [{ key: k('x'), value: big }]),
-        branch(9, [{ key: k('a'), pgid: 10 }, { key: k('m'), pgid: 4 }, { key: k('x'), pgid: 5 }]),
-        leaf(10, [{ key: k('a'), value: k('1') }, { key: k('b'), value: k('2') }]),
-      ]));
+      const rootAt3 = leaf(3, [
+        { key: k('data'), value: bucketValue(9), bucket: true },
+        { key: k('small'), value: bucketValue(0, [{ key: k('i'), value: k('1') }]), bucket: true },
+      ]);
+      const f = write(
+        'scan.db',
+        boltFile([
+          rootAt3,
+          leaf(4, [
+            { key: k('m'), value: k('3') },
+            { key: k('n'), value: k('4') },
+          ]),
+          leaf(5, [{ key: k('x'), value: big }]),
+          branch(9, [
+            { key: k('a'), pgid: 10 },
+            { key: k('m'), pgid: 4 },
+            { key: k('x'), pgid: 5 },
+          ]),
+          leaf(10, [
+            { key: k('a'), value: k('1') },
+            { key: k('b'), value: k('2') },
+          ]),
+        ]),
+      );
       assert.deepEqual(await scanKeys(f, 'data'), ['a', 'b', 'm', 'n', 'x']);
       assert.deepEqual(await scanKeys(f, 'small'), ['i']);
     });
 
     test('a cycle of branch pages', async () => {
-      const f = write('scan-cycle.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(4), bucket: true }]), branch(4, [{ key: k('a'), pgid: 4 }])]));
+      const f = write(
+        'scan-cycle.db',
+        boltFile([leaf(3, [{ key: k('data'), value: bucketValue(4), bucket: true }]), branch(4, [{ key: k('a'), pgid: 4 }])]),
+      );
       await rejectsWith(scanKeys(f, 'data'), /bucket "data" is more than 32 levels deep: its pages form a cycle/);
     });
 
     test('a page listed twice repeats keys, which is caught', async () => {
-      const f = write('scan-twice.db', boltFile([
-        leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
-        leaf(4, [{ key: k('a'), value: k('1') }]),
-        branch(5, [{ key: k('a'), pgid: 4 }, { key: k('b'), pgid: 4 }]),
-      ]));
+      const f = write(
+        'scan-twice.db',
+        boltFile([
+          leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
+          leaf(4, [{ key: k('a'), value: k('1') }]),
+          branch(5, [
+            { key: k('a'), pgid: 4 },
+            { key: k('b'), pgid: 4 },
+          ]),
+        ]),
+      );
       await rejectsWith(scanKeys(f, 'data'), /keys out of order in bucket "data" at page 4/);
     });
 
     test('a freelist page where a branch belongs, and a page past the end', async () => {
-      await rejectsWith(scanKeys(write('scan-free.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(2), bucket: true }])])), 'data'),
-        /page 2 in bucket "data" is a freelist page where a branch page belongs/);
-      const past = write('scan-past.db', boltFile([
-        leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
-        leaf(4, [{ key: k('a'), value: k('1') }]),
-        branch(5, [{ key: k('a'), pgid: 4 }, { key: k('b'), pgid: 99 }]),
-      ]));
+      await rejectsWith(
+        scanKeys(write('scan-free.db', boltFile([leaf(3, [{ key: k('data'), value: bucketValue(2), bucket: true }])])), 'data'),
+        /page 2 in bucket "data" is a freelist page where a branch page belongs/,
+      );
+      const past = write(
+        'scan-past.db',
+        boltFile([
+          leaf(3, [{ key: k('data'), value: bucketValue(5), bucket: true }]),
+          leaf(4, [{ key: k('a'), value: k('1') }]),
+          branch(5, [
+            { key: k('a'), pgid: 4 },
+            { key: k('b'), pgid: 99 },
+          ]),
+        ]),
+      );
       await rejectsWith(scanKeys(past, 'data'), /outside the 6 pages in use/);
     });
   });

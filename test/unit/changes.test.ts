@@ -5,7 +5,14 @@ import { changesSince, changesToJson, changesToMarkdown, currentRevision, unifie
 import { useEtcdConnection } from '../harness/useEtcd';
 
 function cm(name: string, ns: string, data: Record<string, string>) {
-  return Buffer.from(encodeObject({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name, namespace: ns, creationTimestamp: '2026-10-01T08:00:00Z' }, data }));
+  return Buffer.from(
+    encodeObject({
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: { name, namespace: ns, creationTimestamp: '2026-10-01T08:00:00Z' },
+      data,
+    }),
+  );
 }
 
 describe('changesSince on a real etcd', () => {
@@ -29,9 +36,15 @@ describe('changesSince on a real etcd', () => {
     const set = await changesSince(t.conn, since);
     assert.equal(set.toRevision, await currentRevision(t.conn));
     assert.deepEqual(set.counts, { created: 1, modified: 2, deleted: 1, transient: 1 });
-    assert.deepEqual(set.changes.map((c) => `${c.change} ${c.keyText}`), [
-      'modified /plain/x', 'deleted /registry/configmaps/pay/gone', 'created /registry/configmaps/pay/new', 'modified /registry/configmaps/shop/edit',
-    ]);
+    assert.deepEqual(
+      set.changes.map((c) => `${c.change} ${c.keyText}`),
+      [
+        'modified /plain/x',
+        'deleted /registry/configmaps/pay/gone',
+        'created /registry/configmaps/pay/new',
+        'modified /registry/configmaps/shop/edit',
+      ],
+    );
     const edit = set.changes.find((c) => c.keyText.endsWith('/edit'))!;
     assert.equal(edit.writes, 2);
     assert.equal(edit.before?.modRevision, editedAt - 2);
@@ -41,13 +54,23 @@ describe('changesSince on a real etcd', () => {
     assert.equal(gone.after, undefined);
     assert.ok(gone.before?.value.equals(cm('gone', 'pay', { a: '1' })));
     assert.equal(set.changes.find((c) => c.change === 'created')!.before, undefined);
-    assert.deepEqual(set.groups.map((g) => [g.resource, g.kind, g.namespaces.map((n) => `${n.namespace}:${n.changes.map((c) => c.object?.name ?? c.keyText).join(',')}`)]), [
-      ['configmaps', 'ConfigMap', ['pay:gone,new', 'shop:edit']],
-      ['', undefined, [':/plain/x']],
-    ]);
+    assert.deepEqual(
+      set.groups.map((g) => [
+        g.resource,
+        g.kind,
+        g.namespaces.map((n) => `${n.namespace}:${n.changes.map((c) => c.object?.name ?? c.keyText).join(',')}`),
+      ]),
+      [
+        ['configmaps', 'ConfigMap', ['pay:gone,new', 'shop:edit']],
+        ['', undefined, [':/plain/x']],
+      ],
+    );
 
     const scoped = await changesSince(t.conn, since, { prefix: '/registry/configmaps/shop/' });
-    assert.deepEqual(scoped.changes.map((c) => c.keyText), ['/registry/configmaps/shop/edit']);
+    assert.deepEqual(
+      scoped.changes.map((c) => c.keyText),
+      ['/registry/configmaps/shop/edit'],
+    );
     assert.equal(scoped.prefix, '/registry/configmaps/shop/');
     const none = await changesSince(t.conn, await currentRevision(t.conn), { prefix: '/registry/' });
     assert.equal(none.changes.length, 0, 'nothing changed since now (answers through a progress notification)');
@@ -67,7 +90,10 @@ describe('changesSince on a real etcd', () => {
     assert.match(md, /## ConfigMap \(configmaps\) in shop\n\n\| change \| name \| revisions \| what changed \|/);
     assert.match(md, /\| modified \| `edit` \| \d+ → \d+ \| data\.a "1" -> "3"; data\.b added: x \|/);
     assert.match(md, /## Other keys/);
-    assert.match(md, /<details>\n<summary>\/registry\/configmaps\/shop\/edit<\/summary>\n\n```diff\n@@ [^\n]+\n[^]*-  a: "1"\n\+  a: "3"\n\+  b: x/);
+    assert.match(
+      md,
+      /<details>\n<summary>\/registry\/configmaps\/shop\/edit<\/summary>\n\n```diff\n@@ [^\n]+\n[^]*-  a: "1"\n\+  a: "3"\n\+  b: x/,
+    );
   });
 
   test('a compacted revision is refused, naming the compact revision', async () => {

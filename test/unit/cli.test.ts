@@ -21,21 +21,47 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 
 describe('etcd-studio CLI (the built dist/cli.js)', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ tls: true }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ tls: true });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('status -w table over TLS with etcdctl flag names', async () => {
     const pki = etcd.pki!;
-    const r = await cli(['status', '--endpoints', etcd.endpoints[0], '--cacert', pki.ca, '--cert', pki.healthcheckClient.cert, '--key', pki.healthcheckClient.key, '-w', 'table']);
+    const r = await cli([
+      'status',
+      '--endpoints',
+      etcd.endpoints[0],
+      '--cacert',
+      pki.ca,
+      '--cert',
+      pki.healthcheckClient.cert,
+      '--key',
+      pki.healthcheckClient.key,
+      '-w',
+      'table',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.match(lines[1], /\|\s+ENDPOINT\s+\|\s+ID\s+\|\s+VERSION\s+\|\s+DB SIZE\s+\|/);
-    assert.match(lines[3], new RegExp(`\\| ${etcd.endpoints[0].replace(/[.:/]/g, '\\$&')} \\| [0-9a-f]+ \\| ${etcdVersionPattern()} +\\| +[\\d.]+ kB +\\|.*\\| true +\\| false +\\|`));
+    assert.match(
+      lines[3],
+      new RegExp(
+        `\\| ${etcd.endpoints[0].replace(/[.:/]/g, '\\$&')} \\| [0-9a-f]+ \\| ${etcdVersionPattern()} +\\| +[\\d.]+ kB +\\|.*\\| true +\\| false +\\|`,
+      ),
+    );
   });
 
   test('status -w json reads ETCDCTL_* variables like etcdctl', async () => {
     const pki = etcd.pki!;
-    const r = await cli(['status', '-w', 'json'], { ETCDCTL_ENDPOINTS: etcd.endpoints[0], ETCDCTL_CACERT: pki.ca, ETCDCTL_CERT: pki.apiserverClient.cert, ETCDCTL_KEY: pki.apiserverClient.key });
+    const r = await cli(['status', '-w', 'json'], {
+      ETCDCTL_ENDPOINTS: etcd.endpoints[0],
+      ETCDCTL_CACERT: pki.ca,
+      ETCDCTL_CERT: pki.apiserverClient.cert,
+      ETCDCTL_KEY: pki.apiserverClient.key,
+    });
     assert.equal(r.code, 0, r.stderr);
     const [row] = JSON.parse(r.stdout);
     assert.equal(row.endpoint, etcd.endpoints[0]);
@@ -45,7 +71,21 @@ describe('etcd-studio CLI (the built dist/cli.js)', () => {
 
   test('a wrong CA exits 1 with the reason on stderr and nothing on stdout', async () => {
     const pki = etcd.pki!;
-    const r = await cli(['status', '--endpoints', etcd.endpoints[0], '--cacert', pki.rogueCa, '--cert', pki.healthcheckClient.cert, '--key', pki.healthcheckClient.key, '--dial-timeout', '2s', '--command-timeout', '2s']);
+    const r = await cli([
+      'status',
+      '--endpoints',
+      etcd.endpoints[0],
+      '--cacert',
+      pki.rogueCa,
+      '--cert',
+      pki.healthcheckClient.cert,
+      '--key',
+      pki.healthcheckClient.key,
+      '--dial-timeout',
+      '2s',
+      '--command-timeout',
+      '2s',
+    ]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
     assert.match(r.stderr, /not signed by the configured CA/);
@@ -68,7 +108,9 @@ describe('etcd-studio get / put on Kubernetes values', () => {
     await writeEntries(conn.client, sampleKeyspace());
     conn.close();
   });
-  after(async () => { await etcd?.stop(); });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('get prints a stored protobuf Namespace as kubectl-style YAML; put writes an edit back as protobuf with CAS', async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
@@ -81,7 +123,10 @@ describe('etcd-studio get / put on Kubernetes values', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-put-'));
     try {
       const edited = path.join(dir, 'ns.yaml');
-      writeFileSync(edited, got.stdout.replace('kubernetes.io/metadata.name: shop', 'kubernetes.io/metadata.name: shop\n    team: payments'));
+      writeFileSync(
+        edited,
+        got.stdout.replace('kubernetes.io/metadata.name: shop', 'kubernetes.io/metadata.name: shop\n    team: payments'),
+      );
       const stale = await cli(['put', '/registry/namespaces/shop', '-f', edited, '--rev', String(rev - 1), ...e]);
       assert.equal(stale.code, 1);
       assert.match(stale.stderr, /not written: \/registry\/namespaces\/shop is at revision \d+, not \d+/);

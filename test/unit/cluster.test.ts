@@ -7,8 +7,12 @@ import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 describe('a real 3-member Raft cluster', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ members: 3 }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ members: 3 });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('member list shows three started voting members with their URLs', async () => {
     const conn = await EtcdConnection.open({ name: 'c3', endpoints: etcd.endpoints });
@@ -49,7 +53,10 @@ describe('a real 3-member Raft cluster', () => {
       assert.equal(await again.client.get('/after-failover').string(), 'ok');
       // The tree keeps listing (same code path as the Keys node) through the surviving members.
       const listing = await listChildren(again, Buffer.from('/'), { limit: 100 });
-      assert.deepEqual(listing.children.map((c) => c.segment), ['after-failover']);
+      assert.deepEqual(
+        listing.children.map((c) => c.segment),
+        ['after-failover'],
+      );
     } finally {
       again.close();
     }

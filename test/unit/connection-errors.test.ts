@@ -7,7 +7,10 @@ import { enableAuth } from '../harness/auth';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 async function failure(p: Promise<unknown>): Promise<EtcdStudioError> {
-  const err = await p.then(() => assert.fail('expected a failure'), (e: unknown) => e);
+  const err = await p.then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
   return err;
 }
@@ -16,13 +19,26 @@ const quick = { dialTimeoutMs: 2000, requestTimeoutMs: 2000 };
 
 describe('TLS failures users hit (real etcd with --client-cert-auth)', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ tls: true }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ tls: true });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('a client certificate from another CA is rejected, and the message says which file to use', async () => {
     const pki = etcd.pki!;
     const started = Date.now();
-    const err = await failure(EtcdConnection.open({ name: 't', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.rogueClient.cert, key: pki.rogueClient.key, ...quick }));
+    const err = await failure(
+      EtcdConnection.open({
+        name: 't',
+        endpoints: etcd.endpoints,
+        cacert: pki.ca,
+        cert: pki.rogueClient.cert,
+        key: pki.rogueClient.key,
+        ...quick,
+      }),
+    );
     assert.equal(err.code, 'TlsClientCert', `${err.message} / ${err.detail}`);
     assert.match(err.message, /rejected the client certificate.*signed by the etcd CA/);
     assert.ok(Date.now() - started < 10_000, 'did not hang');
@@ -35,22 +51,47 @@ describe('TLS failures users hit (real etcd with --client-cert-auth)', () => {
 
   test('an http:// endpoint against a TLS server fails fast instead of hanging', async () => {
     const started = Date.now();
-    const err = await failure(EtcdConnection.open({ name: 't', endpoints: etcd.endpoints.map((e) => e.replace('https:', 'http:')), ...quick }));
+    const err = await failure(
+      EtcdConnection.open({ name: 't', endpoints: etcd.endpoints.map((e) => e.replace('https:', 'http:')), ...quick }),
+    );
     assert.ok(['Unavailable', 'Timeout'].includes(err.code), `${err.code}: ${err.message}`);
     assert.ok(Date.now() - started < 10_000);
   });
 
   test('serverName verifies the certificate against another name (and a wrong one is refused)', async () => {
     const pki = etcd.pki!;
-    const ok = await EtcdConnection.open({ name: 't', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.healthcheckClient.cert, key: pki.healthcheckClient.key, serverName: 'localhost' });
+    const ok = await EtcdConnection.open({
+      name: 't',
+      endpoints: etcd.endpoints,
+      cacert: pki.ca,
+      cert: pki.healthcheckClient.cert,
+      key: pki.healthcheckClient.key,
+      serverName: 'localhost',
+    });
     ok.close();
-    const err = await failure(EtcdConnection.open({ name: 't', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.healthcheckClient.cert, key: pki.healthcheckClient.key, serverName: 'etcd.example.com', ...quick }));
+    const err = await failure(
+      EtcdConnection.open({
+        name: 't',
+        endpoints: etcd.endpoints,
+        cacert: pki.ca,
+        cert: pki.healthcheckClient.cert,
+        key: pki.healthcheckClient.key,
+        serverName: 'etcd.example.com',
+        ...quick,
+      }),
+    );
     assert.notEqual(err.code, 'Internal', err.message);
   });
 
   test('insecureSkipVerify connects without the CA (etcdctl --insecure-skip-tls-verify)', async () => {
     const pki = etcd.pki!;
-    const conn = await EtcdConnection.open({ name: 't', endpoints: etcd.endpoints, cert: pki.healthcheckClient.cert, key: pki.healthcheckClient.key, insecureSkipVerify: true });
+    const conn = await EtcdConnection.open({
+      name: 't',
+      endpoints: etcd.endpoints,
+      cert: pki.healthcheckClient.cert,
+      key: pki.healthcheckClient.key,
+      insecureSkipVerify: true,
+    });
     try {
       assert.match((await conn.status()).version, /^3\./);
     } finally {
@@ -65,7 +106,9 @@ describe('user/password auth and RBAC (real etcd with auth enabled)', () => {
     etcd = await startEtcd();
     enableAuth(etcd);
   });
-  after(async () => { await etcd?.stop(); });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('the right password connects and reads', async () => {
     const conn = await EtcdConnection.open({ name: 'a', endpoints: etcd.endpoints, username: 'alice' }, { password: 'alicepw' });
@@ -77,7 +120,9 @@ describe('user/password auth and RBAC (real etcd with auth enabled)', () => {
   });
 
   test('a wrong password is reported as such, at connect time', async () => {
-    const err = await failure(EtcdConnection.open({ name: 'a', endpoints: etcd.endpoints, username: 'alice', ...quick }, { password: 'nope' }));
+    const err = await failure(
+      EtcdConnection.open({ name: 'a', endpoints: etcd.endpoints, username: 'alice', ...quick }, { password: 'nope' }),
+    );
     assert.equal(err.code, 'AuthFailed', `${err.message} / ${err.detail}`);
     assert.match(err.message, /rejected the user name or password/);
   });
@@ -108,8 +153,12 @@ describe('user/password auth and RBAC (real etcd with auth enabled)', () => {
 
 describe('read-only connections', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd(); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('refuse writes with a message naming the connection; reads work', async () => {
     const conn = await EtcdConnection.open({ name: 'ro', endpoints: etcd.endpoints, readOnly: true });

@@ -6,7 +6,10 @@ import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { freePorts } from '../harness/etcd';
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<EtcdStudioError> {
-  const err = await p.then(() => assert.fail('expected the connection to fail'), (e: unknown) => e);
+  const err = await p.then(
+    () => assert.fail('expected the connection to fail'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
   assert.equal(err.code, code, `code of "${err.message}" (detail: ${err.detail})`);
   assert.match(err.message, text);
@@ -15,8 +18,12 @@ async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Pro
 
 describe('connection to a plain etcd', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd(); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd();
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('status shows the header fields etcdctl -w json shows', async () => {
     const conn = await EtcdConnection.open({ name: 'plain', endpoints: etcd.endpoints });
@@ -45,7 +52,8 @@ describe('connection errors', () => {
     const started = Date.now();
     await rejectsWith(
       EtcdConnection.open({ name: 'down', endpoints: [`http://127.0.0.1:${port}`], dialTimeoutMs: 1000, requestTimeoutMs: 1000 }),
-      'Unavailable', /Cannot reach etcd at http:\/\/127\.0\.0\.1:\d+/,
+      'Unavailable',
+      /Cannot reach etcd at http:\/\/127\.0\.0\.1:\d+/,
     );
     assert.ok(Date.now() - started < 15_000, 'did not hang');
   });
@@ -53,13 +61,21 @@ describe('connection errors', () => {
 
 describe('connection to a TLS etcd with client-certificate auth (kubeadm-style)', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ tls: true }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ tls: true });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('connects with ca.crt and apiserver-etcd-client.crt', async () => {
     const pki = etcd.pki!;
     const conn = await EtcdConnection.open({
-      name: 'tls', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.apiserverClient.cert, key: pki.apiserverClient.key,
+      name: 'tls',
+      endpoints: etcd.endpoints,
+      cacert: pki.ca,
+      cert: pki.apiserverClient.cert,
+      key: pki.apiserverClient.key,
     });
     try {
       const s = await conn.status();
@@ -71,14 +87,26 @@ describe('connection to a TLS etcd with client-certificate auth (kubeadm-style)'
 
   test('a server certificate from an unknown CA is rejected, naming --cacert', async () => {
     const pki = etcd.pki!;
-    await rejectsWith(EtcdConnection.open({
-      name: 'tls', endpoints: etcd.endpoints, cacert: pki.rogueCa, cert: pki.apiserverClient.cert, key: pki.apiserverClient.key,
-      dialTimeoutMs: 2000, requestTimeoutMs: 2000,
-    }), 'TlsUnknownCa', /not signed by the configured CA/);
+    await rejectsWith(
+      EtcdConnection.open({
+        name: 'tls',
+        endpoints: etcd.endpoints,
+        cacert: pki.rogueCa,
+        cert: pki.apiserverClient.cert,
+        key: pki.apiserverClient.key,
+        dialTimeoutMs: 2000,
+        requestTimeoutMs: 2000,
+      }),
+      'TlsUnknownCa',
+      /not signed by the configured CA/,
+    );
   });
 
   test('a missing CA file is named in the message', async () => {
-    await rejectsWith(EtcdConnection.open({ name: 'tls', endpoints: etcd.endpoints, cacert: '/nonexistent/ca.crt' }),
-      'InvalidArgument', /CA file \/nonexistent\/ca\.crt does not exist/);
+    await rejectsWith(
+      EtcdConnection.open({ name: 'tls', endpoints: etcd.endpoints, cacert: '/nonexistent/ca.crt' }),
+      'InvalidArgument',
+      /CA file \/nonexistent\/ca\.crt does not exist/,
+    );
   });
 });

@@ -7,18 +7,41 @@ import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 describe('"Copy as etcdctl command"', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ tls: true }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ tls: true });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('includes endpoints and TLS flags, never a password', () => {
-    const cmd = etcdctlCommand({ name: 'p', endpoints: ['https://10.0.0.1:2379'], cacert: '/etc/kubernetes/pki/etcd/ca.crt', cert: '/c.crt', key: '/c.key', username: 'root' },
-      ['get', '--prefix', '--keys-only'], Buffer.from('/registry/pods/'));
-    assert.equal(cmd, "ETCDCTL_API=3 etcdctl --endpoints=https://10.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/c.crt --key=/c.key --user=root get --prefix --keys-only /registry/pods/");
+    const cmd = etcdctlCommand(
+      {
+        name: 'p',
+        endpoints: ['https://10.0.0.1:2379'],
+        cacert: '/etc/kubernetes/pki/etcd/ca.crt',
+        cert: '/c.crt',
+        key: '/c.key',
+        username: 'root',
+      },
+      ['get', '--prefix', '--keys-only'],
+      Buffer.from('/registry/pods/'),
+    );
+    assert.equal(
+      cmd,
+      'ETCDCTL_API=3 etcdctl --endpoints=https://10.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/c.crt --key=/c.key --user=root get --prefix --keys-only /registry/pods/',
+    );
   });
 
   test('the copied command really works in bash against the cluster, also for a binary key', async () => {
     const pki = etcd.pki!;
-    const profile = { name: 't', endpoints: etcd.endpoints, cacert: pki.ca, cert: pki.healthcheckClient.cert, key: pki.healthcheckClient.key };
+    const profile = {
+      name: 't',
+      endpoints: etcd.endpoints,
+      cacert: pki.ca,
+      cert: pki.healthcheckClient.cert,
+      key: pki.healthcheckClient.key,
+    };
     const key = Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x01, 0xff, 0x27, 0x20, 0x5c]);
     const conn = await EtcdConnection.open(profile);
     await conn.client.put(key).value('binary-value');
@@ -29,6 +52,9 @@ describe('"Copy as etcdctl command"', () => {
   });
 
   test('a key with a NUL byte is refused with the reason (no argv can carry it)', () => {
-    assert.throws(() => etcdctlCommand({ name: 'p', endpoints: ['http://127.0.0.1:2379'] }, ['get'], Buffer.from([0x2f, 0x00])), /contains a NUL byte/);
+    assert.throws(
+      () => etcdctlCommand({ name: 'p', endpoints: ['http://127.0.0.1:2379'] }, ['get'], Buffer.from([0x2f, 0x00])),
+      /contains a NUL byte/,
+    );
   });
 });

@@ -13,7 +13,9 @@ function scopes(grammar: IGrammar, text: string): [string, string][][] {
   return text.split('\n').map((line) => {
     const r = grammar.tokenizeLine(line, state);
     state = r.ruleStack;
-    return r.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([s]) => s.trim() !== '');
+    return r.tokens
+      .map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string])
+      .filter(([s]) => s.trim() !== '');
   });
 }
 
@@ -30,19 +32,25 @@ describe('etcdctl TextMate grammar (vscode-textmate + oniguruma)', () => {
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
     const file = path.join(repoRoot(), 'syntaxes', 'etcdctl.tmLanguage.json');
     const registry = new Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (p) => new oniguruma.OnigScanner(p), createOnigString: (s) => new oniguruma.OnigString(s) }),
+      onigLib: Promise.resolve({
+        createOnigScanner: (p) => new oniguruma.OnigScanner(p),
+        createOnigString: (s) => new oniguruma.OnigString(s),
+      }),
       loadGrammar: async (scope) => (scope === 'source.etcdctl' ? parseRawGrammar(readFileSync(file, 'utf8'), file) : null),
     });
     grammar = (await registry.loadGrammar('source.etcdctl'))!;
   });
 
   test('command lines: env, etcdctl, command, subcommand, flags, values, keys, strings, comments', () => {
-    const [a, b, c, d] = scopes(grammar, [
-      'ETCDCTL_API=3 etcdctl get /registry/pods --prefix -w json --limit=5 # pods',
-      'lease grant 60',
-      'put "/a b" \'v\\n\' --lease=694d7ab5c2f0e1a3',
-      'etcdctl --endpoints=https://10.0.0.1:2379 member list -w table',
-    ].join('\n'));
+    const [a, b, c, d] = scopes(
+      grammar,
+      [
+        'ETCDCTL_API=3 etcdctl get /registry/pods --prefix -w json --limit=5 # pods',
+        'lease grant 60',
+        'put "/a b" \'v\\n\' --lease=694d7ab5c2f0e1a3',
+        'etcdctl --endpoints=https://10.0.0.1:2379 member list -w table',
+      ].join('\n'),
+    );
     assert.equal(scopeOf(a, 'ETCDCTL_API'), 'variable.other.env.etcdctl');
     assert.equal(scopeOf(a, 'etcdctl'), 'support.function.etcdctl.etcdctl');
     assert.equal(scopeOf(a, 'get'), 'keyword.control.command.etcdctl');
@@ -75,7 +83,7 @@ describe('etcdctl TextMate grammar (vscode-textmate + oniguruma)', () => {
   });
 
   test('txn blocks: compares, here-documents and the requests inside', () => {
-    const [t, cmp, , op] = scopes(grammar, ['txn <<\'EOF\'', 'mod("/a") > "0"', '', 'put /a b', 'EOF'].join('\n'));
+    const [t, cmp, , op] = scopes(grammar, ["txn <<'EOF'", 'mod("/a") > "0"', '', 'put /a b', 'EOF'].join('\n'));
     assert.equal(scopeOf(t, 'txn'), 'keyword.control.command.etcdctl');
     assert.equal(scopeOf(t, '<<'), 'keyword.operator.heredoc.etcdctl');
     assert.equal(scopeOf(t, 'EOF'), 'entity.name.tag.heredoc.etcdctl');

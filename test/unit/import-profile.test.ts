@@ -43,7 +43,7 @@ spec:
 `;
 
 describe('import a connection', () => {
-  test('from kubeadm\'s etcd static-pod manifest: advertise + listen URLs, CA, healthcheck client pair', () => {
+  test("from kubeadm's etcd static-pod manifest: advertise + listen URLs, CA, healthcheck client pair", () => {
     assert.deepEqual(profileFromEtcdManifest(ETCD_MANIFEST), {
       name: 'kubeadm-etcd',
       endpoints: ['https://10.0.0.10:2379', 'https://127.0.0.1:2379'],
@@ -64,13 +64,34 @@ describe('import a connection', () => {
   });
 
   test('from a pasted kube-apiserver command line (ps output, with backslash-newlines and spaces)', () => {
-    const p = profileFromApiserver('kube-apiserver \\\n  --etcd-servers=https://10.0.0.1:2379,https://10.0.0.2:2379 --etcd-cafile /pki/ca.crt --etcd-prefix=/custom');
-    assert.deepEqual(p, { name: 'kube-apiserver-etcd', endpoints: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379'], cacert: '/pki/ca.crt', prefix: '/custom/' });
+    const p = profileFromApiserver(
+      'kube-apiserver \\\n  --etcd-servers=https://10.0.0.1:2379,https://10.0.0.2:2379 --etcd-cafile /pki/ca.crt --etcd-prefix=/custom',
+    );
+    assert.deepEqual(p, {
+      name: 'kube-apiserver-etcd',
+      endpoints: ['https://10.0.0.1:2379', 'https://10.0.0.2:2379'],
+      cacert: '/pki/ca.crt',
+      prefix: '/custom/',
+    });
   });
 
   test('from ETCDCTL_* variables, with user:password split like etcdctl', () => {
-    const r = profileFromEnv({ ETCDCTL_ENDPOINTS: 'https://a:2379,https://b:2379', ETCDCTL_CACERT: '/ca', ETCDCTL_USER: 'root:pw', ETCDCTL_DIAL_TIMEOUT: '3s' });
-    assert.deepEqual(r, { profile: { name: 'etcdctl-env', endpoints: ['https://a:2379', 'https://b:2379'], cacert: '/ca', username: 'root', dialTimeoutMs: 3000 }, password: 'pw' });
+    const r = profileFromEnv({
+      ETCDCTL_ENDPOINTS: 'https://a:2379,https://b:2379',
+      ETCDCTL_CACERT: '/ca',
+      ETCDCTL_USER: 'root:pw',
+      ETCDCTL_DIAL_TIMEOUT: '3s',
+    });
+    assert.deepEqual(r, {
+      profile: {
+        name: 'etcdctl-env',
+        endpoints: ['https://a:2379', 'https://b:2379'],
+        cacert: '/ca',
+        username: 'root',
+        dialTimeoutMs: 3000,
+      },
+      password: 'pw',
+    });
     assert.equal(profileFromEnv({}), undefined);
   });
 

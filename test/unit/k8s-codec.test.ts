@@ -113,8 +113,14 @@ describe('editing one label changes only that label', () => {
       const diff: number[] = [];
       for (let i = 0; i < out.length; i++) if (out[i] !== f.pb[i]) diff.push(i);
       assert.ok(diff.length > 0 && diff.length <= before.length);
-      const start = Buffer.from(f.pb).indexOf(Buffer.concat([Buffer.from([before.length]), Buffer.from(before)]), Buffer.from(f.pb).indexOf(Buffer.from(key)));
-      assert.ok(diff[0] > start && diff[diff.length - 1] <= start + before.length, `bytes changed outside the label value: ${diff.join(',')}`);
+      const start = Buffer.from(f.pb).indexOf(
+        Buffer.concat([Buffer.from([before.length]), Buffer.from(before)]),
+        Buffer.from(f.pb).indexOf(Buffer.from(key)),
+      );
+      assert.ok(
+        diff[0] > start && diff[diff.length - 1] <= start + before.length,
+        `bytes changed outside the label value: ${diff.join(',')}`,
+      );
     });
   }
   test('a longer label value round-trips and only grows the enclosing lengths', () => {

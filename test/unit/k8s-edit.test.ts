@@ -105,7 +105,9 @@ describe('accepted edits', () => {
     assert.ok(Buffer.from(out).includes(Buffer.from([0x10, 0x95, 0x9a, 0xef, 0x3a])), 'nanos 123456789 lost');
   });
   test('custom resource stored as JSON: unchanged is identical, edits are sorted compact JSON', () => {
-    const stored = new TextEncoder().encode('{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"ns"},"spec":{"size":1}}\n');
+    const stored = new TextEncoder().encode(
+      '{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"ns"},"spec":{"size":1}}\n',
+    );
     const d = decodeValue(stored);
     assert.equal(d.format, 'json');
     const y = toYaml((d as { object: unknown }).object);
@@ -114,7 +116,12 @@ describe('accepted edits', () => {
     assert.equal(out, '{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"ns"},"spec":{"size":2}}\n');
   });
   test('custom resource stored as CBOR round-trips', () => {
-    const obj = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, ratio: 0.5, on: true, tags: ['a'] } };
+    const obj = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      spec: { size: 1, ratio: 0.5, on: true, tags: ['a'] },
+    };
     const stored = encodeCbor(obj);
     assert.deepEqual([...stored.subarray(0, 3)], [0xd9, 0xd9, 0xf7]);
     const d = decodeValue(stored);
@@ -132,7 +139,14 @@ describe('accepted edits', () => {
 
 describe('JSON forms', () => {
   test('Go durations', () => {
-    for (const [ns, s] of [[0, '0s'], [1500, '1.5µs'], [2e6, '2ms'], [90e9, '1m30s'], [3723e9, '1h2m3s'], [-1e9, '-1s']] as const) {
+    for (const [ns, s] of [
+      [0, '0s'],
+      [1500, '1.5µs'],
+      [2e6, '2ms'],
+      [90e9, '1m30s'],
+      [3723e9, '1h2m3s'],
+      [-1e9, '-1s'],
+    ] as const) {
       assert.equal(formatDuration(ns), s);
       assert.equal(parseDuration(s), ns);
     }

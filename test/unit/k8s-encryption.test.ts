@@ -21,8 +21,16 @@ import { runGet } from '../../src/cli/kvCommands';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { decodeValue, toYaml } from '../../src/core/k8s/codec';
 import {
-  DecryptError, EncryptionConfigError, decodeStdBase64, decryptValue, decryptValueDetailed, decryptorFor,
-  loadEncryptionConfig, parseEncryptionConfig, type EncryptionConfig, type LocalProvider,
+  DecryptError,
+  EncryptionConfigError,
+  decodeStdBase64,
+  decryptValue,
+  decryptValueDetailed,
+  decryptorFor,
+  loadEncryptionConfig,
+  parseEncryptionConfig,
+  type EncryptionConfig,
+  type LocalProvider,
 } from '../../src/core/k8s/encryption';
 import { encodeEdit, renderValue } from '../../src/core/values/render';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
@@ -57,13 +65,17 @@ function encrypt(provider: LocalProvider, name: string, secret: Uint8Array, plai
   return Buffer.concat([prefix, nonce, nacl.secretbox(plain, nonce, secret)]);
 }
 
-function configYaml(providers: { provider: LocalProvider; keys: { name: string; secret: Uint8Array }[] }[], resources = ['secrets']): string {
+function configYaml(
+  providers: { provider: LocalProvider; keys: { name: string; secret: Uint8Array }[] }[],
+  resources = ['secrets'],
+): string {
   const lines = ['apiVersion: apiserver.config.k8s.io/v1', 'kind: EncryptionConfiguration', 'resources:', '  - resources:'];
   for (const r of resources) lines.push(`      - ${r}`);
   lines.push('    providers:');
   for (const p of providers) {
     lines.push(`      - ${p.provider}:`, '          keys:');
-    for (const k of p.keys) lines.push(`            - name: ${k.name}`, `              secret: ${Buffer.from(k.secret).toString('base64')}`);
+    for (const k of p.keys)
+      lines.push(`            - name: ${k.name}`, `              secret: ${Buffer.from(k.secret).toString('base64')}`);
   }
   lines.push('      - identity: {}');
   return lines.join('\n') + '\n';
@@ -83,12 +95,15 @@ function expectDecryptError(fn: () => unknown, reason: DecryptError['reason'], r
 }
 
 function expectConfigError(text: string, re: RegExp, check?: (e: EncryptionConfigError) => void): void {
-  assert.throws(() => parseEncryptionConfig(text, 'enc.yaml'), (e: unknown) => {
-    assert.ok(e instanceof EncryptionConfigError, `expected EncryptionConfigError, got ${String(e)}`);
-    assert.match(e.message, re);
-    check?.(e);
-    return true;
-  });
+  assert.throws(
+    () => parseEncryptionConfig(text, 'enc.yaml'),
+    (e: unknown) => {
+      assert.ok(e instanceof EncryptionConfigError, `expected EncryptionConfigError, got ${String(e)}`);
+      assert.match(e.message, re);
+      check?.(e);
+      return true;
+    },
+  );
 }
 
 const SIZES: Record<LocalProvider, number[]> = { aescbc: [16, 24, 32], aesgcm: [16, 24, 32], secretbox: [32] };
@@ -117,18 +132,31 @@ describe('decrypt values as kube-apiserver writes them (core.v1.Secret fixture)'
     const secret = keyOf(32, 2);
     const json = Buffer.from('{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}\n');
     for (const provider of ['aescbc', 'aesgcm', 'secretbox'] as const) {
-      const plain = decryptValue(encrypt(provider, 'k', secret, json, '/registry/example.com/widgets/w'), '/registry/example.com/widgets/w', configFor(provider, 'k', secret));
+      const plain = decryptValue(
+        encrypt(provider, 'k', secret, json, '/registry/example.com/widgets/w'),
+        '/registry/example.com/widgets/w',
+        configFor(provider, 'k', secret),
+      );
       assert.deepEqual(Buffer.from(plain), json);
     }
   });
 
   test('the key is chosen by the name in the prefix, among several keys and providers (rotation)', () => {
     const [a, b, c] = [keyOf(32, 3), keyOf(16, 4), keyOf(32, 5)];
-    const config = parseEncryptionConfig(configYaml([
-      { provider: 'aesgcm', keys: [{ name: 'new', secret: a }, { name: 'old', secret: b }] },
-      { provider: 'aescbc', keys: [{ name: 'new', secret: c }] },
-      { provider: 'secretbox', keys: [{ name: 'sb', secret: c }] },
-    ]), 'enc.yaml');
+    const config = parseEncryptionConfig(
+      configYaml([
+        {
+          provider: 'aesgcm',
+          keys: [
+            { name: 'new', secret: a },
+            { name: 'old', secret: b },
+          ],
+        },
+        { provider: 'aescbc', keys: [{ name: 'new', secret: c }] },
+        { provider: 'secretbox', keys: [{ name: 'sb', secret: c }] },
+      ]),
+      'enc.yaml',
+    );
     assert.deepEqual(Buffer.from(decryptValue(encrypt('aesgcm', 'old', b, PLAIN), KEY, config)), Buffer.from(PLAIN));
     assert.deepEqual(Buffer.from(decryptValue(encrypt('aesgcm', 'new', a, PLAIN), KEY, config)), Buffer.from(PLAIN));
     assert.deepEqual(Buffer.from(decryptValue(encrypt('aescbc', 'new', c, PLAIN), KEY, config)), Buffer.from(PLAIN));
@@ -137,18 +165,32 @@ describe('decrypt values as kube-apiserver writes them (core.v1.Secret fixture)'
 
   test('one name with different secrets in two resources entries: each is tried, as kube-apiserver does', () => {
     const [a, b] = [keyOf(32, 6), keyOf(32, 7)];
-    const text = `${configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: a }] }], ['configmaps'])}` +
-      configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: b }] }]).split('\n').slice(3).join('\n');
+    const text =
+      `${configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: a }] }], ['configmaps'])}` +
+      configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: b }] }])
+        .split('\n')
+        .slice(3)
+        .join('\n');
     const config = parseEncryptionConfig(text, 'enc.yaml');
     assert.equal(config.keys.length, 2);
-    assert.deepEqual(config.keys.map((k) => k.resources), [['configmaps'], ['secrets']]);
+    assert.deepEqual(
+      config.keys.map((k) => k.resources),
+      [['configmaps'], ['secrets']],
+    );
     assert.deepEqual(Buffer.from(decryptValue(encrypt('aesgcm', 'k', b, PLAIN), KEY, config)), Buffer.from(PLAIN));
-    expectDecryptError(() => decryptValue(encrypt('aesgcm', 'k', keyOf(32, 8), PLAIN), KEY, config), 'auth', /tried all 2 aesgcm keys named "k"/);
+    expectDecryptError(
+      () => decryptValue(encrypt('aesgcm', 'k', keyOf(32, 8), PLAIN), KEY, config),
+      'auth',
+      /tried all 2 aesgcm keys named "k"/,
+    );
   });
 
   test('the etcd key may be given as bytes', () => {
     const secret = keyOf(24, 9);
-    assert.deepEqual(Buffer.from(decryptValue(encrypt('aesgcm', 'k1', secret, PLAIN), Buffer.from(KEY), configFor('aesgcm', 'k1', secret))), Buffer.from(PLAIN));
+    assert.deepEqual(
+      Buffer.from(decryptValue(encrypt('aesgcm', 'k1', secret, PLAIN), Buffer.from(KEY), configFor('aesgcm', 'k1', secret))),
+      Buffer.from(PLAIN),
+    );
   });
 });
 
@@ -156,14 +198,20 @@ describe('decryption failures say why', () => {
   for (const provider of ['aescbc', 'aesgcm', 'secretbox'] as const) {
     test(`${provider}: unknown key name`, () => {
       const stored = encrypt(provider, 'gone', keyOf(32, 1), PLAIN);
-      expectDecryptError(() => decryptValue(stored, KEY, configFor(provider, 'k1', keyOf(32, 1))), 'unknown-key',
-        new RegExp(`^key "gone" is not in /etc/kubernetes/enc\\.yaml as a ${provider} key \\(its ${provider} keys are "k1"\\)`));
+      expectDecryptError(
+        () => decryptValue(stored, KEY, configFor(provider, 'k1', keyOf(32, 1))),
+        'unknown-key',
+        new RegExp(`^key "gone" is not in /etc/kubernetes/enc\\.yaml as a ${provider} key \\(its ${provider} keys are "k1"\\)`),
+      );
     });
 
     test(`${provider}: wrong secret under the right name`, () => {
       const stored = encrypt(provider, 'k1', keyOf(32, 1), PLAIN);
-      expectDecryptError(() => decryptValue(stored, KEY, configFor(provider, 'k1', keyOf(32, 2))), 'auth',
-        new RegExp(`cannot decrypt ${KEY} with key "k1" \\(${provider}\\) from /etc/kubernetes/enc\\.yaml: wrong key or corrupted value`));
+      expectDecryptError(
+        () => decryptValue(stored, KEY, configFor(provider, 'k1', keyOf(32, 2))),
+        'auth',
+        new RegExp(`cannot decrypt ${KEY} with key "k1" \\(${provider}\\) from /etc/kubernetes/enc\\.yaml: wrong key or corrupted value`),
+      );
     });
 
     test(`${provider}: tampered ciphertext`, () => {
@@ -181,12 +229,18 @@ describe('decryption failures say why', () => {
     test(`${provider}: truncated value`, () => {
       const stored = encrypt(provider, 'k1', keyOf(32, 1), PLAIN);
       const prefix = `k8s:enc:${provider}:v1:k1:`.length;
-      expectDecryptError(() => decryptValue(stored.subarray(0, prefix + 10), KEY, configFor(provider, 'k1', keyOf(32, 1))), 'truncated',
-        new RegExp(`${KEY} is truncated: 10 bytes follow the ${provider} prefix, but it needs at least \\d+`));
+      expectDecryptError(
+        () => decryptValue(stored.subarray(0, prefix + 10), KEY, configFor(provider, 'k1', keyOf(32, 1))),
+        'truncated',
+        new RegExp(`${KEY} is truncated: 10 bytes follow the ${provider} prefix, but it needs at least \\d+`),
+      );
       // cut inside the ciphertext: CBC sees a partial block, the AEADs a wrong tag
       const cut = stored.subarray(0, stored.length - 5);
-      expectDecryptError(() => decryptValue(cut, KEY, configFor(provider, 'k1', keyOf(32, 1))), provider === 'aescbc' ? 'truncated' : 'auth',
-        provider === 'aescbc' ? /not a whole number of 16-byte blocks/ : /wrong key or corrupted value/);
+      expectDecryptError(
+        () => decryptValue(cut, KEY, configFor(provider, 'k1', keyOf(32, 1))),
+        provider === 'aescbc' ? 'truncated' : 'auth',
+        provider === 'aescbc' ? /not a whole number of 16-byte blocks/ : /wrong key or corrupted value/,
+      );
     });
   }
 
@@ -195,28 +249,41 @@ describe('decryption failures say why', () => {
     const stored = encrypt('aesgcm', 'k1', secret, PLAIN);
     const config = configFor('aesgcm', 'k1', secret);
     assert.deepEqual(Buffer.from(decryptValue(stored, KEY, config)), Buffer.from(PLAIN));
-    expectDecryptError(() => decryptValue(stored, '/registry/secrets/namespaceValue/other', config), 'auth',
-      /wrong key or corrupted value; aesgcm also authenticates the etcd key, so a value copied from another key fails too/);
+    expectDecryptError(
+      () => decryptValue(stored, '/registry/secrets/namespaceValue/other', config),
+      'auth',
+      /wrong key or corrupted value; aesgcm also authenticates the etcd key, so a value copied from another key fails too/,
+    );
     expectDecryptError(() => decryptValue(stored, '', config), 'auth', /or decrypted without --key/);
   });
 
   test('aescbc and secretbox do not bind the etcd key (as in kube-apiserver)', () => {
     for (const provider of ['aescbc', 'secretbox'] as const) {
       const secret = keyOf(32, 1);
-      assert.deepEqual(Buffer.from(decryptValue(encrypt(provider, 'k1', secret, PLAIN), '/registry/secrets/x/y', configFor(provider, 'k1', secret))), Buffer.from(PLAIN));
+      assert.deepEqual(
+        Buffer.from(decryptValue(encrypt(provider, 'k1', secret, PLAIN), '/registry/secrets/x/y', configFor(provider, 'k1', secret))),
+        Buffer.from(PLAIN),
+      );
     }
   });
 
   test('the name under another provider is pointed out', () => {
     const stored = encrypt('aescbc', 'k1', keyOf(32, 1), PLAIN);
-    expectDecryptError(() => decryptValue(stored, KEY, configFor('aesgcm', 'k1', keyOf(32, 1))), 'unknown-key',
-      /key "k1" is not in \/etc\/kubernetes\/enc\.yaml as a aescbc key \(it has a key "k1" for aesgcm, but the value was written by aescbc\)/);
+    expectDecryptError(
+      () => decryptValue(stored, KEY, configFor('aesgcm', 'k1', keyOf(32, 1))),
+      'unknown-key',
+      /key "k1" is not in \/etc\/kubernetes\/enc\.yaml as a aescbc key \(it has a key "k1" for aesgcm, but the value was written by aescbc\)/,
+    );
   });
 
   test('kms, unknown providers and plain values are refused clearly', () => {
     const config = configFor('aesgcm', 'k1', keyOf(32, 1));
     const kms = Buffer.concat([Buffer.from('k8s:enc:kms:v2:my-kms:'), crypto.randomBytes(64)]);
-    expectDecryptError(() => decryptValue(kms, KEY, config), 'unsupported', /encrypted by the KMS v2 provider "my-kms": .*only kube-apiserver .* cannot decrypt it/);
+    expectDecryptError(
+      () => decryptValue(kms, KEY, config),
+      'unsupported',
+      /encrypted by the KMS v2 provider "my-kms": .*only kube-apiserver .* cannot decrypt it/,
+    );
     const other = Buffer.concat([Buffer.from('k8s:enc:aesxyz:v1:k1:'), crypto.randomBytes(64)]);
     expectDecryptError(() => decryptValue(other, KEY, config), 'unsupported', /unsupported provider "aesxyz"/);
     expectDecryptError(() => decryptValue(PLAIN, KEY, config), 'not-encrypted', /not encrypted at rest/);
@@ -230,11 +297,15 @@ describe('XSalsa20-Poly1305 (tweetnacl) against the published NaCl secretbox vec
   const nonce = Buffer.from('69696ee955b62b73cd62bda875fc73d68219e0036b7a0b37', 'hex');
   const message = Buffer.from(
     'be075fc53c81f2d5cf141316ebeb0c7b5228c52a4c62cbd44b66849b64244ffce5ecbaaf33bd751a1ac728d45e6c61296cdc3c01233561f41db66cce314adb310e' +
-    '3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705', 'hex');
+      '3be8250c46f06dceea3a7fa1348057e2f6556ad6b1318a024a838f21af1fde048977eb48f59ffd4924ca1c60902e52f0a089bc76897040e082f937763848645e0705',
+    'hex',
+  );
   const box = Buffer.from(
     'f3ffc7703f9400e52a7dfb4b3d3305d98e993b9f48681273c29650ba32fc76ce48332ea7164d96a4476fb8c531a1186ac0dfc17c98dce87b4da7f011ec48c972' +
-    '71d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b3' +
-    '7973f622a43d14a6599b1f654cb45a74e355a5', 'hex');
+      '71d2c20f9b928fe2270d6fb863d51738b48eeee314a7cc8ab932164548e526ae90224368517acfeabd6bb3732bc0e9da99832b61ca01b6de56244a9e88d5f9b3' +
+      '7973f622a43d14a6599b1f654cb45a74e355a5',
+    'hex',
+  );
 
   test('seal gives the published box, open gives the message back', () => {
     assert.equal(message.length, 131);
@@ -250,35 +321,41 @@ describe('XSalsa20-Poly1305 (tweetnacl) against the published NaCl secretbox vec
 
 describe('EncryptionConfiguration parsing', () => {
   test('the legacy EncryptionConfig/v1 form with every provider (kubernetes/apiserver testdata shape)', () => {
-    const config = parseEncryptionConfig([
-      'kind: EncryptionConfig',
-      'apiVersion: v1',
-      'resources:',
-      '  - resources:',
-      '      - secrets',
-      '      - namespaces',
-      '    providers:',
-      '      - identity: {}',
-      '      - aesgcm:',
-      '          keys:',
-      '            - name: key1',
-      '              secret: c2VjcmV0IGlzIHNlY3VyZQ==',
-      '            - name: key2',
-      '              secret: dGhpcyBpcyBwYXNzd29yZA==',
-      '      - kms:',
-      '          name: testprovider',
-      '          endpoint: unix:///tmp/testprovider.sock',
-      '          cachesize: 10',
-      '      - aescbc:',
-      '          keys:',
-      '            - name: key1',
-      '              secret: c2VjcmV0IGlzIHNlY3VyZQ==',
-      '      - secretbox:',
-      '          keys:',
-      '            - name: key1',
-      '              secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=',
-    ].join('\n'), 'legacy.yaml');
-    assert.deepEqual(config.keys.map((k) => `${k.provider}/${k.name}/${k.size}@${k.line}`), ['aesgcm/key1/16@11', 'aesgcm/key2/16@13', 'aescbc/key1/16@21', 'secretbox/key1/32@25']);
+    const config = parseEncryptionConfig(
+      [
+        'kind: EncryptionConfig',
+        'apiVersion: v1',
+        'resources:',
+        '  - resources:',
+        '      - secrets',
+        '      - namespaces',
+        '    providers:',
+        '      - identity: {}',
+        '      - aesgcm:',
+        '          keys:',
+        '            - name: key1',
+        '              secret: c2VjcmV0IGlzIHNlY3VyZQ==',
+        '            - name: key2',
+        '              secret: dGhpcyBpcyBwYXNzd29yZA==',
+        '      - kms:',
+        '          name: testprovider',
+        '          endpoint: unix:///tmp/testprovider.sock',
+        '          cachesize: 10',
+        '      - aescbc:',
+        '          keys:',
+        '            - name: key1',
+        '              secret: c2VjcmV0IGlzIHNlY3VyZQ==',
+        '      - secretbox:',
+        '          keys:',
+        '            - name: key1',
+        '              secret: YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXoxMjM0NTY=',
+      ].join('\n'),
+      'legacy.yaml',
+    );
+    assert.deepEqual(
+      config.keys.map((k) => `${k.provider}/${k.name}/${k.size}@${k.line}`),
+      ['aesgcm/key1/16@11', 'aesgcm/key2/16@13', 'aescbc/key1/16@21', 'secretbox/key1/32@25'],
+    );
     assert.equal(config.keys[0].path, 'resources[0].providers[1].aesgcm.keys[0]');
     assert.deepEqual(config.keys[0].resources, ['secrets', 'namespaces']);
     assert.deepEqual(config.kms, [{ name: 'testprovider', apiVersion: 'v1', path: 'resources[0].providers[2].kms' }]);
@@ -288,10 +365,19 @@ describe('EncryptionConfiguration parsing', () => {
   });
 
   test('JSON is accepted too; unknown fields are noted, not fatal', () => {
-    const config = parseEncryptionConfig(JSON.stringify({
-      kind: 'EncryptionConfiguration', apiVersion: 'apiserver.config.k8s.io/v1',
-      resources: [{ resources: ['*.*'], providers: [{ aescbc: { keys: [{ name: 'k', secret: keyOf(32, 1).toString('base64'), pandas: 'yes' }] } }] }],
-    }), 'enc.json');
+    const config = parseEncryptionConfig(
+      JSON.stringify({
+        kind: 'EncryptionConfiguration',
+        apiVersion: 'apiserver.config.k8s.io/v1',
+        resources: [
+          {
+            resources: ['*.*'],
+            providers: [{ aescbc: { keys: [{ name: 'k', secret: keyOf(32, 1).toString('base64'), pandas: 'yes' }] } }],
+          },
+        ],
+      }),
+      'enc.json',
+    );
     assert.equal(config.keys.length, 1);
     assert.match(config.notes.join('\n'), /resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.pandas: unknown field ignored/);
   });
@@ -310,65 +396,108 @@ describe('EncryptionConfiguration parsing', () => {
     } catch (e) {
       assert.ok(!String((e as Error).message).includes(b64));
     }
-    expectConfigError(`${b64}\n`, /expected an EncryptionConfiguration mapping, found a string$/, (e) => assert.ok(!e.message.includes(b64)));
+    expectConfigError(`${b64}\n`, /expected an EncryptionConfiguration mapping, found a string$/, (e) =>
+      assert.ok(!e.message.includes(b64)),
+    );
     const wrongLength = keyOf(20, 1).toString('base64');
-    expectConfigError(configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: keyOf(20, 1) }] }]), /./, (e) => assert.ok(!e.message.includes(wrongLength)));
+    expectConfigError(configYaml([{ provider: 'aesgcm', keys: [{ name: 'k', secret: keyOf(20, 1) }] }]), /./, (e) =>
+      assert.ok(!e.message.includes(wrongLength)),
+    );
   });
 
   test('invalid YAML names the line', () => {
-    expectConfigError('kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources:\n  - resources: [secrets\n', /^Invalid encryption config enc\.yaml: line \d+: invalid YAML at line \d+/);
+    expectConfigError(
+      'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources:\n  - resources: [secrets\n',
+      /^Invalid encryption config enc\.yaml: line \d+: invalid YAML at line \d+/,
+    );
     expectConfigError('kind: a\nkind: b\n', /invalid YAML .*(unique|Map keys)/i);
   });
 
   test('empty file, not a mapping, another kind', () => {
     expectConfigError('', /^Invalid encryption config enc\.yaml: the file is empty$/);
     expectConfigError('- a\n- b\n', /expected an EncryptionConfiguration mapping, found a list/);
-    expectConfigError('apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\n', /line 2: kind: this is a Pod \(v1\), not an EncryptionConfiguration/);
+    expectConfigError(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver}\n',
+      /line 2: kind: this is a Pod \(v1\), not an EncryptionConfiguration/,
+    );
     expectConfigError('resources: []\n', /this is an object without kind, not an EncryptionConfiguration/);
-    expectConfigError('kind: EncryptionConfiguration\napiVersion: v1\nresources: [{resources: [secrets], providers: [{identity: {}}]}]\n',
-      /line 2: apiVersion: expected apiVersion apiserver\.config\.k8s\.io\/v1 for kind EncryptionConfiguration, found v1$/);
+    expectConfigError(
+      'kind: EncryptionConfiguration\napiVersion: v1\nresources: [{resources: [secrets], providers: [{identity: {}}]}]\n',
+      /line 2: apiVersion: expected apiVersion apiserver\.config\.k8s\.io\/v1 for kind EncryptionConfiguration, found v1$/,
+    );
   });
 
   test('missing resources, providers and keys (like upstream invalid-aes-gcm.yaml)', () => {
     const head = 'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\n';
     expectConfigError(head, /resources: missing: at least one resources entry is required/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n`, /line 4: resources\[0\]\.providers: missing: at least one provider is required/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aesgcm:\n          keys:\n`,
-      /^Invalid encryption config enc\.yaml: line 8: resources\[0\]\.providers\[0\]\.aesgcm\.keys: missing: the aesgcm provider needs at least one key$/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - secretbox:\n          keys:\n            - secret: ${keyOf(32, 1).toString('base64')}\n`,
-      /line 9: resources\[0\]\.providers\[0\]\.secretbox\.keys\[0\]\.name: missing: every key needs a name/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aescbc:\n          keys:\n            - name: k\n`,
-      /resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: missing: every key needs a base64 secret/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aescbc: {keys: [{name: a, secret: x}]}\n        identity: {}\n`,
-      /resources\[0\]\.providers\[0\]: more than one provider \(aescbc, identity\)/);
-    expectConfigError(`${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - secretbx: {}\n`,
-      /resources\[0\]\.providers\[0\]: no provider: expected one of aesgcm, aescbc, secretbox, identity, kms, found secretbx/);
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n`,
+      /line 4: resources\[0\]\.providers: missing: at least one provider is required/,
+    );
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aesgcm:\n          keys:\n`,
+      /^Invalid encryption config enc\.yaml: line 8: resources\[0\]\.providers\[0\]\.aesgcm\.keys: missing: the aesgcm provider needs at least one key$/,
+    );
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - secretbox:\n          keys:\n            - secret: ${keyOf(32, 1).toString('base64')}\n`,
+      /line 9: resources\[0\]\.providers\[0\]\.secretbox\.keys\[0\]\.name: missing: every key needs a name/,
+    );
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aescbc:\n          keys:\n            - name: k\n`,
+      /resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: missing: every key needs a base64 secret/,
+    );
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - aescbc: {keys: [{name: a, secret: x}]}\n        identity: {}\n`,
+      /resources\[0\]\.providers\[0\]: more than one provider \(aescbc, identity\)/,
+    );
+    expectConfigError(
+      `${head}resources:\n  - resources:\n      - secrets\n    providers:\n      - secretbx: {}\n`,
+      /resources\[0\]\.providers\[0\]: no provider: expected one of aesgcm, aescbc, secretbox, identity, kms, found secretbx/,
+    );
   });
 
   test('bad base64 and wrong key lengths name the path and line', () => {
     const one = (provider: string, secret: string): string =>
       `kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources:\n  - resources: [secrets]\n    providers:\n      - ${provider}:\n          keys:\n            - name: k1\n              secret: ${secret}\n`;
-    expectConfigError(one('aescbc', 'not base64!'), /^Invalid encryption config enc\.yaml: line 9: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: not valid base64/);
-    expectConfigError(one('aescbc', keyOf(32, 1).toString('base64').replace(/=+$/, '')), /not valid base64/, (e) => assert.equal(e.issues[0].line, 9));
+    expectConfigError(
+      one('aescbc', 'not base64!'),
+      /^Invalid encryption config enc\.yaml: line 9: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: not valid base64/,
+    );
+    expectConfigError(one('aescbc', keyOf(32, 1).toString('base64').replace(/=+$/, '')), /not valid base64/, (e) =>
+      assert.equal(e.issues[0].line, 9),
+    );
     expectConfigError(one('aescbc', keyOf(32, 1).toString('base64url')), /not valid base64/);
-    expectConfigError(one('aescbc', keyOf(20, 1).toString('base64')), /line 9: .*aescbc\.keys\[0\]\.secret: the secret is 20 bytes; aescbc keys must be 16, 24 or 32 bytes$/);
+    expectConfigError(
+      one('aescbc', keyOf(20, 1).toString('base64')),
+      /line 9: .*aescbc\.keys\[0\]\.secret: the secret is 20 bytes; aescbc keys must be 16, 24 or 32 bytes$/,
+    );
     expectConfigError(one('aesgcm', keyOf(64, 1).toString('base64')), /the secret is 64 bytes; aesgcm keys must be 16, 24 or 32 bytes/);
     expectConfigError(one('secretbox', keyOf(16, 1).toString('base64')), /the secret is 16 bytes; secretbox keys must be 32 bytes/);
-    for (const size of [16, 24, 32]) assert.equal(parseEncryptionConfig(one('aesgcm', keyOf(size, 1).toString('base64'))).keys[0].size, size);
+    for (const size of [16, 24, 32])
+      assert.equal(parseEncryptionConfig(one('aesgcm', keyOf(size, 1).toString('base64'))).keys[0].size, size);
   });
 
   test('every problem is listed at once', () => {
-    const text = 'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources:\n' +
+    const text =
+      'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources:\n' +
       '  - resources: [secrets]\n    providers:\n      - aescbc: {keys: [{name: a, secret: "@@@@"}]}\n      - secretbox: {keys: [{name: b, secret: c2VjcmV0IGlzIHNlY3VyZQ==}]}\n';
-    expectConfigError(text, /2 problems:\n {2}line 6: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: not valid base64.*\n {2}line 7: resources\[0\]\.providers\[1\]\.secretbox\.keys\[0\]\.secret: the secret is 16 bytes/, (e) => {
-      assert.equal(e.issues.length, 2);
-      assert.equal(e.issues[1].line, 7);
-    });
+    expectConfigError(
+      text,
+      /2 problems:\n {2}line 6: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: not valid base64.*\n {2}line 7: resources\[0\]\.providers\[1\]\.secretbox\.keys\[0\]\.secret: the secret is 16 bytes/,
+      (e) => {
+        assert.equal(e.issues.length, 2);
+        assert.equal(e.issues[1].line, 7);
+      },
+    );
   });
 
   test('Go base64.StdEncoding rules', () => {
     assert.deepEqual(decodeStdBase64('c2VjcmV0IGlzIHNlY3VyZQ=='), new Uint8Array(Buffer.from('secret is secure')));
-    assert.deepEqual(decodeStdBase64('c2VjcmV0IGlz\nIHNlY3VyZQ=='), new Uint8Array(Buffer.from('secret is secure')), 'newlines are ignored');
+    assert.deepEqual(
+      decodeStdBase64('c2VjcmV0IGlz\nIHNlY3VyZQ=='),
+      new Uint8Array(Buffer.from('secret is secure')),
+      'newlines are ignored',
+    );
     assert.equal(decodeStdBase64('c2VjcmV0IGlzIHNlY3VyZQ'), undefined, 'padding is required');
     assert.equal(decodeStdBase64('c2VjcmV0_GlzIHNlY3VyZQ=='), undefined, 'URL alphabet is not StdEncoding');
     assert.equal(decodeStdBase64('QR=='), undefined, 'non-zero trailing bits');
@@ -382,9 +511,14 @@ describe('EncryptionConfiguration parsing', () => {
       const config = loadEncryptionConfig(file);
       assert.equal(config.source, file);
       assert.equal(config.keys[0].name, 'k');
-      assert.throws(() => loadEncryptionConfig(path.join(dir, 'missing.yaml')), { message: /^Cannot read encryption config .*missing\.yaml: no such file\.$/ });
+      assert.throws(() => loadEncryptionConfig(path.join(dir, 'missing.yaml')), {
+        message: /^Cannot read encryption config .*missing\.yaml: no such file\.$/,
+      });
       fs.writeFileSync(file, '');
-      assert.throws(() => loadEncryptionConfig(file), new RegExp(`Invalid encryption config ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the file is empty`));
+      assert.throws(
+        () => loadEncryptionConfig(file),
+        new RegExp(`Invalid encryption config ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the file is empty`),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -410,7 +544,10 @@ describe('renderValue with a decryptor', () => {
   test('undecryptable values stay a hex dump with the reason', () => {
     const r = renderValue(stored, '/registry/secrets/namespaceValue/copied', undefined, { decrypt: decryptorFor(config) });
     assert.equal(r.view, 'hex');
-    assert.match(r.readOnlyReason!, /^The value is encrypted at rest by kube-apiserver \(provider aesgcm, key "k1"\) and could not be decrypted: cannot decrypt .*wrong key or corrupted value/);
+    assert.match(
+      r.readOnlyReason!,
+      /^The value is encrypted at rest by kube-apiserver \(provider aesgcm, key "k1"\) and could not be decrypted: cannot decrypt .*wrong key or corrupted value/,
+    );
     assert.equal(r.summary, 'encrypted (aesgcm, key k1)');
     const unknown = renderValue(encrypt('aesgcm', 'k9', secret, PLAIN), KEY, undefined, { decrypt: decryptorFor(config) });
     assert.match(unknown.readOnlyReason!, /could not be decrypted: key "k9" is not in/);
@@ -418,7 +555,9 @@ describe('renderValue with a decryptor', () => {
 
   test('a plaintext that is not an object is a hex dump (secretbox does not check the format)', () => {
     const sb = configFor('secretbox', 's', secret);
-    const r = renderValue(encrypt('secretbox', 's', secret, Buffer.from([0xff, 0x00, 0x01])), KEY, undefined, { decrypt: decryptorFor(sb) });
+    const r = renderValue(encrypt('secretbox', 's', secret, Buffer.from([0xff, 0x00, 0x01])), KEY, undefined, {
+      decrypt: decryptorFor(sb),
+    });
     assert.equal(r.view, 'hex');
     assert.match(r.readOnlyReason!, /decrypted with key s, but the plaintext is not a readable object: the value is binary/);
   });
@@ -437,9 +576,15 @@ function captureIo(stdin: Uint8Array = new Uint8Array(0)): CliIo & { out: () => 
   const out: Buffer[] = [];
   let err = '';
   return {
-    stdin: (async function* () { yield Buffer.from(stdin); })() as unknown as NodeJS.ReadableStream,
+    stdin: (async function* () {
+      yield Buffer.from(stdin);
+    })() as unknown as NodeJS.ReadableStream,
     stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) },
-    stderr: { write: (c: string) => { err += c; } },
+    stderr: {
+      write: (c: string) => {
+        err += c;
+      },
+    },
     env: {},
     out: () => Buffer.concat(out).toString('utf8'),
     err: () => err,
@@ -453,7 +598,13 @@ describe('etcd-studio decode --encryption-config', () => {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-decode-'));
     cfg = path.join(dir, 'enc.yaml');
-    fs.writeFileSync(cfg, configYaml([{ provider: 'aesgcm', keys: [{ name: 'k1', secret }] }, { provider: 'aescbc', keys: [{ name: 'c1', secret }] }]));
+    fs.writeFileSync(
+      cfg,
+      configYaml([
+        { provider: 'aesgcm', keys: [{ name: 'k1', secret }] },
+        { provider: 'aescbc', keys: [{ name: 'c1', secret }] },
+      ]),
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -488,10 +639,16 @@ describe('etcd-studio decode --encryption-config', () => {
     assert.equal(await runDecode(['-'], none), 1);
     assert.match(none.err(), /encrypted at rest by the aesgcm provider .*\nhint: pass --encryption-config FILE/);
     const bad = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(bad, 'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources: [{resources: [secrets], providers: [{aescbc: {keys: [{name: k, secret: "c2VjcmV0"}]}}]}]\n');
+    fs.writeFileSync(
+      bad,
+      'kind: EncryptionConfiguration\napiVersion: apiserver.config.k8s.io/v1\nresources: [{resources: [secrets], providers: [{aescbc: {keys: [{name: k, secret: "c2VjcmV0"}]}}]}]\n',
+    );
     const badIo = captureIo(stored);
     assert.equal(await runDecode(['--encryption-config', bad, '-'], badIo), 1);
-    assert.match(badIo.err(), /^error: Invalid encryption config .*bad\.yaml: line 3: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: the secret is 6 bytes/);
+    assert.match(
+      badIo.err(),
+      /^error: Invalid encryption config .*bad\.yaml: line 3: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: the secret is 6 bytes/,
+    );
   });
 
   test('a plain value decodes as before with --encryption-config', async () => {
@@ -529,7 +686,10 @@ describe('etcd-studio get --encryption-config (real etcd)', () => {
     // main() hands runGet the arguments after the command name
     assert.equal(await runGet(parseArgs([KEY, '--endpoints', etcd.endpoints[0], '--encryption-config', cfg]), io), 0, io.err());
     assert.equal(io.out(), toYaml(OBJECT));
-    assert.match(io.err(), /^# \/registry\/secrets\/namespaceValue\/nameValue mod_revision=\d+ version=1 \(k8s-protobuf, decrypted for viewing with key k1 \(aesgcm\)\)\n$/);
+    assert.match(
+      io.err(),
+      /^# \/registry\/secrets\/namespaceValue\/nameValue mod_revision=\d+ version=1 \(k8s-protobuf, decrypted for viewing with key k1 \(aesgcm\)\)\n$/,
+    );
   });
 
   test('without the config it points to --encryption-config; -o raw is the stored bytes', async () => {
@@ -543,6 +703,9 @@ describe('etcd-studio get --encryption-config (real etcd)', () => {
 
   test('a bad config fails before connecting', async () => {
     const io = captureIo();
-    await assert.rejects(runGet(parseArgs([KEY, '--endpoints', '127.0.0.1:1', '--encryption-config', path.join(dir, 'nope.yaml')]), io), /Cannot read encryption config .*nope\.yaml: no such file/);
+    await assert.rejects(
+      runGet(parseArgs([KEY, '--endpoints', '127.0.0.1:1', '--encryption-config', path.join(dir, 'nope.yaml')]), io),
+      /Cannot read encryption config .*nope\.yaml: no such file/,
+    );
   });
 });

@@ -24,20 +24,24 @@ export interface Fixture {
 }
 
 export function loadFixtures(): Fixture[] {
-  return fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb')).sort().map((f) => {
-    const base = f.slice(0, -3);
-    const parts = base.split('.');
-    const kind = parts.pop()!;
-    const version = parts.pop()!;
-    const group = parts.join('.');
-    return {
-      name: base,
-      pb: new Uint8Array(fs.readFileSync(path.join(FIXTURES, f))),
-      json: fs.readFileSync(path.join(FIXTURES, `${base}.json`), 'utf8'),
-      yaml: fs.readFileSync(path.join(FIXTURES, `${base}.yaml`), 'utf8'),
-      type: { apiVersion: group === 'core' ? version : `${group}/${version}`, kind },
-    };
-  });
+  return fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.pb'))
+    .sort()
+    .map((f) => {
+      const base = f.slice(0, -3);
+      const parts = base.split('.');
+      const kind = parts.pop()!;
+      const version = parts.pop()!;
+      const group = parts.join('.');
+      return {
+        name: base,
+        pb: new Uint8Array(fs.readFileSync(path.join(FIXTURES, f))),
+        json: fs.readFileSync(path.join(FIXTURES, `${base}.json`), 'utf8'),
+        yaml: fs.readFileSync(path.join(FIXTURES, `${base}.yaml`), 'utf8'),
+        type: { apiVersion: group === 'core' ? version : `${group}/${version}`, kind },
+      };
+    });
 }
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */

@@ -12,7 +12,6 @@ import { loadFixtures, rng } from './k8s-fixtures';
 const fixtures = loadFixtures();
 const pod = fixtures.find((f) => f.name === 'core.v1.Pod')!;
 
-
 function k8s(raw: Uint8Array, apiVersion = 'v1', kind = 'Pod'): Uint8Array {
   return buildEnvelope(apiVersion, kind, raw);
 }
@@ -24,7 +23,10 @@ function errorOf(d: Decoded): string {
 
 describe('wire reader errors', () => {
   test('truncated varint', () => {
-    assert.throws(() => new Reader(Uint8Array.from([0x80, 0x80])).varint(), (e: unknown) => e instanceof WireError && /truncated varint/.test(e.message));
+    assert.throws(
+      () => new Reader(Uint8Array.from([0x80, 0x80])).varint(),
+      (e: unknown) => e instanceof WireError && /truncated varint/.test(e.message),
+    );
   });
   test('varint longer than 10 bytes', () => {
     assert.throws(() => new Reader(new Uint8Array(11).fill(0xff)).varint(), /longer than 10 bytes/);
@@ -81,7 +83,10 @@ describe('damaged values decode to a clear error', () => {
   });
   test('invalid JSON and CBOR', () => {
     assert.match(errorOf(decodeValue(new TextEncoder().encode('{"a":'))), /not valid JSON/);
-    assert.match(errorOf(decodeValue(Uint8Array.from([0xd9, 0xd9, 0xf7, 0xa1, 0x61]))), /CBOR prefix \(d9 d9 f7\) but cannot be decoded: CBOR map of 1 entries is longer than the data/);
+    assert.match(
+      errorOf(decodeValue(Uint8Array.from([0xd9, 0xd9, 0xf7, 0xa1, 0x61]))),
+      /CBOR prefix \(d9 d9 f7\) but cannot be decoded: CBOR map of 1 entries is longer than the data/,
+    );
   });
   test('encrypted values name the provider and key', () => {
     const d = decodeValue(new TextEncoder().encode('k8s:enc:aescbc:v1:key1:\x8f\x00\x12binary'));
@@ -157,7 +162,10 @@ describe('fields unknown to the schema survive decode -> edit -> encode', () => 
     obj.metadata.labels.team = 'storage';
     const out = encodeValue(d, toYaml(obj));
     assert.ok(Buffer.from(out).includes(Buffer.from(future)), 'unknown metadata field lost');
-    assert.ok(Buffer.from(parseEnvelope(out).raw).subarray(-futureTop.length).equals(Buffer.from(futureTop)), 'unknown top-level field lost or moved');
+    assert.ok(
+      Buffer.from(parseEnvelope(out).raw).subarray(-futureTop.length).equals(Buffer.from(futureTop)),
+      'unknown top-level field lost or moved',
+    );
     const again = decodeValue(out);
     assert.deepEqual((again as { unknownFieldPaths?: string[] }).unknownFieldPaths?.sort(), ['(root)', 'metadata']);
     assert.equal((again as unknown as { object: typeof obj }).object.metadata.labels.team, 'storage');

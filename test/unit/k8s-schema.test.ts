@@ -5,8 +5,19 @@ import { defaultSchema } from '../../src/core/k8s/schema';
 
 test('every served group/version since 1.27 is in the schema', () => {
   const gvs = defaultSchema().groupVersions();
-  for (const gv of ['v1', 'apps/v1', 'autoscaling/v2beta2', 'flowcontrol.apiserver.k8s.io/v1beta2', 'flowcontrol.apiserver.k8s.io/v1beta3',
-    'policy/v1beta1', 'batch/v1beta1', 'storage.k8s.io/v1beta1', 'resource.k8s.io/v1alpha2', 'apiextensions.k8s.io/v1', 'apiregistration.k8s.io/v1']) {
+  for (const gv of [
+    'v1',
+    'apps/v1',
+    'autoscaling/v2beta2',
+    'flowcontrol.apiserver.k8s.io/v1beta2',
+    'flowcontrol.apiserver.k8s.io/v1beta3',
+    'policy/v1beta1',
+    'batch/v1beta1',
+    'storage.k8s.io/v1beta1',
+    'resource.k8s.io/v1alpha2',
+    'apiextensions.k8s.io/v1',
+    'apiregistration.k8s.io/v1',
+  ]) {
     assert.ok(gvs.includes(gv), `${gv} missing`);
   }
 });

@@ -31,7 +31,15 @@ async function bruteForce(conn: EtcdConnection, prefix: Buffer): Promise<Seen[]>
     const id = key.toString('hex') + (slash < 0 ? 'k' : 'p');
     const prev = out.get(id);
     if (slash >= 0) out.set(id, { kind: 'prefix', key: key.toString('hex'), segment: keyToText(seg), count: (prev?.count ?? 0) + 1 });
-    else out.set(id, { kind: 'key', key: key.toString('hex'), segment: keyToText(seg), size: kv.value.length, modRevision: Number(kv.mod_revision), version: Number(kv.version) });
+    else
+      out.set(id, {
+        kind: 'key',
+        key: key.toString('hex'),
+        segment: keyToText(seg),
+        size: kv.value.length,
+        modRevision: Number(kv.mod_revision),
+        version: Number(kv.version),
+      });
   }
   return [...out.values()].sort((x, y) => Buffer.compare(Buffer.from(x.key, 'hex'), Buffer.from(y.key, 'hex')));
 }
@@ -61,10 +69,22 @@ function memoryIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return {
-    stdin: process.stdin, env: {},
-    stdout: { write: (c: string | Uint8Array) => { out += String(c); return true; } },
-    stderr: { write: (c: string) => { err += c; return true; } },
-    out: () => out, err: () => err,
+    stdin: process.stdin,
+    env: {},
+    stdout: {
+      write: (c: string | Uint8Array) => {
+        out += String(c);
+        return true;
+      },
+    },
+    stderr: {
+      write: (c: string) => {
+        err += c;
+        return true;
+      },
+    },
+    out: () => out,
+    err: () => err,
   };
 }
 
@@ -76,8 +96,14 @@ describe('listChildren against a real etcd', () => {
     conn = await EtcdConnection.open({ name: 'keytree', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
     // Kubernetes-shaped: 40 resources (some under API groups, services/specs|endpoints) x 60 namespaces.
     await loadKeyspace(conn.client, { ...DEFAULT_SHAPE, keys: 24_000, namespaces: 60, valueBytes: 50 });
-    for (const k of ['/registry/namespaces/default', '/registry/namespaces/kube-system', '/registry/minions/node-1',
-      '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', '/registry/health', '/registry/ranges/serviceips']) {
+    for (const k of [
+      '/registry/namespaces/default',
+      '/registry/namespaces/kube-system',
+      '/registry/minions/node-1',
+      '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com',
+      '/registry/health',
+      '/registry/ranges/serviceips',
+    ]) {
       await conn.client.put(k).value('v'.repeat(k.length));
     }
     await conn.client.put('top-level-key').value('12345');
@@ -88,8 +114,16 @@ describe('listChildren against a real etcd', () => {
   });
 
   test('a Kubernetes-shaped keyspace lists like the brute-force grouping, counts included', async () => {
-    for (const p of ['/registry/', '/registry/pods/', '/registry/pods/ns-7/', '/registry/services/', '/registry/services/specs/',
-      '/registry/example.com/', '/registry/namespaces/', '/registry/cert-manager.io/certificates/ns-0/']) {
+    for (const p of [
+      '/registry/',
+      '/registry/pods/',
+      '/registry/pods/ns-7/',
+      '/registry/services/',
+      '/registry/services/specs/',
+      '/registry/example.com/',
+      '/registry/namespaces/',
+      '/registry/cert-manager.io/certificates/ns-0/',
+    ]) {
       const res = await listChildren(conn, b(p));
       assert.deepEqual(res.children.map(seen), await bruteForce(conn, b(p)), p);
       assert.equal(res.next, undefined, p);
@@ -112,28 +146,56 @@ describe('listChildren against a real etcd', () => {
   });
 
   test('keys directly under a prefix mix with sub-prefixes, including the prefix key itself and empty segments ("//")', async () => {
-    const keys = ['/mix/', '/mix/a', '/mix/a/1', '/mix/a/2', '/mix/a//deep', '/mix/b', '/mix/b-c/x', '/mix//x', '/mix//', '/mix/a0', '/mix/z//'];
+    const keys = [
+      '/mix/',
+      '/mix/a',
+      '/mix/a/1',
+      '/mix/a/2',
+      '/mix/a//deep',
+      '/mix/b',
+      '/mix/b-c/x',
+      '/mix//x',
+      '/mix//',
+      '/mix/a0',
+      '/mix/z//',
+    ];
     for (const k of keys) await conn.client.put(k).value(k);
     const res = await listChildren(conn, b('/mix/'));
     assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/mix/')));
-    assert.deepEqual(res.children.map((c) => `${c.kind}:${c.segment}`), [
-      'key:', 'prefix:/', 'key:a', 'prefix:a/', 'key:a0', 'key:b', 'prefix:b-c/', 'prefix:z/',
-    ]);
+    assert.deepEqual(
+      res.children.map((c) => `${c.kind}:${c.segment}`),
+      ['key:', 'prefix:/', 'key:a', 'prefix:a/', 'key:a0', 'key:b', 'prefix:b-c/', 'prefix:z/'],
+    );
     const a = res.children.find((c) => c.segment === 'a/');
     assert.equal(a?.kind === 'prefix' && a.count, 3);
     assert.deepEqual((await listChildren(conn, b('/mix//'))).children.map(seen), await bruteForce(conn, b('/mix//')));
   });
 
   test('binary and non-UTF-8 keys are listed back byte-exact, shown escaped, and the text addresses them', async () => {
-    const keys = [b('/bin/\x00'), b('/bin/\xff'), b('/bin/\xff\xff/x'), b('/bin/a\\b'), b('/bin/\xc3\x28'), Buffer.from('/bin/ñ'), b('/bin/x\x00y/z'), b('/bin/\\x41')];
+    const keys = [
+      b('/bin/\x00'),
+      b('/bin/\xff'),
+      b('/bin/\xff\xff/x'),
+      b('/bin/a\\b'),
+      b('/bin/\xc3\x28'),
+      Buffer.from('/bin/ñ'),
+      b('/bin/x\x00y/z'),
+      b('/bin/\\x41'),
+    ];
     for (const k of keys) await conn.client.put(k).value('v');
     const res = await listChildren(conn, b('/bin/'));
     assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/bin/')));
-    assert.deepEqual(res.children.map((c) => c.segment), ['\\x00', '\\\\x41', 'a\\\\b', 'x\\x00y/', '\\xc3(', 'ñ', '\\xff', '\\xff\\xff/']);
+    assert.deepEqual(
+      res.children.map((c) => c.segment),
+      ['\\x00', '\\\\x41', 'a\\\\b', 'x\\x00y/', '\\xc3(', 'ñ', '\\xff', '\\xff\\xff/'],
+    );
     for (const c of res.children) assert.deepEqual(Buffer.concat([b('/bin/'), keyFromText(c.segment)]), c.key, c.segment);
     // A binary prefix typed as text lists its own children.
     const deep = await listChildren(conn, keyFromText('/bin/\\xff\\xff/'));
-    assert.deepEqual(deep.children.map((c) => c.segment), ['x']);
+    assert.deepEqual(
+      deep.children.map((c) => c.segment),
+      ['x'],
+    );
   });
 
   test('paging: more children than the limit come back exactly once, in order, at one revision', async () => {
@@ -158,9 +220,15 @@ describe('listChildren against a real etcd', () => {
     await conn.client.put('/snap/k9/x').value('v');
     await conn.client.put('/snap/k3/y').value('v');
     const rest = await listChildren(conn, b('/snap/'), { limit: 10, after: first.next, revision: first.revision });
-    assert.deepEqual(rest.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`), ['k2/=1', 'k3/=1', 'k4/=1']);
+    assert.deepEqual(
+      rest.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`),
+      ['k2/=1', 'k3/=1', 'k4/=1'],
+    );
     const now = await listChildren(conn, b('/snap/'));
-    assert.deepEqual(now.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`), ['k0/=1', 'k1/=1', 'k2/=1', 'k3/=2', 'k4/=1', 'k9/=1']);
+    assert.deepEqual(
+      now.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`),
+      ['k0/=1', 'k1/=1', 'k2/=1', 'k3/=2', 'k4/=1', 'k9/=1'],
+    );
   });
 
   test('an empty prefix lists nothing; counts can be left out', async () => {
@@ -174,7 +242,10 @@ describe('listChildren against a real etcd', () => {
   test('a cancelled listing stops with a Cancelled error', async () => {
     const ctl = new AbortController();
     ctl.abort();
-    await assert.rejects(listChildren(conn, b('/registry/'), { signal: ctl.signal }), (e: unknown) => e instanceof EtcdStudioError && e.code === 'Cancelled');
+    await assert.rejects(
+      listChildren(conn, b('/registry/'), { signal: ctl.signal }),
+      (e: unknown) => e instanceof EtcdStudioError && e.code === 'Cancelled',
+    );
   });
 
   test('etcd-studio ls prints the same children in simple, json and table form', async () => {
@@ -191,7 +262,10 @@ describe('listChildren against a real etcd', () => {
     io = memoryIo();
     assert.equal(await runLs(parseArgs(['/mix/', '--endpoints', endpoints, '-w', 'json']), io), 0);
     const json = JSON.parse(io.out());
-    assert.deepEqual(json.map((c: { segment: string }) => c.segment), ['(this key)', '/', 'a', 'a/', 'a0', 'b', 'b-c/', 'z/']);
+    assert.deepEqual(
+      json.map((c: { segment: string }) => c.segment),
+      ['(this key)', '/', 'a', 'a/', 'a0', 'b', 'b-c/', 'z/'],
+    );
     assert.equal(json[2].key, '/mix/a');
     assert.equal(json[2].size, '/mix/a'.length);
 
@@ -210,16 +284,43 @@ describe('listChildren with children that share long prefixes, known resource na
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
   // Enough keys per child that probes skip over children (not read them) and fan out.
-  const big = ['configmaps', 'controllerrevisions', 'controllers', 'con', 'cronjobs', 'services', 'serviceaccounts', 'servicesx',
-    'pods', 'poddisruptionbudgets', 'podtemplates', 'policy.kyverno.io', 'pods0', 'pods-extra', 'roles', 'rolebindings'];
+  const big = [
+    'configmaps',
+    'controllerrevisions',
+    'controllers',
+    'con',
+    'cronjobs',
+    'services',
+    'serviceaccounts',
+    'servicesx',
+    'pods',
+    'poddisruptionbudgets',
+    'podtemplates',
+    'policy.kyverno.io',
+    'pods0',
+    'pods-extra',
+    'roles',
+    'rolebindings',
+  ];
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'keytree-similar', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
     const ops = [];
     for (const root of ['/registry/', '/sim/']) {
-      for (const [i, child] of big.entries()) for (let j = 0; j < 600 + i * 7; j++) ops.push({ request_put: { key: b(`${root}${child}/ns-${j % 9}/o-${j}`), value: b('v') } });
+      for (const [i, child] of big.entries())
+        for (let j = 0; j < 600 + i * 7; j++) ops.push({ request_put: { key: b(`${root}${child}/ns-${j % 9}/o-${j}`), value: b('v') } });
       // Keys next to and inside known children's ranges: the key named like a resource, the resource path itself, siblings.
-      for (const k of ['pods', 'pods/', 'podsx', 'services/specs/a/b', 'services/endpoints/a/b', 'controllers0', 'configmaps-x/y', 'c', 'zz/top']) {
+      for (const k of [
+        'pods',
+        'pods/',
+        'podsx',
+        'services/specs/a/b',
+        'services/endpoints/a/b',
+        'controllers0',
+        'configmaps-x/y',
+        'c',
+        'zz/top',
+      ]) {
         ops.push({ request_put: { key: b(`${root}${k}`), value: b(k) } });
       }
     }
@@ -240,8 +341,10 @@ describe('listChildren with children that share long prefixes, known resource na
       }
     }
     const top = await listChildren(conn, b('/registry/'));
-    assert.deepEqual(top.children.filter((c) => c.segment.startsWith('contr')).map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : 'key'}`),
-      ['controllerrevisions/=607', 'controllers/=614', 'controllers0=key']);
+    assert.deepEqual(
+      top.children.filter((c) => c.segment.startsWith('contr')).map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : 'key'}`),
+      ['controllerrevisions/=607', 'controllers/=614', 'controllers0=key'],
+    );
     // Known children that hold all their keys are counted by their own first-round probe: one count per key, no skip-scan.
     assert.ok(top.stats.keysCounted < 1.2 * (await bruteForceCount(conn, b('/registry/'))), `counted ${top.stats.keysCounted}`);
   });
@@ -259,13 +362,18 @@ describe('listChildren with children that share long prefixes, known resource na
 
 describe('listChildren on a cluster that allows few operations per txn (--max-txn-ops 4)', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ extraArgs: ['--max-txn-ops', '4'] }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ extraArgs: ['--max-txn-ops', '4'] });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('lists the same children, falling back to smaller batches', async () => {
     const conn = await EtcdConnection.open({ name: 'small-txn', endpoints: etcd.endpoints });
     try {
-      for (let i = 0; i < 300; i++) await conn.client.put(`/registry/${['pods', 'secrets', 'example.com/widgets'][i % 3]}/ns-${i % 7}/o-${i}`).value('v');
+      for (let i = 0; i < 300; i++)
+        await conn.client.put(`/registry/${['pods', 'secrets', 'example.com/widgets'][i % 3]}/ns-${i % 7}/o-${i}`).value('v');
       for (const p of ['/registry/', '/registry/pods/', '/registry/pods/ns-3/']) {
         assert.deepEqual((await listChildren(conn, b(p))).children.map(seen), await bruteForce(conn, b(p)), p);
       }

@@ -41,7 +41,10 @@ describe('prefix range end (etcd GetPrefixRangeEnd)', () => {
       [b('k\x00'), UNBOUNDED, 0],
     ];
     for (const [from, end, depth] of cases) {
-      for (const pieces of [levelGaps(from, end, depth), splitAtByte({ start: from, end }, from.subarray(0, from.length - 1), from[from.length - 1])]) {
+      for (const pieces of [
+        levelGaps(from, end, depth),
+        splitAtByte({ start: from, end }, from.subarray(0, from.length - 1), from[from.length - 1]),
+      ]) {
         assert.deepEqual(pieces[0].start, from);
         assert.deepEqual(pieces[pieces.length - 1].end, end);
         for (let i = 1; i < pieces.length; i++) {
@@ -56,7 +59,17 @@ describe('prefix range end (etcd GetPrefixRangeEnd)', () => {
 describe('first-round pieces at known children', () => {
   test('splitting at keys keeps the pieces contiguous and covering, ignoring keys outside, on bounds or repeated', () => {
     const pieces = splitAtByte({ start: b('/registry/'), end: b('/registry0') }, b('/registry/'));
-    const keys = [b('/registry/pods/'), b('/registry/pods0'), b('/registry/pods/'), b('/registry/c'), b('/registry0'), b('/a'), b('/zzz'), b('/registry/podtemplates/'), b('/registry/podtemplates0')];
+    const keys = [
+      b('/registry/pods/'),
+      b('/registry/pods0'),
+      b('/registry/pods/'),
+      b('/registry/c'),
+      b('/registry0'),
+      b('/a'),
+      b('/zzz'),
+      b('/registry/podtemplates/'),
+      b('/registry/podtemplates0'),
+    ];
     const out = splitAtKeys(pieces, keys);
     assert.deepEqual(out[0].start, b('/registry/'));
     assert.deepEqual(out[out.length - 1].end, b('/registry0'));
@@ -66,18 +79,28 @@ describe('first-round pieces at known children', () => {
     }
     // The known children's exact ranges are pieces of their own.
     for (const child of ['pods/', 'podtemplates/']) {
-      assert.ok(out.some((p) => p.start.equals(b(`/registry/${child}`)) && p.end.equals(prefixRangeEnd(b(`/registry/${child}`)))), child);
+      assert.ok(
+        out.some((p) => p.start.equals(b(`/registry/${child}`)) && p.end.equals(prefixRangeEnd(b(`/registry/${child}`)))),
+        child,
+      );
     }
     assert.equal(out.length, pieces.length + 4);
     // Unbounded ends and an empty key list.
-    assert.deepEqual(splitAtKeys([{ start: b('a'), end: UNBOUNDED }], [b('b'), b('\xff')]).map((p) => hex(p.start)), [hex(b('a')), hex(b('b')), hex(b('\xff'))]);
+    assert.deepEqual(
+      splitAtKeys([{ start: b('a'), end: UNBOUNDED }], [b('b'), b('\xff')]).map((p) => hex(p.start)),
+      [hex(b('a')), hex(b('b')), hex(b('\xff'))],
+    );
     assert.deepEqual(splitAtKeys(pieces, []), pieces);
   });
 
   test('known children: the built-in resources under /registry/, their sub-paths, nothing elsewhere', () => {
-    const names = (p: string) => knownChildren(b(p)).map((c) => c.toString('latin1')).sort();
+    const names = (p: string) =>
+      knownChildren(b(p))
+        .map((c) => c.toString('latin1'))
+        .sort();
     const top = names('/registry/');
-    for (const r of ['pods/', 'services/', 'configmaps/', 'controllers/', 'controllerrevisions/', 'apiextensions.k8s.io/', 'minions/']) assert.ok(top.includes(r), r);
+    for (const r of ['pods/', 'services/', 'configmaps/', 'controllers/', 'controllerrevisions/', 'apiextensions.k8s.io/', 'minions/'])
+      assert.ok(top.includes(r), r);
     assert.equal(new Set(top).size, top.length);
     assert.deepEqual(names('/registry/services/'), ['endpoints/', 'specs/']);
     assert.deepEqual(names('/registry/apiextensions.k8s.io/'), ['customresourcedefinitions/']);
@@ -115,55 +138,132 @@ describe('key display text', () => {
   });
   test('malformed escapes are refused with a hint', () => {
     for (const bad of ['a\\', 'a\\q', '\\x4', '\\xzz']) {
-      assert.throws(() => keyFromText(bad), (e: unknown) => e instanceof EtcdStudioError && e.code === 'InvalidArgument' && /\\xNN/.test(e.message), bad);
+      assert.throws(
+        () => keyFromText(bad),
+        (e: unknown) => e instanceof EtcdStudioError && e.code === 'InvalidArgument' && /\\xNN/.test(e.message),
+        bad,
+      );
     }
   });
 });
 
 describe('Kubernetes keys', () => {
   test('namespaced and cluster-scoped objects', () => {
-    assert.deepEqual(parseK8sKey('/registry/pods/default/web-0'),
-      { resource: 'pods', group: undefined, k8sKind: 'Pod', namespace: 'default', name: 'web-0', clusterScoped: false });
-    assert.deepEqual(parseK8sKey('/registry/namespaces/kube-system'),
-      { resource: 'namespaces', group: undefined, k8sKind: 'Namespace', name: 'kube-system', clusterScoped: true });
+    assert.deepEqual(parseK8sKey('/registry/pods/default/web-0'), {
+      resource: 'pods',
+      group: undefined,
+      k8sKind: 'Pod',
+      namespace: 'default',
+      name: 'web-0',
+      clusterScoped: false,
+    });
+    assert.deepEqual(parseK8sKey('/registry/namespaces/kube-system'), {
+      resource: 'namespaces',
+      group: undefined,
+      k8sKind: 'Namespace',
+      name: 'kube-system',
+      clusterScoped: true,
+    });
     assert.equal(parseK8sKey('/registry/minions/node-1')?.k8sKind, 'Node');
   });
   test('historical paths: services/specs, services/endpoints, controllers, ingress', () => {
-    assert.deepEqual(parseK8sKey('/registry/services/specs/default/kubernetes'),
-      { resource: 'services/specs', group: undefined, k8sKind: 'Service', namespace: 'default', name: 'kubernetes', clusterScoped: false });
+    assert.deepEqual(parseK8sKey('/registry/services/specs/default/kubernetes'), {
+      resource: 'services/specs',
+      group: undefined,
+      k8sKind: 'Service',
+      namespace: 'default',
+      name: 'kubernetes',
+      clusterScoped: false,
+    });
     assert.equal(parseK8sKey('/registry/services/endpoints/default/kubernetes')?.k8sKind, 'Endpoints');
     assert.equal(parseK8sKey('/registry/controllers/default/rc-1')?.k8sKind, 'ReplicationController');
     assert.equal(parseK8sKey('/registry/ingress/default/web')?.k8sKind, 'Ingress');
   });
   test('API groups: CRDs, APIServices and custom resources', () => {
     assert.deepEqual(parseK8sKey('/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com'), {
-      resource: 'apiextensions.k8s.io/customresourcedefinitions', group: 'apiextensions.k8s.io', k8sKind: 'CustomResourceDefinition',
-      name: 'widgets.example.com', clusterScoped: true,
+      resource: 'apiextensions.k8s.io/customresourcedefinitions',
+      group: 'apiextensions.k8s.io',
+      k8sKind: 'CustomResourceDefinition',
+      name: 'widgets.example.com',
+      clusterScoped: true,
     });
     assert.equal(parseK8sKey('/registry/apiregistration.k8s.io/apiservices/v1.apps')?.k8sKind, 'APIService');
-    assert.deepEqual(parseK8sKey('/registry/example.com/widgets/team-a/w1'),
-      { resource: 'example.com/widgets', group: 'example.com', k8sKind: undefined, namespace: 'team-a', name: 'w1', clusterScoped: false });
+    assert.deepEqual(parseK8sKey('/registry/example.com/widgets/team-a/w1'), {
+      resource: 'example.com/widgets',
+      group: 'example.com',
+      k8sKind: undefined,
+      namespace: 'team-a',
+      name: 'w1',
+      clusterScoped: false,
+    });
     assert.equal(parseK8sKey('/registry/example.com/clusterwidgets/w1')?.clusterScoped, true);
   });
   test('keys that are not objects are not parsed as ones', () => {
-    for (const k of ['/registry/', '/registry/pods/', '/registry/pods/a/b/c', '/other/pods/a/b', '/registry/namespaces/a/b', '/registry//x']) {
+    for (const k of [
+      '/registry/',
+      '/registry/pods/',
+      '/registry/pods/a/b/c',
+      '/other/pods/a/b',
+      '/registry/namespaces/a/b',
+      '/registry//x',
+    ]) {
       assert.equal(parseK8sKey(k), undefined, k);
     }
     assert.equal(parseK8sKey(b('/registry/pods/\xff/x')), undefined);
   });
   test('tree levels are labelled', () => {
     assert.deepEqual(describeLevel('/registry/'), { kind: 'registry' });
-    assert.deepEqual(describeLevel('/registry/pods/'), { kind: 'resource', resource: 'pods', group: undefined, k8sKind: 'Pod', namespaced: true });
-    assert.deepEqual(describeLevel('/registry/minions/'), { kind: 'resource', resource: 'minions', group: undefined, k8sKind: 'Node', namespaced: false });
-    assert.deepEqual(describeLevel('/registry/pods/ns-7/'), { kind: 'namespace', resource: 'pods', group: undefined, k8sKind: 'Pod', namespace: 'ns-7' });
+    assert.deepEqual(describeLevel('/registry/pods/'), {
+      kind: 'resource',
+      resource: 'pods',
+      group: undefined,
+      k8sKind: 'Pod',
+      namespaced: true,
+    });
+    assert.deepEqual(describeLevel('/registry/minions/'), {
+      kind: 'resource',
+      resource: 'minions',
+      group: undefined,
+      k8sKind: 'Node',
+      namespaced: false,
+    });
+    assert.deepEqual(describeLevel('/registry/pods/ns-7/'), {
+      kind: 'namespace',
+      resource: 'pods',
+      group: undefined,
+      k8sKind: 'Pod',
+      namespace: 'ns-7',
+    });
     assert.deepEqual(describeLevel('/registry/services/'), { kind: 'group', group: 'services' });
-    assert.deepEqual(describeLevel('/registry/services/specs/'), { kind: 'resource', resource: 'services/specs', group: undefined, k8sKind: 'Service', namespaced: true });
+    assert.deepEqual(describeLevel('/registry/services/specs/'), {
+      kind: 'resource',
+      resource: 'services/specs',
+      group: undefined,
+      k8sKind: 'Service',
+      namespaced: true,
+    });
     assert.deepEqual(describeLevel('/registry/example.com/'), { kind: 'group', group: 'example.com' });
-    assert.deepEqual(describeLevel('/registry/example.com/widgets/'), { kind: 'resource', resource: 'example.com/widgets', group: 'example.com', k8sKind: undefined, namespaced: undefined });
-    assert.deepEqual(describeLevel('/registry/example.com/widgets/team-a/'),
-      { kind: 'namespace', resource: 'example.com/widgets', group: 'example.com', k8sKind: undefined, namespace: 'team-a' });
-    assert.deepEqual(describeLevel('/registry/apiextensions.k8s.io/customresourcedefinitions/'),
-      { kind: 'resource', resource: 'apiextensions.k8s.io/customresourcedefinitions', group: 'apiextensions.k8s.io', k8sKind: 'CustomResourceDefinition', namespaced: false });
+    assert.deepEqual(describeLevel('/registry/example.com/widgets/'), {
+      kind: 'resource',
+      resource: 'example.com/widgets',
+      group: 'example.com',
+      k8sKind: undefined,
+      namespaced: undefined,
+    });
+    assert.deepEqual(describeLevel('/registry/example.com/widgets/team-a/'), {
+      kind: 'namespace',
+      resource: 'example.com/widgets',
+      group: 'example.com',
+      k8sKind: undefined,
+      namespace: 'team-a',
+    });
+    assert.deepEqual(describeLevel('/registry/apiextensions.k8s.io/customresourcedefinitions/'), {
+      kind: 'resource',
+      resource: 'apiextensions.k8s.io/customresourcedefinitions',
+      group: 'apiextensions.k8s.io',
+      k8sKind: 'CustomResourceDefinition',
+      namespaced: false,
+    });
     assert.deepEqual(describeLevel('/other/'), { kind: 'plain' });
     assert.deepEqual(describeLevel(b('/registry/\xff/')), { kind: 'plain' });
     assert.equal(kindOfResource('minions'), 'Node');

@@ -10,7 +10,10 @@ describe('safe key operations on a real etcd', () => {
   const b = (s: string) => Buffer.from(s);
 
   test('compare-and-swap: a save based on a stale read writes nothing and returns the current value', async () => {
-    assert.deepEqual(await putIfUnchanged(t.conn, b('/cas/a'), b('v1'), 0), { ok: true, revision: (await getKey(t.conn, b('/cas/a')))!.modRevision });
+    assert.deepEqual(await putIfUnchanged(t.conn, b('/cas/a'), b('v1'), 0), {
+      ok: true,
+      revision: (await getKey(t.conn, b('/cas/a')))!.modRevision,
+    });
     const read = (await getKey(t.conn, b('/cas/a')))!;
     await t.conn.client.put('/cas/a').value('someone else');
     const r = await putIfUnchanged(t.conn, b('/cas/a'), b('mine'), read.modRevision);
@@ -28,7 +31,10 @@ describe('safe key operations on a real etcd', () => {
   });
 
   test('a value over the request limit is refused before sending, with the sizes', async () => {
-    await assert.rejects(putIfUnchanged(t.conn, b('/big'), Buffer.alloc(2 * 1024 * 1024), 0), /2,097,152 bytes.*exceeds etcd's request limit of 1,572,864 bytes.*Nothing was written/);
+    await assert.rejects(
+      putIfUnchanged(t.conn, b('/big'), Buffer.alloc(2 * 1024 * 1024), 0),
+      /2,097,152 bytes.*exceeds etcd's request limit of 1,572,864 bytes.*Nothing was written/,
+    );
     assert.equal(await t.conn.client.get('/big').exists(), false);
   });
 
@@ -49,7 +55,10 @@ describe('safe key operations on a real etcd', () => {
     await t.conn.client.put('/mv/src').value('payload');
     await t.conn.client.put('/mv/taken').value('other');
     const src = (await getKey(t.conn, b('/mv/src')))!;
-    assert.deepEqual(await renameKey(t.conn, b('/mv/src'), b('/mv/taken'), src.modRevision), { ok: false, reason: 'The target key exists already; nothing was moved.' });
+    assert.deepEqual(await renameKey(t.conn, b('/mv/src'), b('/mv/taken'), src.modRevision), {
+      ok: false,
+      reason: 'The target key exists already; nothing was moved.',
+    });
     const r = await renameKey(t.conn, b('/mv/src'), b('/mv/dst'), src.modRevision);
     assert.equal(r.ok, true);
     assert.equal(await t.conn.client.get('/mv/src').exists(), false);
@@ -68,12 +77,21 @@ describe('safe key operations on a real etcd', () => {
   test('history lists earlier revisions newest first, and says where compaction cut it', async () => {
     for (const v of ['one', 'two', 'three', 'four']) await t.conn.client.put('/h/k').value(v);
     const h = await keyHistory(t.conn, b('/h/k'));
-    assert.deepEqual(h.revisions.map((r) => r.value.toString()), ['four', 'three', 'two', 'one']);
-    assert.deepEqual(h.revisions.map((r) => r.version), [4, 3, 2, 1]);
+    assert.deepEqual(
+      h.revisions.map((r) => r.value.toString()),
+      ['four', 'three', 'two', 'one'],
+    );
+    assert.deepEqual(
+      h.revisions.map((r) => r.version),
+      [4, 3, 2, 1],
+    );
     assert.equal(h.compactedBefore, undefined);
     await t.conn.client.kv.compact({ revision: h.revisions[1].modRevision });
     const c = await keyHistory(t.conn, b('/h/k'));
-    assert.deepEqual(c.revisions.map((r) => r.value.toString()), ['four', 'three']);
+    assert.deepEqual(
+      c.revisions.map((r) => r.value.toString()),
+      ['four', 'three'],
+    );
     assert.equal(c.compactedBefore, h.revisions[1].modRevision);
   });
 

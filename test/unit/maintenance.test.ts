@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
-import { addMember, compact, defragment, disarmAlarms, hashKv, listAlarms, moveLeader, removeMember } from '../../src/core/etcd/maintenance';
+import {
+  addMember,
+  compact,
+  defragment,
+  disarmAlarms,
+  hashKv,
+  listAlarms,
+  moveLeader,
+  removeMember,
+} from '../../src/core/etcd/maintenance';
 import { listMembers } from '../../src/core/etcd/members';
 import { getKey } from '../../src/core/etcd/kv';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
@@ -70,25 +79,41 @@ describe('maintenance on a real 3-member cluster', () => {
     assert.equal(listed.status, 'unstarted');
     assert.equal(listed.isLearner, true);
     await removeMember(conn, added.id);
-    assert.equal((await listMembers(conn)).some((m) => m.id === added.id), false);
+    assert.equal(
+      (await listMembers(conn)).some((m) => m.id === added.id),
+      false,
+    );
     await assert.rejects(removeMember(conn, 'zz'), /"zz" is not a member id/);
   });
 });
 
 describe('NOSPACE alarm on a real etcd with a tiny quota', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(1024 * 1024)] }); });
-  after(async () => { await etcd?.stop(); });
+  before(async () => {
+    etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(1024 * 1024)] });
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
 
   test('filling the quota raises NOSPACE; it is listed and can be disarmed', async () => {
     const conn = await EtcdConnection.open({ name: 'q', endpoints: etcd.endpoints });
     try {
-      await assert.rejects((async () => {
-        for (let i = 0; i < 200; i++) await conn.client.put(`/fill/${i}`).value('x'.repeat(100_000));
-      })(), /space|quota/i);
+      await assert.rejects(
+        (async () => {
+          for (let i = 0; i < 200; i++) await conn.client.put(`/fill/${i}`).value('x'.repeat(100_000));
+        })(),
+        /space|quota/i,
+      );
       const alarms = await listAlarms(conn);
-      assert.deepEqual(alarms.map((a) => a.alarm), ['NOSPACE']);
-      assert.deepEqual((await disarmAlarms(conn)).map((a) => a.alarm), ['NOSPACE']);
+      assert.deepEqual(
+        alarms.map((a) => a.alarm),
+        ['NOSPACE'],
+      );
+      assert.deepEqual(
+        (await disarmAlarms(conn)).map((a) => a.alarm),
+        ['NOSPACE'],
+      );
     } finally {
       conn.close();
     }

@@ -5,7 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,22 +27,38 @@ import { EtcdConnection } from '../../src/core/etcd/connection';
 import { EtcdStudioError } from '../../src/core/errors';
 import { decodeValue } from '../../src/core/k8s/codec';
 import {
-  EtcdSnapshot, openSnapshot, planRestoreIntoCluster, restoreIntoCluster, restoreToDataDir, saveSnapshot,
+  EtcdSnapshot,
+  openSnapshot,
+  planRestoreIntoCluster,
+  restoreIntoCluster,
+  restoreToDataDir,
+  saveSnapshot,
 } from '../../src/core/snapshot';
 import { EtcdTestCluster, freePorts, startEtcd } from '../harness/etcd';
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<EtcdStudioError> {
-  const err = await p.then(() => assert.fail('expected a failure'), (e: unknown) => e);
+  const err = await p.then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
   assert.equal(err.code, code, err.message);
   assert.match(err.message, text);
   return err;
 }
 
-interface Kv { key: Buffer; value: Buffer; modRevision: number }
+interface Kv {
+  key: Buffer;
+  value: Buffer;
+  modRevision: number;
+}
 
 async function allKeys(conn: EtcdConnection, revision?: number): Promise<Kv[]> {
-  const r = await conn.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), ...(revision ? { revision: String(revision) } : {}) });
+  const r = await conn.client.kv.range({
+    key: Buffer.from([0]),
+    range_end: Buffer.from([0]),
+    ...(revision ? { revision: String(revision) } : {}),
+  });
   return r.kvs.map((kv) => ({ key: kv.key, value: kv.value, modRevision: Number(kv.mod_revision) }));
 }
 
@@ -51,7 +78,9 @@ async function writeSource(conn: EtcdConnection): Promise<void> {
 
 /** Starts etcd on a restored data dir with the start arguments the restore returned. */
 async function startRestored(startArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(process.env.ETCD_BIN ?? 'etcd', [...startArgs, '--log-level', 'warn', '--logger', 'zap'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.env.ETCD_BIN ?? 'etcd', [...startArgs, '--log-level', 'warn', '--logger', 'zap'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
@@ -63,7 +92,9 @@ async function startRestored(startArgs: string[]): Promise<ChildProcess> {
       const conn = await EtcdConnection.open({ name: 'probe', endpoints: [url], dialTimeoutMs: 500, requestTimeoutMs: 1000 });
       conn.close();
       return child;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
@@ -82,9 +113,18 @@ function capture() {
   let err = '';
   return {
     io: {
-      stdin: process.stdin, env: process.env,
-      stdout: { write: (c: string | Uint8Array) => { out = Buffer.concat([out, Buffer.from(c)]); } },
-      stderr: { write: (c: string) => { err += c; } },
+      stdin: process.stdin,
+      env: process.env,
+      stdout: {
+        write: (c: string | Uint8Array) => {
+          out = Buffer.concat([out, Buffer.from(c)]);
+        },
+      },
+      stderr: {
+        write: (c: string) => {
+          err += c;
+        },
+      },
     },
     out: () => out,
     err: () => err,
@@ -124,20 +164,31 @@ describe('restoring snapshots', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('into a new data dir with etcd\'s tool: the restored member serves every key and value as of the snapshot', async () => {
+  test("into a new data dir with etcd's tool: the restored member serves every key and value as of the snapshot", async () => {
     const [peerPort, clientPort] = await freePorts(2);
     const peer = `http://127.0.0.1:${peerPort}`;
     const client = `http://127.0.0.1:${clientPort}`;
     const dataDir = path.join(dir, 'restored.etcd');
     let streamed = '';
-    const r = await restoreToDataDir({
-      file, dataDir, name: 'restored', initialCluster: `restored=${peer}`, initialClusterToken: 'restore-test', initialAdvertisePeerUrls: peer,
-    }, { clientUrls: client, onOutput: (t) => (streamed += t) });
+    const r = await restoreToDataDir(
+      {
+        file,
+        dataDir,
+        name: 'restored',
+        initialCluster: `restored=${peer}`,
+        initialClusterToken: 'restore-test',
+        initialAdvertisePeerUrls: peer,
+      },
+      { clientUrls: client, onOutput: (t) => (streamed += t) },
+    );
     assert.ok(r.hashChecked, 'a saved snapshot is checked against its SHA-256 trailer');
     assert.ok(!r.args.includes('--skip-hash-check'));
     assert.equal(r.output, streamed);
     assert.ok(existsSync(path.join(dataDir, 'member', 'snap', 'db')), 'the tool wrote a member dir');
-    assert.match(r.nextSteps, new RegExp(`etcd --name restored --data-dir ${dataDir.replace(/[.]/g, '\\.')} .*--initial-cluster restored=${peer}`));
+    assert.match(
+      r.nextSteps,
+      new RegExp(`etcd --name restored --data-dir ${dataDir.replace(/[.]/g, '\\.')} .*--initial-cluster restored=${peer}`),
+    );
     restored = await startRestored(r.startArgs);
     const rc = await EtcdConnection.open({ name: 'restored', endpoints: [client] });
     try {
@@ -156,9 +207,20 @@ describe('restoring snapshots', () => {
     const target = path.join(dir, 'busy');
     mkdirSync(target);
     writeFileSync(path.join(target, 'keep.txt'), 'mine');
-    const opts = { file, dataDir: target, name: 'm', initialCluster: 'm=http://127.0.0.1:1', initialClusterToken: 't', initialAdvertisePeerUrls: 'http://127.0.0.1:1' };
+    const opts = {
+      file,
+      dataDir: target,
+      name: 'm',
+      initialCluster: 'm=http://127.0.0.1:1',
+      initialClusterToken: 't',
+      initialAdvertisePeerUrls: 'http://127.0.0.1:1',
+    };
     // A tool path that cannot run proves nothing was started.
-    await rejectsWith(restoreToDataDir(opts, { etcdutl: '/nonexistent/etcdutl' }), 'Conflict', /busy is not empty \(it holds keep\.txt\).*Nothing was changed/);
+    await rejectsWith(
+      restoreToDataDir(opts, { etcdutl: '/nonexistent/etcdutl' }),
+      'Conflict',
+      /busy is not empty \(it holds keep\.txt\).*Nothing was changed/,
+    );
     assert.deepEqual(readdirSync(target), ['keep.txt']);
     await rejectsWith(cli(['restore', file, '--data-dir', target]), 'Conflict', /not empty/);
   });
@@ -167,8 +229,17 @@ describe('restoring snapshots', () => {
     const raw = path.join(dir, 'raw.db');
     copyFileSync(file, raw);
     truncateSync(raw, statSync(file).size - 32);
-    const base = { name: 'm', initialCluster: 'm=http://127.0.0.1:2380', initialClusterToken: 't', initialAdvertisePeerUrls: 'http://127.0.0.1:2380' };
-    await rejectsWith(restoreToDataDir({ ...base, file: raw, dataDir: path.join(dir, 'raw1') }), 'InvalidArgument', /no SHA-256 trailer.*--skip-hash-check/);
+    const base = {
+      name: 'm',
+      initialCluster: 'm=http://127.0.0.1:2380',
+      initialClusterToken: 't',
+      initialAdvertisePeerUrls: 'http://127.0.0.1:2380',
+    };
+    await rejectsWith(
+      restoreToDataDir({ ...base, file: raw, dataDir: path.join(dir, 'raw1') }),
+      'InvalidArgument',
+      /no SHA-256 trailer.*--skip-hash-check/,
+    );
     assert.ok(!existsSync(path.join(dir, 'raw1')));
     const r = await restoreToDataDir({ ...base, file: raw, dataDir: path.join(dir, 'raw2'), skipHashCheck: true });
     assert.ok(r.args.includes('--skip-hash-check'));
@@ -180,7 +251,11 @@ describe('restoring snapshots', () => {
     bytes[bytes.length - 1] ^= 0xff;
     writeFileSync(bad, bytes);
     await rejectsWith(restoreToDataDir({ ...base, file: bad, dataDir: path.join(dir, 'bad') }), 'Corrupt', /fails its SHA-256 check/);
-    await rejectsWith(restoreToDataDir({ ...base, name: 'other', file, dataDir: path.join(dir, 'x') }), 'InvalidArgument', /does not name this member "other"/);
+    await rejectsWith(
+      restoreToDataDir({ ...base, name: 'other', file, dataDir: path.join(dir, 'x') }),
+      'InvalidArgument',
+      /does not name this member "other"/,
+    );
   });
 
   describe('into a live cluster', () => {
@@ -206,8 +281,17 @@ describe('restoring snapshots', () => {
 
     test('plan counts, restore writes in txns of at most 128, keys only in the target stay', async () => {
       const plan = await planRestoreIntoCluster(tconn, snap);
-      assert.deepEqual({ total: plan.total, create: plan.create, overwrite: plan.overwrite, unchanged: plan.unchanged, onlyInCluster: plan.onlyInCluster, leased: plan.leased },
-        { total: expected.length, create: expected.length - 2, overwrite: 1, unchanged: 1, onlyInCluster: 2, leased: 1 });
+      assert.deepEqual(
+        {
+          total: plan.total,
+          create: plan.create,
+          overwrite: plan.overwrite,
+          unchanged: plan.unchanged,
+          onlyInCluster: plan.onlyInCluster,
+          leased: plan.leased,
+        },
+        { total: expected.length, create: expected.length - 2, overwrite: 1, unchanged: 1, onlyInCluster: 2, leased: 1 },
+      );
       assert.match(plan.notes.join(' '), /never deletes/);
       const sub = await planRestoreIntoCluster(tconn, snap, { prefix: Buffer.from('/registry/configmaps/') });
       const inSub = expected.filter((kv) => String(kv.key).startsWith('/registry/configmaps/')).length;

@@ -15,7 +15,10 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
 
   /** Real etcdctl with an argument array (no shell). */
   function etcdctl(...args: string[]): { stdout: string; stderr: string; status: number | null } {
-    const r = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), ...args], { encoding: 'utf8', env: { ...process.env, ETCDCTL_API: '3' } });
+    const r = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ETCDCTL_API: '3' },
+    });
     return { stdout: r.stdout, stderr: r.stderr, status: r.status };
   }
 
@@ -97,7 +100,10 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
       const ours = await executeCommand(t.conn, parseScript(script).commands[0]);
       const after = await t.conn.client.getAll().prefix('/t/').strings();
       await reset();
-      const theirs = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), 'txn', ...flags.split(' ').filter(Boolean)], { input: block, encoding: 'utf8' });
+      const theirs = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), 'txn', ...flags.split(' ').filter(Boolean)], {
+        input: block,
+        encoding: 'utf8',
+      });
       assert.equal(theirs.status, 0, theirs.stderr);
       assert.equal(normalize(ours.stdout), normalize(theirs.stdout));
       assert.deepEqual(await t.conn.client.getAll().prefix('/t/').strings(), after, 'same effects');
@@ -116,8 +122,14 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     const id = /^lease ([0-9a-f]{16}) granted with TTL\(300s\)\n$/.exec(grant.stdout)?.[1];
     assert.ok(id, grant.stdout + grant.stderr);
     await run(`put /l/k v --lease=${id}`);
-    assert.match((await run(`lease timetolive ${id} --keys`)).stdout, new RegExp(`^lease ${id} granted with TTL\\(300s\\), remaining\\(\\d+s\\), attached keys\\(\\[/l/k\\]\\)\\n$`));
-    assert.equal((await run(`lease timetolive ${id} --keys`)).stdout.replace(/remaining\(\d+s\)/, ''), etcdctl('lease', 'timetolive', id, '--keys').stdout.replace(/remaining\(\d+s\)/, ''));
+    assert.match(
+      (await run(`lease timetolive ${id} --keys`)).stdout,
+      new RegExp(`^lease ${id} granted with TTL\\(300s\\), remaining\\(\\d+s\\), attached keys\\(\\[/l/k\\]\\)\\n$`),
+    );
+    assert.equal(
+      (await run(`lease timetolive ${id} --keys`)).stdout.replace(/remaining\(\d+s\)/, ''),
+      etcdctl('lease', 'timetolive', id, '--keys').stdout.replace(/remaining\(\d+s\)/, ''),
+    );
     assert.equal((await run('lease list')).stdout, etcdctl('lease', 'list').stdout);
     assert.equal(normalize((await run('lease list -w json')).stdout), normalize(etcdctl('lease', 'list', '-w', 'json').stdout));
     assert.match((await run(`lease keep-alive --once ${id}`)).stdout, new RegExp(`^lease ${id} keepalived with TTL\\(300\\)\\n$`));
@@ -128,7 +140,10 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     const status = (await run('endpoint status')).stdout;
     assert.equal(status.split(', ').length, etcdctl('endpoint', 'status').stdout.split(', ').length);
     assert.equal(status.split(', ').slice(0, 6).join(), etcdctl('endpoint', 'status').stdout.split(', ').slice(0, 6).join());
-    assert.match((await run('endpoint health')).stdout, /^http:\/\/127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+(ms|µs|s)\n$/);
+    assert.match(
+      (await run('endpoint health')).stdout,
+      /^http:\/\/127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+(ms|µs|s)\n$/,
+    );
     assert.match((await run('endpoint health -w table')).stdout, /\| +ENDPOINT +\| HEALTH \| +TOOK +\| ERROR \|/);
     assert.equal((await run('alarm list')).stdout, etcdctl('alarm', 'list').stdout);
     const rev = (await t.conn.status()).revision;

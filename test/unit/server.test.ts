@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol/node';
+import type {
+  CodeLens,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  MarkupContent,
+  TextEdit,
+} from 'vscode-languageserver-protocol/node';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { decodeValue, encodeValue, toYaml } from '../../src/core/k8s/codec';
@@ -26,7 +35,8 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     await lsp.open(uri, 'etcdctl', text);
     return uri;
   };
-  const complete = (uri: string, line: number, character: number) => lsp.request<CompletionItem[] | CompletionList>('textDocument/completion', uri, { position: { line, character } });
+  const complete = (uri: string, line: number, character: number) =>
+    lsp.request<CompletionItem[] | CompletionList>('textDocument/completion', uri, { position: { line, character } });
 
   before(async () => {
     etcd = await startEtcd();
@@ -53,13 +63,21 @@ describe('language server (dist/server.js over stdio; the test plays the client 
   test('diagnostics: parse errors, unknown commands and flags, missing arguments, with ranges', async () => {
     const uri = await script('get /registry/ --prefix\ngett /x\nget /a --prefx\nput /k\nlease revoke\nwatch /a\n');
     const diags = await lsp.diagnosticsFor(uri);
-    assert.deepEqual(diags.map((d: Diagnostic) => [d.range.start.line, d.range.start.character, d.severity, messageOf(d).split('.')[0]]), [
-      [1, 0, 1, 'unknown command "gett"'],
-      [2, 7, 1, 'unknown flag: --prefx'],
-      [3, 4, 1, 'put needs <value> after the key: scripts have no standard input (or use --ignore-value to keep the current value)'],
-      [4, 0, 1, 'lease revoke needs <leaseID> (usage: etcdctl lease revoke <leaseID>)'],
-      [5, 0, 2, 'Not run in scripts: watch streams until interrupted, so scripts do not run it: use `get --rev N` to read the past, or the key\'s "Show History" in the etcd Studio tree'],
-    ]);
+    assert.deepEqual(
+      diags.map((d: Diagnostic) => [d.range.start.line, d.range.start.character, d.severity, messageOf(d).split('.')[0]]),
+      [
+        [1, 0, 1, 'unknown command "gett"'],
+        [2, 7, 1, 'unknown flag: --prefx'],
+        [3, 4, 1, 'put needs <value> after the key: scripts have no standard input (or use --ignore-value to keep the current value)'],
+        [4, 0, 1, 'lease revoke needs <leaseID> (usage: etcdctl lease revoke <leaseID>)'],
+        [
+          5,
+          0,
+          2,
+          'Not run in scripts: watch streams until interrupted, so scripts do not run it: use `get --rev N` to read the past, or the key\'s "Show History" in the etcd Studio tree',
+        ],
+      ],
+    );
     await lsp.change(uri, 'get /registry/ --prefix\n');
     assert.deepEqual(await lsp.diagnosticsFor(uri), []);
   });
@@ -88,15 +106,24 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     assert.deepEqual(keyRequests.at(-1), { uri, prefixHex: Buffer.from('/registry/').toString('hex'), limit: 200 });
 
     const web = await complete(uri, 1, 30);
-    const expected = (await conn.client.getAll().prefix('/registry/pods/default/web').keys()).map((k) => k.slice('/registry/pods/default/'.length));
+    const expected = (await conn.client.getAll().prefix('/registry/pods/default/web').keys()).map((k) =>
+      k.slice('/registry/pods/default/'.length),
+    );
     assert.ok(expected.length > 0);
     assert.deepEqual(labels(web).sort(), expected.sort());
     assert.deepEqual((itemsOf(web)[0].textEdit as TextEdit).range, { start: { line: 1, character: 27 }, end: { line: 1, character: 30 } });
-    assert.equal(keyRequests.at(-1)!.afterHex, Buffer.from('/registry/pods/default/web').toString('hex'), 'the page starts at what is typed');
+    assert.equal(
+      keyRequests.at(-1)!.afterHex,
+      Buffer.from('/registry/pods/default/web').toString('hex'),
+      'the page starts at what is typed',
+    );
 
     const quoted = await complete(uri, 2, 21);
     assert.deepEqual(labels(quoted), ['configmaps/']);
-    assert.deepEqual((itemsOf(quoted)[0].textEdit as TextEdit).range, { start: { line: 2, character: 15 }, end: { line: 2, character: 21 } });
+    assert.deepEqual((itemsOf(quoted)[0].textEdit as TextEdit).range, {
+      start: { line: 2, character: 15 },
+      end: { line: 2, character: 21 },
+    });
     const named = await script('# connection: other\nget /registry/');
     await complete(named, 1, 14);
     assert.equal(keyRequests.at(-1)!.connection, 'other', 'the "# connection:" line is passed on');
@@ -104,7 +131,8 @@ describe('language server (dist/server.js over stdio; the test plays the client 
 
   test('hover explains commands, subcommands, flags and their values', async () => {
     const uri = await script('etcdctl get /registry/pods --prefix -w json\nlease grant 60\n');
-    const at = async (line: number, character: number) => ((await lsp.request<Hover>('textDocument/hover', uri, { position: { line, character } })).contents as MarkupContent).value;
+    const at = async (line: number, character: number) =>
+      ((await lsp.request<Hover>('textDocument/hover', uri, { position: { line, character } })).contents as MarkupContent).value;
     assert.match(await at(0, 9), /\*\*etcdctl get\*\* — Gets the key or a range of keys[\s\S]*etcdctl get \[options\] <key> \[range_end\]/);
     assert.match(await at(0, 30), /\*\*--prefix\*\* \(bool, default false\) — Get keys with matching prefix/);
     assert.match(await at(0, 41), /-w, --write-out[\s\S]*Values: simple, json, table, fields, protobuf/);
@@ -116,17 +144,27 @@ describe('language server (dist/server.js over stdio; the test plays the client 
   test('document symbols (one per command) and Run / Run all code lenses', async () => {
     const uri = await script('# notes\nget /a\n\ntxn\nmod("/a") > "0"\n\nput /a b\n\n\nwatch /a\n');
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', uri);
-    assert.deepEqual(symbols.map((s) => [s.name, s.range.start.line, s.range.end.line]), [['get /a', 1, 1], ['txn', 3, 8], ['watch /a', 9, 9]]);
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.range.start.line, s.range.end.line]),
+      [
+        ['get /a', 1, 1],
+        ['txn', 3, 8],
+        ['watch /a', 9, 9],
+      ],
+    );
     const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', uri);
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments]), [
-      [1, '$(run-all) Run all (3)', 'etcdStudio.runScript', [uri]],
-      [1, '$(play) Run', 'etcdStudio.runScriptLine', [uri, 1]],
-      [3, '$(play) Run', 'etcdStudio.runScriptLine', [uri, 3]],
-      [9, '$(circle-slash) not run in scripts', '', undefined],
-    ]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title, l.command!.command, l.command!.arguments]),
+      [
+        [1, '$(run-all) Run all (3)', 'etcdStudio.runScript', [uri]],
+        [1, '$(play) Run', 'etcdStudio.runScriptLine', [uri, 1]],
+        [3, '$(play) Run', 'etcdStudio.runScriptLine', [uri, 3]],
+        [9, '$(circle-slash) not run in scripts', '', undefined],
+      ],
+    );
   });
 
-  test('etcd: YAML documents: the codec\'s save checks while typing, against the stored original', async () => {
+  test("etcd: YAML documents: the codec's save checks while typing, against the stored original", async () => {
     const key = '/registry/configmaps/default/web-config';
     const stored = (await conn.client.get(key).buffer())!;
     const text = toYaml((decodeValue(stored) as { object: Record<string, unknown> }).object);
@@ -141,10 +179,13 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     const moved = text.replace('namespace: default', 'namespace: other');
     await lsp.change(uri, moved);
     const [n] = await lsp.diagnosticsFor(uri);
-    assert.equal(n.range.start.line, moved.split('\n').findIndex((l) => l.includes('namespace: other')));
+    assert.equal(
+      n.range.start.line,
+      moved.split('\n').findIndex((l) => l.includes('namespace: other')),
+    );
     assert.match(messageOf(n), /^metadata\.namespace: must be "default" to match the etcd key/);
     await lsp.change(uri, text.replace('LOG_LEVEL: info', 'LOG_LEVEL: 5'));
-    assert.match(messageOf((await lsp.diagnosticsFor(uri))[0] ?? { message: 'no diagnostic' } as Diagnostic), /data\.LOG_LEVEL/);
+    assert.match(messageOf((await lsp.diagnosticsFor(uri))[0] ?? ({ message: 'no diagnostic' } as Diagnostic)), /data\.LOG_LEVEL/);
   });
 
   test('unknown fields kept from the stored value are not errors; an edit next to them validates clean', async () => {

@@ -54,17 +54,29 @@ describe('snapshot internals', () => {
   });
 
   test('sortByKey orders distinct keys like Buffer.compare (shared prefixes, prefixes of each other, 0x00 and 0xff)', () => {
-    const keys: Buffer[] = [Buffer.from(''), Buffer.from([0]), Buffer.from([0xff]), Buffer.from([0xff, 0]), Buffer.from('/a'), Buffer.from('/a/')];
+    const keys: Buffer[] = [
+      Buffer.from(''),
+      Buffer.from([0]),
+      Buffer.from([0xff]),
+      Buffer.from([0xff, 0]),
+      Buffer.from('/a'),
+      Buffer.from('/a/'),
+    ];
     for (let i = 0; i < 3000; i++) {
       const r = bytes(4, i);
-      keys.push(Buffer.from(`/registry/${['pods', 'services/specs', 'secrets'][r[0] % 3]}/ns-${r[1] % 20}/obj-${i}${r[2] % 5 ? '' : '\u00e9'}`));
+      keys.push(
+        Buffer.from(`/registry/${['pods', 'services/specs', 'secrets'][r[0] % 3]}/ns-${r[1] % 20}/obj-${i}${r[2] % 5 ? '' : '\u00e9'}`),
+      );
       if (i % 97 === 0) keys.push(Buffer.concat([bytes(r[3] % 6, i), Buffer.from([0xff, 0x00])]));
     }
     const unique = [...new Map(keys.map((k) => [k.toString('hex'), k])).values()];
     const order = Uint32Array.from(unique.map((_, i) => i));
     sortByKey(order, (slot, depth) => (depth < unique[slot].length ? unique[slot][depth] : -1));
     const expected = [...unique].sort(Buffer.compare);
-    assert.deepEqual([...order].map((i) => unique[i]), expected);
+    assert.deepEqual(
+      [...order].map((i) => unique[i]),
+      expected,
+    );
   });
 
   test('KeyArena keeps keys across chunks, and a key bigger than a chunk in one of its own', () => {
@@ -122,11 +134,27 @@ describe('snapshot internals', () => {
     }
   });
 
-  test('humanBytes is go-humanize\'s Bytes (what etcdctl prints)', () => {
+  test("humanBytes is go-humanize's Bytes (what etcdctl prints)", () => {
     const cases: [number, string][] = [
-      [0, '0 B'], [9, '9 B'], [10, '10 B'], [999, '999 B'], [1000, '1.0 kB'], [1499, '1.5 kB'], [9949, '9.9 kB'], [9950, '10 kB'],
-      [12_345, '12 kB'], [106_500, '106 kB'], [107_500, '108 kB'], [999_999, '1000 kB'], [1_000_000, '1.0 MB'], [1_500_000, '1.5 MB'],
-      [12_300_000, '12 MB'], [20_480_000, '20 MB'], [1_033_351_168, '1.0 GB'], [25 * 1024 ** 3, '27 GB'], [3e15, '3.0 PB'],
+      [0, '0 B'],
+      [9, '9 B'],
+      [10, '10 B'],
+      [999, '999 B'],
+      [1000, '1.0 kB'],
+      [1499, '1.5 kB'],
+      [9949, '9.9 kB'],
+      [9950, '10 kB'],
+      [12_345, '12 kB'],
+      [106_500, '106 kB'],
+      [107_500, '108 kB'],
+      [999_999, '1000 kB'],
+      [1_000_000, '1.0 MB'],
+      [1_500_000, '1.5 MB'],
+      [12_300_000, '12 MB'],
+      [20_480_000, '20 MB'],
+      [1_033_351_168, '1.0 GB'],
+      [25 * 1024 ** 3, '27 GB'],
+      [3e15, '3.0 PB'],
     ];
     for (const [n, s] of cases) assert.equal(humanBytes(n), s, String(n));
   });

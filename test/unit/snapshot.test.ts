@@ -25,7 +25,10 @@ function etcdctlStatus(file: string): { hash: number; revision: number; totalKey
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<void> {
-  const err = await p.then(() => assert.fail('expected a failure'), (e: unknown) => e);
+  const err = await p.then(
+    () => assert.fail('expected a failure'),
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
   assert.equal(err.code, code, err.message);
   assert.match(err.message, text);
@@ -43,7 +46,8 @@ async function writeKeyspace(conn: EtcdConnection): Promise<void> {
   for (let ns = 0; ns < 4; ns++) {
     await put(conn, `/registry/namespaces/ns-${ns}`, `{"kind":"Namespace","metadata":{"name":"ns-${ns}"}}`);
     const ops = [];
-    for (let i = 0; i < 15; i++) ops.push({ request_put: { key: Buffer.from(`/registry/pods/ns-${ns}/pod-${i}`), value: Buffer.from(`pod ${i} v1 `.repeat(20)) } });
+    for (let i = 0; i < 15; i++)
+      ops.push({ request_put: { key: Buffer.from(`/registry/pods/ns-${ns}/pod-${i}`), value: Buffer.from(`pod ${i} v1 `.repeat(20)) } });
     await conn.client.kv.txn({ success: ops });
     for (let i = 0; i < 5; i++) await put(conn, `/registry/configmaps/ns-${ns}/cm-${i}`, `cm ${i}`);
   }
@@ -52,7 +56,10 @@ async function writeKeyspace(conn: EtcdConnection): Promise<void> {
   await put(conn, '/registry/secrets/ns-0/big', Buffer.alloc(20_000, 'b'));
   await put(conn, Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x01]), 'binary key');
   await put(conn, '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', 'crd');
-  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/configmaps/ns-2/'), range_end: Buffer.from('/registry/configmaps/ns-20') });
+  await conn.client.kv.deleteRange({
+    key: Buffer.from('/registry/configmaps/ns-2/'),
+    range_end: Buffer.from('/registry/configmaps/ns-20'),
+  });
   await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-3/pod-1') });
   const s = await conn.status();
   await conn.client.kv.compact({ revision: String(s.revision), physical: true });
@@ -62,13 +69,24 @@ async function writeKeyspace(conn: EtcdConnection): Promise<void> {
   await put(conn, '/plain/key', 'not kubernetes');
 }
 
-interface LiveKv { key: Buffer; value: Buffer; version: number; modRevision: number; createRevision: number; lease: string }
+interface LiveKv {
+  key: Buffer;
+  value: Buffer;
+  version: number;
+  modRevision: number;
+  createRevision: number;
+  lease: string;
+}
 
 async function liveKeyspace(conn: EtcdConnection, revision: number): Promise<LiveKv[]> {
   const r = await conn.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), revision: String(revision) });
   return r.kvs.map((kv) => ({
-    key: kv.key, value: kv.value, version: Number(kv.version), modRevision: Number(kv.mod_revision),
-    createRevision: Number(kv.create_revision), lease: BigInt(kv.lease || '0').toString(16),
+    key: kv.key,
+    value: kv.value,
+    version: Number(kv.version),
+    modRevision: Number(kv.mod_revision),
+    createRevision: Number(kv.create_revision),
+    lease: BigInt(kv.lease || '0').toString(16),
   }));
 }
 
@@ -77,9 +95,14 @@ function capture(): { io: Parameters<typeof runSnapshot>[1]; out: () => Buffer; 
   let err = '';
   return {
     io: {
-      stdin: process.stdin, env: {},
+      stdin: process.stdin,
+      env: {},
       stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) },
-      stderr: { write: (c: string) => { err += c; } },
+      stderr: {
+        write: (c: string) => {
+          err += c;
+        },
+      },
     },
     out: () => Buffer.concat(out),
     err: () => err,
@@ -119,7 +142,7 @@ describe('etcd snapshots: save, status, browse', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('status equals `etcdctl snapshot status -w json` for our save and for etcdctl\'s', async () => {
+  test("status equals `etcdctl snapshot status -w json` for our save and for etcdctl's", async () => {
     for (const file of [ours, theirs]) {
       const expected = etcdctlStatus(file);
       const got = await snapshotStatus(file);
@@ -128,7 +151,7 @@ describe('etcd snapshots: save, status, browse', () => {
     }
   });
 
-  test('our saved file carries etcd\'s SHA-256 trailer and etcdctl accepts it', () => {
+  test("our saved file carries etcd's SHA-256 trailer and etcdctl accepts it", () => {
     const bytes = readFileSync(ours);
     assert.equal(bytes.length % 512, 32);
     assert.deepEqual(createHash('sha256').update(bytes.subarray(0, -32)).digest(), bytes.subarray(-32));
@@ -139,11 +162,21 @@ describe('etcd snapshots: save, status, browse', () => {
 
   test('the snapshot keyspace equals the live keyspace at the snapshot revision', () => {
     assert.equal(snap.revision, revision);
-    assert.deepEqual([...snap.keys()], live.map((kv) => kv.key));
+    assert.deepEqual(
+      [...snap.keys()],
+      live.map((kv) => kv.key),
+    );
     for (const kv of live) {
-      assert.deepEqual(getSnapshotKey(snap, kv.key), { value: kv.value, version: kv.version, modRevision: kv.modRevision, createRevision: kv.createRevision, lease: kv.lease }, kv.key.toString());
+      assert.deepEqual(
+        getSnapshotKey(snap, kv.key),
+        { value: kv.value, version: kv.version, modRevision: kv.modRevision, createRevision: kv.createRevision, lease: kv.lease },
+        kv.key.toString(),
+      );
     }
-    assert.ok(live.some((kv) => kv.lease !== '0'), 'the keyspace has a leased key');
+    assert.ok(
+      live.some((kv) => kv.lease !== '0'),
+      'the keyspace has a leased key',
+    );
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-14')), undefined, 'deleted before the snapshot');
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-0/pod-after')), undefined, 'written after the snapshot');
     assert.equal(getSnapshotKey(snap, Buffer.from('/registry/pods/ns-3/pod-1'))?.value.toString(), 'recreated after compaction');
@@ -152,7 +185,16 @@ describe('etcd snapshots: save, status, browse', () => {
   });
 
   test('children and counts equal the live listing at the snapshot revision', async () => {
-    for (const prefix of ['', '/', '/registry/', '/registry/pods/', '/registry/pods/ns-1/', '/registry/configmaps/', '/bin/', '/nothing/']) {
+    for (const prefix of [
+      '',
+      '/',
+      '/registry/',
+      '/registry/pods/',
+      '/registry/pods/ns-1/',
+      '/registry/configmaps/',
+      '/bin/',
+      '/nothing/',
+    ]) {
       const expected = await listChildren(conn, Buffer.from(prefix), { revision });
       const got = listSnapshotChildren(snap, Buffer.from(prefix));
       assert.deepEqual(got.children, expected.children, `children of "${prefix}"`);
@@ -173,10 +215,14 @@ describe('etcd snapshots: save, status, browse', () => {
       afterKey = page.next;
     } while (afterKey);
     assert.deepEqual(paged, all);
-    assert.deepEqual([...snap.keys({ prefix: Buffer.from('/registry/pods/ns-1/'), limit: 3 })].map(String), ['/registry/pods/ns-1/pod-0', '/registry/pods/ns-1/pod-1', '/registry/pods/ns-1/pod-10']);
+    assert.deepEqual([...snap.keys({ prefix: Buffer.from('/registry/pods/ns-1/'), limit: 3 })].map(String), [
+      '/registry/pods/ns-1/pod-0',
+      '/registry/pods/ns-1/pod-1',
+      '/registry/pods/ns-1/pod-10',
+    ]);
   });
 
-  test('CLI: status in etcdctl\'s three formats, ls and get', async () => {
+  test("CLI: status in etcdctl's three formats, ls and get", async () => {
     const run = async (argv: string[]) => {
       const c = capture();
       const code = await runSnapshot(parseArgs(argv), c.io);
@@ -239,20 +285,26 @@ describe('saving snapshots: cancel and auth', () => {
     try {
       const value = Buffer.alloc(4000, 'v');
       for (let b = 0; b < 20; b++) {
-        const ops = Array.from({ length: 100 }, (_, i) => ({ request_put: { key: Buffer.from(`/registry/configmaps/bulk/cm-${b}-${i}`), value } }));
+        const ops = Array.from({ length: 100 }, (_, i) => ({
+          request_put: { key: Buffer.from(`/registry/configmaps/bulk/cm-${b}-${i}`), value },
+        }));
         await conn.client.kv.txn({ success: ops });
       }
       const file = path.join(dir, 'cancelled.db');
       const abort = new AbortController();
       let progressed = 0;
-      await rejectsWith(saveSnapshot(conn, file, {
-        signal: abort.signal,
-        onProgress: (bytes, total) => {
-          progressed = bytes;
-          assert.ok(total !== undefined && total > bytes, 'part of the stream only');
-          abort.abort();
-        },
-      }), 'Cancelled', /cancelled; no file was left behind/);
+      await rejectsWith(
+        saveSnapshot(conn, file, {
+          signal: abort.signal,
+          onProgress: (bytes, total) => {
+            progressed = bytes;
+            assert.ok(total !== undefined && total > bytes, 'part of the stream only');
+            abort.abort();
+          },
+        }),
+        'Cancelled',
+        /cancelled; no file was left behind/,
+      );
       assert.ok(progressed > 0);
       assert.ok(!existsSync(file), 'no snapshot file');
       assert.ok(!existsSync(`${file}.part`), 'no partial file');

@@ -12,7 +12,13 @@ function capture(signal?: AbortSignal) {
   const out: Buffer[] = [];
   const err: string[] = [];
   return {
-    io: { stdin: new PassThrough(), stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) }, stderr: { write: (c: string) => err.push(c) }, env: {}, signal },
+    io: {
+      stdin: new PassThrough(),
+      stdout: { write: (c: string | Uint8Array) => out.push(Buffer.from(c)) },
+      stderr: { write: (c: string) => err.push(c) },
+      env: {},
+      signal,
+    },
     out: () => Buffer.concat(out).toString(),
     err: () => err.join(''),
   };
@@ -31,17 +37,34 @@ describe('watch, changes and leases commands', () => {
     await etcd?.stop();
   });
 
-  test('watch --prefix prints etcdctl\'s simple and json formats until stopped', async () => {
+  test("watch --prefix prints etcdctl's simple and json formats until stopped", async () => {
     await conn.client.put('/cli/a').value('0');
     const rev = (await currentRevision(conn)) + 1;
     await conn.client.put('/cli/a').value('1');
     await conn.client.delete().key('/cli/a');
     for (const [fmt, expected] of [
       ['simple', 'PUT\n/cli/a\n1\nDELETE\n/cli/a\n\n'],
-      ['json', JSON.stringify({ Header: { revision: rev + 1 }, Events: [
-        { kv: { key: Buffer.from('/cli/a').toString('base64'), create_revision: rev - 1, mod_revision: rev, version: 2, value: Buffer.from('1').toString('base64') } },
-        { type: 1, kv: { key: Buffer.from('/cli/a').toString('base64'), mod_revision: rev + 1 } },
-      ], CompactRevision: 0, Canceled: false, Created: false }) + '\n'],
+      [
+        'json',
+        JSON.stringify({
+          Header: { revision: rev + 1 },
+          Events: [
+            {
+              kv: {
+                key: Buffer.from('/cli/a').toString('base64'),
+                create_revision: rev - 1,
+                mod_revision: rev,
+                version: 2,
+                value: Buffer.from('1').toString('base64'),
+              },
+            },
+            { type: 1, kv: { key: Buffer.from('/cli/a').toString('base64'), mod_revision: rev + 1 } },
+          ],
+          CompactRevision: 0,
+          Canceled: false,
+          Created: false,
+        }) + '\n',
+      ],
     ]) {
       const ac = new AbortController();
       const c = capture(ac.signal);
@@ -59,7 +82,10 @@ describe('watch, changes and leases commands', () => {
     await conn.client.put('/cli/new').value('n');
     const j = capture();
     assert.equal(await runChanges(parseArgs(['--since', String(since), '/cli/', '-w', 'json', ...ep()]), j.io), 0);
-    assert.deepEqual(JSON.parse(j.out()).changes.map((c: { key: string; change: string }) => `${c.change} ${c.key}`), ['created /cli/new']);
+    assert.deepEqual(
+      JSON.parse(j.out()).changes.map((c: { key: string; change: string }) => `${c.change} ${c.key}`),
+      ['created /cli/new'],
+    );
     const m = capture();
     await runChanges(parseArgs(['--since', String(since), '-w', 'markdown', ...ep()]), m.io);
     assert.match(m.out(), /\| created \| `\/cli\/new` \|/);
@@ -72,7 +98,10 @@ describe('watch, changes and leases commands', () => {
     await putWithLease(conn, '/cli/leased', 'x', l.id);
     const ls = capture();
     assert.equal(await runLeases(parseArgs([...ep()]), ls.io), 0);
-    assert.match(ls.out(), new RegExp(`^found 1 leases\nlease ${l.id} granted with TTL\\(60s\\), remaining\\(\\d+s\\), attached keys\\(\\[/cli/leased\\]\\)\n$`));
+    assert.match(
+      ls.out(),
+      new RegExp(`^found 1 leases\nlease ${l.id} granted with TTL\\(60s\\), remaining\\(\\d+s\\), attached keys\\(\\[/cli/leased\\]\\)\n$`),
+    );
     const lj = capture();
     await runLeases(parseArgs(['-w', 'json', ...ep()]), lj.io);
     assert.deepEqual(JSON.parse(lj.out())[0].keys, ['/cli/leased']);

@@ -10,13 +10,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a watch across a leader kill on a real 3-member cluster', () => {
   let etcd: EtcdTestCluster;
-  before(async () => { etcd = await startEtcd({ members: 3 }); });
+  before(async () => {
+    etcd = await startEtcd({ members: 3 });
+  });
   after(async () => {
     (ConnectionPool as unknown as { deterministicOrder: boolean }).deterministicOrder = false;
     await etcd?.stop();
   });
 
-  test('the writer keeps writing while the leader dies: no event missed or repeated, final state equals etcd\'s', async () => {
+  test("the writer keeps writing while the leader dies: no event missed or repeated, final state equals etcd's", async () => {
     const profile = { name: 'c3', endpoints: etcd.endpoints, dialTimeoutMs: 2000, requestTimeoutMs: 3000 };
     const probe = await EtcdConnection.open(profile);
     const status = await probe.status();
@@ -36,9 +38,13 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
     const statuses: string[] = [];
     const start = (await currentRevision(writeConn)) + 1;
     const w = await watchRange(watchConn, {
-      key: '/fail/', prefix: true, startRevision: start,
+      key: '/fail/',
+      prefix: true,
+      startRevision: start,
       onStatus: (s) => statuses.push(s.state),
-      onEvents: (b) => { events.push(...b.events); },
+      onEvents: (b) => {
+        events.push(...b.events);
+      },
     });
 
     let stop = false;
@@ -72,9 +78,16 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
     assert.ok(statuses.includes('reconnecting'), `the watch lost its member and reconnected: ${statuses.join(' ')}`);
 
     const revs = events.map((e) => e.modRevision);
-    assert.deepEqual(revs, Array.from({ length: end - start + 1 }, (_, i) => start + i), 'every revision once, in order');
+    assert.deepEqual(
+      revs,
+      Array.from({ length: end - start + 1 }, (_, i) => start + i),
+      'every revision once, in order',
+    );
     const seen = new Set(revs);
-    assert.ok(ackedRevisions.every((r) => seen.has(r)), 'every acknowledged write was delivered');
+    assert.ok(
+      ackedRevisions.every((r) => seen.has(r)),
+      'every acknowledged write was delivered',
+    );
     assert.equal(w.stats.duplicatesDropped, 0);
 
     const state = new Map<string, string>();

@@ -25,19 +25,21 @@ describe('resuming a watch after its stream drops during a history catch-up', ()
     first = (await currentRevision(conn)) + 1;
     let next = 0;
     // One revision per put, so the history is longer than etcd's 1000-revision response limit.
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (next < N) {
-        const i = next++;
-        await conn.client.put(`/exp/k${i}`).value(String(i));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < N) {
+          const i = next++;
+          await conn.client.put(`/exp/k${i}`).value(String(i));
+        }
+      }),
+    );
   });
   after(async () => {
     conn?.close();
     await etcd?.stop();
   });
 
-  test('etcd3 1.1.2\'s own watcher silently skips the rest of the catch-up (documents the upstream behaviour)', async () => {
+  test("etcd3 1.1.2's own watcher silently skips the rest of the catch-up (documents the upstream behaviour)", async () => {
     const seen = new Set<number>();
     const w = await conn.client.watch().prefix('/exp/').startRevision(String(first)).create();
     let dropped = false;
@@ -62,7 +64,9 @@ describe('resuming a watch after its stream drops during a history catch-up', ()
     let dropped = false;
     const statuses: string[] = [];
     const w = await watchRange(conn, {
-      key: '/exp/', prefix: true, startRevision: first,
+      key: '/exp/',
+      prefix: true,
+      startRevision: first,
       onStatus: (s) => statuses.push(s.state),
       onEvents: (b) => {
         for (const e of b.events) revs.push(e.modRevision);
@@ -77,7 +81,10 @@ describe('resuming a watch after its stream drops during a history catch-up', ()
     await new Promise((r) => setTimeout(r, 300));
     await w.stop();
     assert.equal(revs.length, N);
-    assert.deepEqual(revs, Array.from({ length: N }, (_, i) => first + i));
+    assert.deepEqual(
+      revs,
+      Array.from({ length: N }, (_, i) => first + i),
+    );
     assert.ok(statuses.includes('reconnecting'), `it reconnected (${statuses.join(' ')})`);
     assert.equal(w.stats.reconnects, 1);
     assert.equal(w.stats.duplicatesDropped, 0);

@@ -16,9 +16,23 @@ async function until(what: string, cond: () => boolean, ms = 10_000): Promise<vo
 
 function deployment(replicas: number, labels: Record<string, string>) {
   return encodeObject({
-    kind: 'Deployment', apiVersion: 'apps/v1',
-    metadata: { name: 'cart', namespace: 'shop', uid: '6c1a3f0e-1111-4222-a333-444455556666', creationTimestamp: '2026-10-01T08:00:00Z', labels },
-    spec: { replicas, selector: { matchLabels: { app: 'cart' } }, template: { metadata: { labels: { app: 'cart' } }, spec: { containers: [{ name: 'cart', image: 'registry.example.com/cart:1.4.0' }] } } },
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    metadata: {
+      name: 'cart',
+      namespace: 'shop',
+      uid: '6c1a3f0e-1111-4222-a333-444455556666',
+      creationTimestamp: '2026-10-01T08:00:00Z',
+      labels,
+    },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'cart' } },
+      template: {
+        metadata: { labels: { app: 'cart' } },
+        spec: { containers: [{ name: 'cart', image: 'registry.example.com/cart:1.4.0' }] },
+      },
+    },
   });
 }
 
@@ -27,7 +41,13 @@ describe('watchRange on a real etcd', () => {
 
   test('delivers put and delete with previous values, described as Kubernetes objects with what changed', async () => {
     const events: WatchEvent[] = [];
-    const w = await watchRange(t.conn, { key: '/registry/deployments/shop/', prefix: true, onEvents: (b) => { events.push(...b.events); } });
+    const w = await watchRange(t.conn, {
+      key: '/registry/deployments/shop/',
+      prefix: true,
+      onEvents: (b) => {
+        events.push(...b.events);
+      },
+    });
     const key = '/registry/deployments/shop/cart';
     await t.conn.client.put(key).value(Buffer.from(deployment(3, { app: 'cart' })));
     await t.conn.client.put(key).value(Buffer.from(deployment(5, { app: 'cart', tier: 'frontend' })));
@@ -35,7 +55,10 @@ describe('watchRange on a real etcd', () => {
     await t.conn.client.delete().key(key);
     await until('3 events', () => events.length >= 3);
     await w.stop();
-    assert.deepEqual(events.map((e) => e.type), ['put', 'put', 'delete']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['put', 'put', 'delete'],
+    );
     const [created, updated, deleted] = events;
     assert.equal(created.prevValue, undefined);
     assert.equal(created.version, 1);
@@ -56,17 +79,24 @@ describe('watchRange on a real etcd', () => {
   });
 
   test('change summaries: named list items matched by name, odd keys bracketed, text and binary values', () => {
-    const pod = (image: string, extra: object[] = []) => encodeObject({
-      kind: 'Pod', apiVersion: 'v1', metadata: { name: 'p', namespace: 'd', labels: { 'app.kubernetes.io/name': 'x' } },
-      spec: { containers: [...extra, { name: 'web', image }] },
-    });
+    const pod = (image: string, extra: object[] = []) =>
+      encodeObject({
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { name: 'p', namespace: 'd', labels: { 'app.kubernetes.io/name': 'x' } },
+        spec: { containers: [...extra, { name: 'web', image }] },
+      });
     const s = summarizeChange(pod('web:1'), pod('web:2', [{ name: 'sidecar', image: 'envoy:1' }]));
     assert.deepEqual(s.lines, ['spec.containers[web].image web:1 -> web:2', 'spec.containers[sidecar] added']);
     const labels = summarizeChange(Buffer.from('{"metadata":{"labels":{"a.b/c":"1"}}}'), Buffer.from('{"metadata":{"labels":{}}}'));
     assert.deepEqual(labels.lines, ['metadata.labels["a.b/c"] removed (was "1")']);
     assert.deepEqual(summarizeChange(Buffer.from('hello'), Buffer.from('hello world')).lines, ['text changed (5 bytes -> 11 bytes)']);
     assert.deepEqual(summarizeChange(Buffer.from([0, 1, 2]), Buffer.from([0, 1])).lines, ['binary value changed (3 bytes -> 2 bytes)']);
-    const many = summarizeChange(Buffer.from(JSON.stringify({ a: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) })), Buffer.from('{"a":{}}'), { maxLines: 3 });
+    const many = summarizeChange(
+      Buffer.from(JSON.stringify({ a: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])) })),
+      Buffer.from('{"a":{}}'),
+      { maxLines: 3 },
+    );
     assert.equal(many.lines.length, 4);
     assert.equal(many.lines[3], '…and 17 more');
   });
@@ -79,9 +109,14 @@ describe('watchRange on a real etcd', () => {
     let compacted: { compactRevision: number; requestedRevision: number } | undefined;
     const seen: string[] = [];
     const w = await watchRange(t.conn, {
-      key: '/compact/', prefix: true, startRevision: before - 3,
-      onCompacted: (info) => (compacted = info), onStatus: (s) => statuses.push(s),
-      onEvents: (b) => { seen.push(...b.events.map((e) => e.value.toString())); },
+      key: '/compact/',
+      prefix: true,
+      startRevision: before - 3,
+      onCompacted: (info) => (compacted = info),
+      onStatus: (s) => statuses.push(s),
+      onEvents: (b) => {
+        seen.push(...b.events.map((e) => e.value.toString()));
+      },
     });
     await until('compaction report', () => compacted !== undefined);
     assert.deepEqual(compacted, { compactRevision: before, requestedRevision: before - 3 });
@@ -106,7 +141,11 @@ describe('watchRange on a real etcd', () => {
     let calls = 0;
     const start = (await currentRevision(t.conn)) + 1;
     const w = await watchRange(t.conn, {
-      key: '/slow/', prefix: true, signal: ac.signal, prevKv: false, maxBatchEvents: 5000,
+      key: '/slow/',
+      prefix: true,
+      signal: ac.signal,
+      prevKv: false,
+      maxBatchEvents: 5000,
       onEvents: async (b) => {
         calls++;
         for (const e of b.events) revs.push(e.modRevision);
@@ -115,11 +154,16 @@ describe('watchRange on a real etcd', () => {
     });
     const total = 200 * 64;
     for (let n = 0; n < 200; n++) {
-      await t.conn.client.kv.txn({ success: Array.from({ length: 64 }, (_, i) => ({ request_put: { key: Buffer.from(`/slow/${n}/${i}`), value: Buffer.from('x') } })) });
+      await t.conn.client.kv.txn({
+        success: Array.from({ length: 64 }, (_, i) => ({ request_put: { key: Buffer.from(`/slow/${n}/${i}`), value: Buffer.from('x') } })),
+      });
     }
     await until('all events', () => revs.length >= total);
     assert.equal(revs.length, total);
-    assert.ok(revs.every((r, i) => i === 0 || r >= revs[i - 1]), 'in revision order');
+    assert.ok(
+      revs.every((r, i) => i === 0 || r >= revs[i - 1]),
+      'in revision order',
+    );
     assert.equal(new Set(revs).size, 200, 'every transaction revision');
     assert.equal(revs[0], start);
     assert.ok(calls < 200, `merged into fewer consumer calls than responses (${calls})`);
@@ -128,7 +172,12 @@ describe('watchRange on a real etcd', () => {
   });
 
   test('a consumer that throws ends the watch as failed (done resolves, never rejects)', async () => {
-    const w = await watchRange(t.conn, { key: '/throw', onEvents: () => { throw new Error('boom'); } });
+    const w = await watchRange(t.conn, {
+      key: '/throw',
+      onEvents: () => {
+        throw new Error('boom');
+      },
+    });
     await t.conn.client.put('/throw').value('x');
     const end = await w.done;
     assert.equal(end.state, 'failed');

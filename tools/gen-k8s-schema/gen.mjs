@@ -23,16 +23,30 @@ const MIRROR = opt('--mirror', '/work/.mirror');
 const OUT = path.resolve(opt('--out', path.join(repoRoot, 'src/core/k8s/schema')));
 const REPOS = ['api', 'apimachinery', 'apiextensions-apiserver', 'kube-aggregator'];
 const OLDEST_MINOR = 27;
-const SCALARS = new Set(['string', 'bool', 'bytes', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64',
-  'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'double', 'float']);
+const SCALARS = new Set([
+  'string',
+  'bool',
+  'bytes',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'double',
+  'float',
+]);
 
 const gitDir = (repo) => path.join(MIRROR, `kubernetes+${repo}`, 'repo');
 const git = (repo, ...a) => execFileSync('git', ['--git-dir', gitDir(repo), ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
 
 /** Refs to read, newest first: HEAD then release branches down to 1.27. */
 function refsOf(repo) {
-  const branches = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/heads/', 'refs/remotes/')
-    .split('\n').filter(Boolean);
+  const branches = git(repo, 'for-each-ref', '--format=%(refname)', 'refs/heads/', 'refs/remotes/').split('\n').filter(Boolean);
   const rel = [];
   for (const b of branches) {
     const m = /release-1\.(\d+)$/.exec(b);
@@ -41,7 +55,11 @@ function refsOf(repo) {
   rel.sort((a, b) => b.minor - a.minor);
   const seen = new Set();
   const refs = [{ name: 'HEAD', ref: 'HEAD' }];
-  for (const r of rel) if (!seen.has(r.minor)) { seen.add(r.minor); refs.push({ name: `release-1.${r.minor}`, ref: r.ref }); }
+  for (const r of rel)
+    if (!seen.has(r.minor)) {
+      seen.add(r.minor);
+      refs.push({ name: `release-1.${r.minor}`, ref: r.ref });
+    }
   return refs.map((r) => ({ ...r, commit: git(repo, 'rev-parse', r.ref).trim() }));
 }
 
@@ -54,8 +72,15 @@ function parseProto(text) {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (!line) continue;
     let m;
-    if ((m = /^message\s+(\w+)\s*\{/.exec(line))) { cur = { name: m[1], fields: [] }; messages.set(m[1], cur); continue; }
-    if (line === '}') { cur = null; continue; }
+    if ((m = /^message\s+(\w+)\s*\{/.exec(line))) {
+      cur = { name: m[1], fields: [] };
+      messages.set(m[1], cur);
+      continue;
+    }
+    if (line === '}') {
+      cur = null;
+      continue;
+    }
     if (!cur) continue;
     if ((m = /^map<\s*(\w+)\s*,\s*([\w.]+)\s*>\s+(\w+)\s*=\s*(\d+)/.exec(line))) {
       cur.fields.push({ card: 'm', key: m[1], type: m[2], name: m[3], num: Number(m[4]) });
@@ -78,18 +103,36 @@ function parseGo(text) {
     const line = raw.replace(/^\s+/, '');
     if (cur) {
       if (/^\/\//.test(line) || line === '') continue;
-      if (line.startsWith('}') && depth === 0) { cur = null; continue; }
+      if (line.startsWith('}') && depth === 0) {
+        cur = null;
+        continue;
+      }
       // nested anonymous structs are not used in API types; skip their bodies defensively
-      if (/\{\s*$/.test(line.replace(/`.*`/, ''))) { depth++; continue; }
-      if (line.startsWith('}')) { depth--; continue; }
+      if (/\{\s*$/.test(line.replace(/`.*`/, ''))) {
+        depth++;
+        continue;
+      }
+      if (line.startsWith('}')) {
+        depth--;
+        continue;
+      }
       if (depth > 0) continue;
       const tagM = /`([^`]*)`/.exec(line);
       const tag = tagM ? tagM[1] : '';
-      const decl = line.replace(/`.*$/, '').replace(/\/\/.*$/, '').trim();
+      const decl = line
+        .replace(/`.*$/, '')
+        .replace(/\/\/.*$/, '')
+        .trim();
       const parts = decl.split(/\s+/);
-      let names; let type;
-      if (parts.length === 1) { type = parts[0]; names = [type.replace(/^\*/, '').replace(/^.*\./, '')]; }
-      else { type = parts.slice(1).join(' '); names = parts[0].split(',').filter(Boolean); }
+      let names;
+      let type;
+      if (parts.length === 1) {
+        type = parts[0];
+        names = [type.replace(/^\*/, '').replace(/^.*\./, '')];
+      } else {
+        type = parts.slice(1).join(' ');
+        names = parts[0].split(',').filter(Boolean);
+      }
       const embedded = parts.length === 1;
       const json = /json:"([^"]*)"/.exec(tag);
       const pb = /protobuf:"([^"]*)"/.exec(tag);
@@ -97,15 +140,24 @@ function parseGo(text) {
       continue;
     }
     let m;
-    if ((m = /^type\s+(\w+)\s+struct\s*\{\s*$/.exec(line))) { cur = { kind: 'struct', fields: [] }; depth = 0; types.set(m[1], cur); continue; }
-    if ((m = /^type\s+(\w+)\s+(\[\]|map\[)/.exec(line))) { types.set(m[1], { kind: m[2] === '[]' ? 'slice' : 'map' }); continue; }
+    if ((m = /^type\s+(\w+)\s+struct\s*\{\s*$/.exec(line))) {
+      cur = { kind: 'struct', fields: [] };
+      depth = 0;
+      types.set(m[1], cur);
+      continue;
+    }
+    if ((m = /^type\s+(\w+)\s+(\[\]|map\[)/.exec(line))) {
+      types.set(m[1], { kind: m[2] === '[]' ? 'slice' : 'map' });
+      continue;
+    }
   }
   return types;
 }
 
 /** Go facts for a package directory at a ref: all non-test, non-generated .go files. */
 function goTypesAt(repo, ref, dir) {
-  const files = git(repo, 'ls-tree', '--name-only', `${ref}:${dir}`).split('\n')
+  const files = git(repo, 'ls-tree', '--name-only', `${ref}:${dir}`)
+    .split('\n')
     .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !f.startsWith('zz_generated') && !f.startsWith('generated.'));
   const all = new Map();
   for (const f of files) for (const [k, v] of parseGo(git(repo, 'show', `${ref}:${dir}/${f}`))) all.set(k, v);
@@ -124,7 +176,10 @@ function buildPackage(proto, goTypes) {
     if (go && go.kind === 'slice') entry.x = 'items'; // named slice type: JSON is the bare array of `items`
     if (go && go.kind === 'struct') {
       for (const gf of go.fields) {
-        if (gf.embedded && /(^|\.)TypeMeta$/.test(gf.type)) { entry.t = 1; continue; }
+        if (gf.embedded && /(^|\.)TypeMeta$/.test(gf.type)) {
+          entry.t = 1;
+          continue;
+        }
         if (!gf.pb || gf.pb === '-') continue;
         const num = Number(gf.pb.split(',')[1]);
         const pf = byNum.get(num);
@@ -137,7 +192,7 @@ function buildPackage(proto, goTypes) {
         if (jopts.includes('omitzero')) flags += 'z';
         if (gf.embedded && jname === '') flags += 'i';
         if (jname === '-') flags += 'h';
-        fields.push(fieldTuple(proto.pkg, pf, gf.embedded && jname === '' ? '' : (jname || gf.name), flags));
+        fields.push(fieldTuple(proto.pkg, pf, gf.embedded && jname === '' ? '' : jname || gf.name, flags));
       }
     }
     // proto fields without a Go field (or no Go struct at all): keep them, JSON name = proto name, nil-able
@@ -168,7 +223,8 @@ function groupVersionOf(repo, dir) {
   const version = parts[parts.length - 1];
   if (repo === 'apiextensions-apiserver') return `apiextensions.k8s.io/${version}`;
   if (repo === 'kube-aggregator') return `apiregistration.k8s.io/${version}`;
-  if (repo === 'apimachinery') return dir === 'pkg/apis/meta/v1' ? 'meta.k8s.io/v1' : dir === 'pkg/apis/meta/v1beta1' ? 'meta.k8s.io/v1beta1' : null;
+  if (repo === 'apimachinery')
+    return dir === 'pkg/apis/meta/v1' ? 'meta.k8s.io/v1' : dir === 'pkg/apis/meta/v1beta1' ? 'meta.k8s.io/v1beta1' : null;
   return null; // kubernetes/api: read from register.go below
 }
 
@@ -177,7 +233,9 @@ function groupFromRegister(repo, ref, dir) {
     const src = git(repo, 'show', `${ref}:${dir}/register.go`);
     const m = /GroupName\s*=\s*"([^"]*)"/.exec(src);
     return m ? m[1] : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -185,7 +243,11 @@ function groupFromRegister(repo, ref, dir) {
  * a same-named message elsewhere whose proto fields are identical.
  */
 function adoptAliasedStructs(packages) {
-  const shape = (e) => e.f.map((f) => `${f[0]}/${f[2]}/${f[3].replace(/^.*\./, '')}/${f[5] ?? f[1]}`).sort().join(';');
+  const shape = (e) =>
+    e.f
+      .map((f) => `${f[0]}/${f[2]}/${f[3].replace(/^.*\./, '')}/${f[5] ?? f[1]}`)
+      .sort()
+      .join(';');
   for (const msgs of Object.values(packages)) {
     for (const [name, e] of Object.entries(msgs)) {
       if (!e.f.length || !e.f.every((f) => f[4] === 'peu') || e.x) continue;
@@ -195,8 +257,16 @@ function adoptAliasedStructs(packages) {
         const byNum = new Map(o.f.map((f) => [f[0], f]));
         const candidate = { ...e, ...(o.t ? { t: 1 } : {}) };
         // keep our own type references; take json names, flags and Go order from the original
-        candidate.f = o.f.map((of) => { const mine = e.f.find((f) => f[0] === of[0]); const t = [...of]; t[3] = mine ? mine[3] : of[3]; return t; });
-        if (shape(candidate) === shape(e) || o.f.length === e.f.length && e.f.every((f) => byNum.has(f[0]))) { msgs[name] = candidate; break; }
+        candidate.f = o.f.map((of) => {
+          const mine = e.f.find((f) => f[0] === of[0]);
+          const t = [...of];
+          t[3] = mine ? mine[3] : of[3];
+          return t;
+        });
+        if (shape(candidate) === shape(e) || (o.f.length === e.f.length && e.f.every((f) => byNum.has(f[0])))) {
+          msgs[name] = candidate;
+          break;
+        }
       }
     }
   }
@@ -210,7 +280,9 @@ function main() {
     const refs = refsOf(repo);
     sources.repos[`kubernetes/${repo}`] = { refs: refs.map((r) => ({ ref: r.name, commit: r.commit })), packagesFrom: {} };
     for (const ref of refs) {
-      const files = git(repo, 'ls-tree', '-r', '--name-only', ref.ref).split('\n').filter((f) => f.endsWith('/generated.proto'));
+      const files = git(repo, 'ls-tree', '-r', '--name-only', ref.ref)
+        .split('\n')
+        .filter((f) => f.endsWith('/generated.proto'));
       for (const f of files) {
         if (f.includes('testapigroup') || f.includes('/testdata/') || f.startsWith('vendor/') || f.includes('/example')) continue;
         const dir = path.posix.dirname(f);
@@ -232,11 +304,17 @@ function main() {
   for (const f of fs.readdirSync(OUT)) if (f.endsWith('.json')) fs.unlinkSync(path.join(OUT, f));
   for (const [pkg, msgs] of Object.entries(packages)) {
     // one message per line keeps diffs readable while staying compact
-    const body = Object.entries(msgs).sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n');
+    const body = Object.entries(msgs)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+      .join(',\n');
     fs.writeFileSync(path.join(OUT, `${pkg}.json`), `{\n${body}\n}\n`);
   }
-  const index = { format: 1, groupVersions: Object.fromEntries(Object.entries(groupVersions).sort()), packages: Object.keys(packages).sort() };
+  const index = {
+    format: 1,
+    groupVersions: Object.fromEntries(Object.entries(groupVersions).sort()),
+    packages: Object.keys(packages).sort(),
+  };
   fs.writeFileSync(path.join(OUT, 'index.json'), JSON.stringify(index, null, 1) + '\n');
   fs.writeFileSync(path.join(OUT, 'SOURCES.json'), JSON.stringify(sources, null, 1) + '\n');
   console.log(`wrote ${Object.keys(packages).length} packages, ${Object.keys(groupVersions).length} group/versions to ${OUT}`);

@@ -81,10 +81,16 @@ export class Cursor {
 
   private push(page: Page): void {
     if (!page.isLeaf && !page.isBranch) {
-      throw corrupt(this.bucket.file, `${page.where} in ${this.bucket.label} is a ${page.describeType()} page where a branch or leaf page belongs`);
+      throw corrupt(
+        this.bucket.file,
+        `${page.where} in ${this.bucket.label} is a ${page.describeType()} page where a branch or leaf page belongs`,
+      );
     }
     if (this.stack.length >= MAX_DEPTH) {
-      throw corrupt(this.bucket.file, `${this.bucket.label} is more than ${MAX_DEPTH} levels deep at ${page.where}: its pages form a cycle`);
+      throw corrupt(
+        this.bucket.file,
+        `${this.bucket.label} is more than ${MAX_DEPTH} levels deep at ${page.where}: its pages form a cycle`,
+      );
     }
     this.stack.push({ page, index: 0 });
   }
@@ -116,7 +122,10 @@ export class Cursor {
     const { page, index } = frame;
     const key = page.leafKey(index);
     if (this.previous && Buffer.compare(this.previous, key) >= 0) {
-      throw corrupt(this.bucket.file, `keys out of order in ${this.bucket.label} at element ${index} of ${page.where}: the tree is damaged`);
+      throw corrupt(
+        this.bucket.file,
+        `keys out of order in ${this.bucket.label} at element ${index} of ${page.where}: the tree is damaged`,
+      );
     }
     this.previous = key;
     return { key, value: page.leafValue(index), isBucket: (page.leafFlags(index) & BUCKET_LEAF_FLAG) !== 0 };

@@ -27,7 +27,10 @@ export class BoltDb {
   /** The bucket whose entries are the top-level buckets. */
   readonly root: Bucket;
 
-  private constructor(private readonly reader: FileReader, readonly meta: BoltMeta) {
+  private constructor(
+    private readonly reader: FileReader,
+    readonly meta: BoltMeta,
+  ) {
     this.pageSize = meta.pageSize;
     this.highWater = Number(meta.pgid);
     const header = Buffer.alloc(16);
@@ -75,14 +78,18 @@ export class BoltDb {
       const overflow = buf.readUInt32LE(12);
       if (overflow > 0) {
         if (pgid + overflow >= this.highWater) {
-          throw corrupt(this.file, `page ${pgid} claims ${overflow} overflow pages, past the ${this.highWater} pages in use: the file is damaged`);
+          throw corrupt(
+            this.file,
+            `page ${pgid} claims ${overflow} overflow pages, past the ${this.highWater} pages in use: the file is damaged`,
+          );
         }
         buf = this.reader.read(offset, (overflow + 1) * this.pageSize, `page ${pgid} and its ${overflow} overflow pages`);
       }
       this.reader.remember(pgid, buf);
     }
     const page = new Page(buf, this.file, `page ${pgid}`);
-    if (page.id !== pgid) throw corrupt(this.file, `page ${pgid} (reached from ${where}) identifies itself as page ${page.id}: the file is damaged`);
+    if (page.id !== pgid)
+      throw corrupt(this.file, `page ${pgid} (reached from ${where}) identifies itself as page ${page.id}: the file is damaged`);
     return page;
   }
 
@@ -92,7 +99,10 @@ export class BoltDb {
    */
   readPagesInto(target: Uint8Array, at: number, pgid: number, count: number, where: string): void {
     if (pgid < 2 || pgid + count > this.highWater) {
-      throw corrupt(this.file, `${where} spans pages ${pgid}-${pgid + count - 1}, outside the ${this.highWater} pages in use: the file is damaged`);
+      throw corrupt(
+        this.file,
+        `${where} spans pages ${pgid}-${pgid + count - 1}, outside the ${this.highWater} pages in use: the file is damaged`,
+      );
     }
     this.reader.readInto(target, at, pgid * this.pageSize, count * this.pageSize, `pages ${pgid}-${pgid + count - 1}`);
   }
@@ -112,7 +122,8 @@ function readMeta(reader: FileReader): BoltMeta {
   const file = reader.file;
   if (reader.size === 0) throw corrupt(file, `the file is empty; ${NOT_BOLT_HINT}`);
   const minimum = PAGE_HEADER_SIZE + META_SIZE;
-  if (reader.size < minimum) throw corrupt(file, `the file has only ${reader.size} bytes, too few for a bbolt meta page; ${NOT_BOLT_HINT}, or it is truncated`);
+  if (reader.size < minimum)
+    throw corrupt(file, `the file has only ${reader.size} bytes, too few for a bbolt meta page; ${NOT_BOLT_HINT}, or it is truncated`);
   const meta0 = parseMeta(reader.read(0, minimum, 'meta page 0'), 0);
   const problem0 = metaProblem(meta0);
 
@@ -123,7 +134,10 @@ function readMeta(reader: FileReader): BoltMeta {
   for (const size of sizes) {
     if (size < minimum || size > MAX_PAGE_SIZE || size + minimum > reader.size) continue;
     const m = parseMeta(reader.read(size, minimum, 'meta page 1'), 0);
-    if (!metaProblem(m) && m.pageSize === size) { meta1 = m; break; }
+    if (!metaProblem(m) && m.pageSize === size) {
+      meta1 = m;
+      break;
+    }
     if (!problem0 || (meta0.magic === BOLT_MAGIC && size === meta0.pageSize)) meta1 ??= m;
   }
   const problem1 = meta1 && metaProblem(meta1);
@@ -133,20 +147,29 @@ function readMeta(reader: FileReader): BoltMeta {
   else if (!problem0) meta = meta0;
   else if (meta1 && !problem1) meta = meta1;
   else if (meta0.magic !== BOLT_MAGIC) throw corrupt(file, `${NOT_BOLT_HINT}: meta page 0 has the ${problem0}`);
-  else throw corrupt(file, `both meta pages are damaged (page 0: ${problem0}; page 1: ${problem1 ?? 'missing, the file is too short'}); the file cannot be read`);
+  else
+    throw corrupt(
+      file,
+      `both meta pages are damaged (page 0: ${problem0}; page 1: ${problem1 ?? 'missing, the file is too short'}); the file cannot be read`,
+    );
   checkMeta(reader, meta);
   return meta;
 }
 
 function checkMeta(reader: FileReader, meta: BoltMeta): void {
   const file = reader.file;
-  if (meta.pageSize < PAGE_HEADER_SIZE + META_SIZE || meta.pageSize > MAX_PAGE_SIZE) throw corrupt(file, `the meta page gives an impossible page size of ${meta.pageSize} bytes`);
+  if (meta.pageSize < PAGE_HEADER_SIZE + META_SIZE || meta.pageSize > MAX_PAGE_SIZE)
+    throw corrupt(file, `the meta page gives an impossible page size of ${meta.pageSize} bytes`);
   if (meta.pgid < 4n) throw corrupt(file, `the meta page says only ${meta.pgid} pages are in use; a bbolt file has at least 4`);
   const expected = meta.pgid * BigInt(meta.pageSize);
   if (BigInt(reader.size) < expected) {
-    throw corrupt(file, `the file is truncated: its meta page says ${meta.pgid} pages of ${meta.pageSize} bytes (${expected} bytes) are in use, but the file has only ${reader.size} bytes`);
+    throw corrupt(
+      file,
+      `the file is truncated: its meta page says ${meta.pgid} pages of ${meta.pageSize} bytes (${expected} bytes) are in use, but the file has only ${reader.size} bytes`,
+    );
   }
-  if (meta.root < 2n || meta.root >= meta.pgid) throw corrupt(file, `the root bucket is at page ${meta.root}, outside the ${meta.pgid} pages in use`);
+  if (meta.root < 2n || meta.root >= meta.pgid)
+    throw corrupt(file, `the root bucket is at page ${meta.root}, outside the ${meta.pgid} pages in use`);
   if (meta.freelist !== NO_FREELIST && (meta.freelist < 2n || meta.freelist >= meta.pgid)) {
     throw corrupt(file, `the freelist is at page ${meta.freelist}, outside the ${meta.pgid} pages in use`);
   }

@@ -24,7 +24,12 @@ export class FileReader {
   private readonly cache = new Map<number, Buffer>();
   private cachedBytes = 0;
 
-  private constructor(readonly file: string, fd: number, size: number, private readonly cacheBytes: number) {
+  private constructor(
+    readonly file: string,
+    fd: number,
+    size: number,
+    private readonly cacheBytes: number,
+  ) {
     this.fd = fd;
     this.size = size;
   }
@@ -36,7 +41,8 @@ export class FileReader {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new EtcdStudioError('NotFound', `${file} does not exist.`);
-      if (code === 'EACCES' || code === 'EPERM') throw new EtcdStudioError('PermissionDenied', `${file} cannot be read: permission denied.`);
+      if (code === 'EACCES' || code === 'EPERM')
+        throw new EtcdStudioError('PermissionDenied', `${file} cannot be read: permission denied.`);
       throw new EtcdStudioError('InvalidArgument', `${file} cannot be opened: ${(e as Error).message}`);
     }
     const st = fstatSync(fd);
@@ -61,7 +67,10 @@ export class FileReader {
   readInto(target: Uint8Array, at: number, offset: number, length: number, what: string): void {
     if (this.fd === undefined) throw new EtcdStudioError('Internal', `${this.file} was already closed.`);
     if (offset + length > this.size) {
-      throw corrupt(this.file, `${what} lies past the end of the file (bytes ${offset}-${offset + length} of ${this.size}); the file is truncated or damaged`);
+      throw corrupt(
+        this.file,
+        `${what} lies past the end of the file (bytes ${offset}-${offset + length} of ${this.size}); the file is truncated or damaged`,
+      );
     }
     let done = 0;
     while (done < length) {

@@ -68,10 +68,14 @@ function leafIds(bucket: Bucket): number[] {
     for (const pgid of level) {
       const page = db.page(pgid, `level ${depth} of ${bucket.label}`);
       if (!page.isBranch) {
-        throw corrupt(bucket.file, `${page.where} in ${bucket.label} is a ${page.describeType()} page where a branch page belongs (level ${depth}): the tree is damaged`);
+        throw corrupt(
+          bucket.file,
+          `${page.where} in ${bucket.label} is a ${page.describeType()} page where a branch page belongs (level ${depth}): the tree is damaged`,
+        );
       }
       for (let i = 0; i < page.count; i++) next.push(page.branchChild(i));
-      if (next.length > db.highWater) throw corrupt(bucket.file, `${bucket.label} lists more pages than the file holds: its pages form a cycle`);
+      if (next.length > db.highWater)
+        throw corrupt(bucket.file, `${bucket.label} lists more pages than the file holds: its pages form a cycle`);
     }
     if (!next.length) throw corrupt(bucket.file, `level ${depth} of ${bucket.label} has only empty branch pages`);
     level = next;
@@ -122,15 +126,25 @@ class LeafReader {
     } else {
       // A value spanning overflow pages past the run (rare, large values): read it on its own.
       if (pgid + overflow >= db.highWater) {
-        throw corrupt(this.bucket.file, `page ${pgid} claims ${overflow} overflow pages, past the ${db.highWater} pages in use: the file is damaged`);
+        throw corrupt(
+          this.bucket.file,
+          `page ${pgid} claims ${overflow} overflow pages, past the ${db.highWater} pages in use: the file is damaged`,
+        );
       }
       buf = Buffer.allocUnsafe((overflow + 1) * size);
       db.readPagesInto(buf, 0, pgid, overflow + 1, `page ${pgid} and its overflow pages`);
     }
     const page = new Page(buf, this.bucket.file, `page ${pgid}`);
-    if (page.id !== pgid) throw corrupt(this.bucket.file, `page ${pgid} (a leaf of ${this.bucket.label}) identifies itself as page ${page.id}: the file is damaged`);
+    if (page.id !== pgid)
+      throw corrupt(
+        this.bucket.file,
+        `page ${pgid} (a leaf of ${this.bucket.label}) identifies itself as page ${page.id}: the file is damaged`,
+      );
     if (!page.isLeaf) {
-      throw corrupt(this.bucket.file, `page ${pgid} in ${this.bucket.label} is a ${page.describeType()} page where a leaf page belongs: the tree is damaged`);
+      throw corrupt(
+        this.bucket.file,
+        `page ${pgid} in ${this.bucket.label} is a ${page.describeType()} page where a leaf page belongs: the tree is damaged`,
+      );
     }
     if (page.count === 0) return visit(page);
     this.checkOrder(page);

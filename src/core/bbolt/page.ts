@@ -26,8 +26,13 @@ export class Page {
    * @param buf the page bytes (all of its overflow pages too), or an inline bucket's page
    * @param where names the page in error messages, e.g. "page 12" or "the inline page of bucket key"
    */
-  constructor(readonly buf: Buffer, readonly file: string, readonly where: string) {
-    if (buf.length < PAGE_HEADER_SIZE) throw corrupt(file, `${where} is cut short (${buf.length} bytes, a page header needs ${PAGE_HEADER_SIZE})`);
+  constructor(
+    readonly buf: Buffer,
+    readonly file: string,
+    readonly where: string,
+  ) {
+    if (buf.length < PAGE_HEADER_SIZE)
+      throw corrupt(file, `${where} is cut short (${buf.length} bytes, a page header needs ${PAGE_HEADER_SIZE})`);
     this.flags = buf.readUInt16LE(8);
     this.count = buf.readUInt16LE(10);
     this.overflow = buf.readUInt32LE(12);
@@ -52,7 +57,8 @@ export class Page {
   private slice(elem: number, pos: number, size: number, what: string): Buffer {
     const start = elem + pos;
     const end = start + size;
-    if (end > this.buf.length) throw corrupt(this.file, `${what} in ${this.where} runs past the end of the page (byte ${end} of ${this.buf.length})`);
+    if (end > this.buf.length)
+      throw corrupt(this.file, `${what} in ${this.where} runs past the end of the page (byte ${end} of ${this.buf.length})`);
     return this.buf.subarray(start, end);
   }
 
@@ -104,11 +110,16 @@ export class Page {
 
   describeType(): string {
     switch (this.flags) {
-      case BRANCH_PAGE: return 'branch';
-      case LEAF_PAGE: return 'leaf';
-      case META_PAGE: return 'meta';
-      case FREELIST_PAGE: return 'freelist';
-      default: return `unknown (flags 0x${this.flags.toString(16)})`;
+      case BRANCH_PAGE:
+        return 'branch';
+      case LEAF_PAGE:
+        return 'leaf';
+      case META_PAGE:
+        return 'meta';
+      case FREELIST_PAGE:
+        return 'freelist';
+      default:
+        return `unknown (flags 0x${this.flags.toString(16)})`;
     }
   }
 }

@@ -172,7 +172,10 @@ export class EtcdConnection {
   /** Throws before any write when the connection is read-only. */
   assertWritable(what: string): void {
     if (this.profile.readOnly) {
-      throw new EtcdStudioError('PermissionDenied', `Connection "${this.profile.name}" is read-only: ${what} is not allowed. Clear "readOnly" in its settings to write.`);
+      throw new EtcdStudioError(
+        'PermissionDenied',
+        `Connection "${this.profile.name}" is read-only: ${what} is not allowed. Clear "readOnly" in its settings to write.`,
+      );
     }
   }
 

@@ -15,7 +15,12 @@ export interface EndpointHealth {
   error?: string;
 }
 
-async function withEndpoint<T>(profile: ConnectionProfile, endpoint: string, opts: ConnectOptions, fn: (c: EtcdConnection) => Promise<T>): Promise<T> {
+async function withEndpoint<T>(
+  profile: ConnectionProfile,
+  endpoint: string,
+  opts: ConnectOptions,
+  fn: (c: EtcdConnection) => Promise<T>,
+): Promise<T> {
   const conn = await EtcdConnection.open({ ...profile, endpoints: [endpoint] }, opts);
   try {
     return await fn(conn);
@@ -40,7 +45,11 @@ export async function endpointHealth(profile: ConnectionProfile, endpoint: strin
   }
 }
 
-export async function endpointStatus(profile: ConnectionProfile, endpoint: string, opts: ConnectOptions = {}): Promise<EndpointStatus | { endpoint: string; error: string }> {
+export async function endpointStatus(
+  profile: ConnectionProfile,
+  endpoint: string,
+  opts: ConnectOptions = {},
+): Promise<EndpointStatus | { endpoint: string; error: string }> {
   try {
     const s = await withEndpoint(profile, endpoint, opts, (c) => c.status());
     return { ...s, endpoint };

@@ -10,7 +10,10 @@ export function shellQuote(word: string): string {
 /** Key bytes as a shell word: printable UTF-8 as is, anything else through bash's $'\xNN' form. */
 export function shellQuoteKey(key: Uint8Array): string {
   if (key.includes(0)) {
-    throw new EtcdStudioError('InvalidArgument', 'This key contains a NUL byte, which no command-line argument can carry: etcdctl cannot address it. Use etcd Studio (or its CLI with the escaped key) instead.');
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      'This key contains a NUL byte, which no command-line argument can carry: etcdctl cannot address it. Use etcd Studio (or its CLI with the escaped key) instead.',
+    );
   }
   const text = Buffer.from(key).toString('utf8');
   const printable = Buffer.from(text, 'utf8').equals(Buffer.from(key)) && !/[\x00-\x1f\x7f]/.test(text);

@@ -9,32 +9,74 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
   const raw = errorMessage(err);
   const where = endpoints.join(', ');
   const is = (re: RegExp) => re.test(raw);
-  if (is(/unable to get local issuer|self[- ]signed certificate|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED/i)) {
-    return new EtcdStudioError('TlsUnknownCa', `The server certificate of ${where} is not signed by the configured CA. Set the CA file (--cacert) to the cluster's etcd CA, e.g. /etc/kubernetes/pki/etcd/ca.crt.`, raw);
+  if (
+    is(
+      /unable to get local issuer|self[- ]signed certificate|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED/i,
+    )
+  ) {
+    return new EtcdStudioError(
+      'TlsUnknownCa',
+      `The server certificate of ${where} is not signed by the configured CA. Set the CA file (--cacert) to the cluster's etcd CA, e.g. /etc/kubernetes/pki/etcd/ca.crt.`,
+      raw,
+    );
   }
-  if (is(/certificate required|bad certificate|unknown certificate authority|alert number 4[0-9]|SSLV3_ALERT|TLSV1_ALERT|handshake failure/i)) {
-    return new EtcdStudioError('TlsClientCert', `${where} rejected the client certificate. Use a client certificate signed by the etcd CA (e.g. apiserver-etcd-client.crt / healthcheck-client.crt) with its key.`, raw);
+  if (
+    is(/certificate required|bad certificate|unknown certificate authority|alert number 4[0-9]|SSLV3_ALERT|TLSV1_ALERT|handshake failure/i)
+  ) {
+    return new EtcdStudioError(
+      'TlsClientCert',
+      `${where} rejected the client certificate. Use a client certificate signed by the etcd CA (e.g. apiserver-etcd-client.crt / healthcheck-client.crt) with its key.`,
+      raw,
+    );
   }
   if (is(/authentication failed|invalid auth token|user name is empty|invalid username or password/i)) {
-    return new EtcdStudioError('AuthFailed', `etcd at ${where} rejected the user name or password. Check the credentials (the password is kept in VS Code's secret storage).`, raw);
+    return new EtcdStudioError(
+      'AuthFailed',
+      `etcd at ${where} rejected the user name or password. Check the credentials (the password is kept in VS Code's secret storage).`,
+      raw,
+    );
   }
   if (is(/permission denied/i)) {
-    return new EtcdStudioError('PermissionDenied', `etcd denied this operation for the connected user (RBAC). Grant the user a role with access to the key range, or use another user.`, raw);
+    return new EtcdStudioError(
+      'PermissionDenied',
+      `etcd denied this operation for the connected user (RBAC). Grant the user a role with access to the key range, or use another user.`,
+      raw,
+    );
   }
   if (is(/database space exceeded|NOSPACE/i)) {
-    return new EtcdStudioError('Unavailable', `etcd at ${where} is out of space (NOSPACE alarm): writes are refused. Compact and defragment, raise --quota-backend-bytes if needed, then disarm the alarm.`, raw);
+    return new EtcdStudioError(
+      'Unavailable',
+      `etcd at ${where} is out of space (NOSPACE alarm): writes are refused. Compact and defragment, raise --quota-backend-bytes if needed, then disarm the alarm.`,
+      raw,
+    );
   }
   if (is(/unhealthy cluster/i)) {
-    return new EtcdStudioError('Unavailable', 'etcd refused the membership change: the cluster is not healthy enough (every member must be connected, and for a few seconds after a leader change). Try again shortly.', raw);
+    return new EtcdStudioError(
+      'Unavailable',
+      'etcd refused the membership change: the cluster is not healthy enough (every member must be connected, and for a few seconds after a leader change). Try again shortly.',
+      raw,
+    );
   }
   if (is(/circuit breaker is open/i)) {
-    return new EtcdStudioError('Unavailable', `etcd at ${where} failed several requests in a row; requests to it pause for a moment. Check that etcd is running and reachable.`, raw);
+    return new EtcdStudioError(
+      'Unavailable',
+      `etcd at ${where} failed several requests in a row; requests to it pause for a moment. Check that etcd is running and reachable.`,
+      raw,
+    );
   }
   if (is(/deadline exceeded|timed? ?out/i)) {
-    return new EtcdStudioError('Timeout', `No answer from ${where} within the timeout. Check that the endpoints are reachable from this machine and that etcd is running.`, raw);
+    return new EtcdStudioError(
+      'Timeout',
+      `No answer from ${where} within the timeout. Check that the endpoints are reachable from this machine and that etcd is running.`,
+      raw,
+    );
   }
   if (is(/ECONNREFUSED|UNAVAILABLE|No connection established|connect|failed to connect|Name resolution failed|ENOTFOUND|EHOSTUNREACH/i)) {
-    return new EtcdStudioError('Unavailable', `Cannot reach etcd at ${where}. Check the endpoint URLs and ports, and that etcd is running and reachable from this machine.`, raw);
+    return new EtcdStudioError(
+      'Unavailable',
+      `Cannot reach etcd at ${where}. Check the endpoint URLs and ports, and that etcd is running and reachable from this machine.`,
+      raw,
+    );
   }
   return new EtcdStudioError('Internal', `etcd request failed: ${raw}`, raw);
 }

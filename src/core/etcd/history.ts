@@ -20,7 +20,11 @@ function isCompacted(e: unknown): boolean {
   return e instanceof EtcdStudioError && /compacted/i.test(`${e.message} ${e.detail ?? ''}`);
 }
 
-export async function keyHistory(conn: EtcdConnection, key: Buffer, opts: { limit?: number; fromRevision?: number; signal?: AbortSignal } = {}): Promise<KeyHistory> {
+export async function keyHistory(
+  conn: EtcdConnection,
+  key: Buffer,
+  opts: { limit?: number; fromRevision?: number; signal?: AbortSignal } = {},
+): Promise<KeyHistory> {
   const limit = opts.limit ?? 100;
   const revisions: StoredValue[] = [];
   let at: number | undefined = opts.fromRevision;

@@ -38,12 +38,16 @@ function manifestWords(text: string, what: string): string[] {
     throw new EtcdStudioError('InvalidArgument', `The ${what} is not valid YAML: ${(e as Error).message}`);
   }
   const containers = (doc as { spec?: { containers?: Array<{ command?: string[]; args?: string[] }> } })?.spec?.containers;
-  if (!Array.isArray(containers)) throw new EtcdStudioError('InvalidArgument', `The ${what} has no spec.containers: is it a static-pod manifest?`);
+  if (!Array.isArray(containers))
+    throw new EtcdStudioError('InvalidArgument', `The ${what} has no spec.containers: is it a static-pod manifest?`);
   return containers.flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]);
 }
 
 function urls(list: string | undefined): string[] {
-  return (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -54,7 +58,8 @@ function urls(list: string | undefined): string[] {
 export function profileFromEtcdManifest(text: string, name = 'kubeadm-etcd'): ConnectionProfile {
   const flags = parseFlags(manifestWords(text, 'etcd manifest'));
   const endpoints = [...new Set([...urls(flags.get('advertise-client-urls')), ...urls(flags.get('listen-client-urls'))])];
-  if (!endpoints.length) throw new EtcdStudioError('InvalidArgument', 'The etcd manifest has no --advertise-client-urls or --listen-client-urls.');
+  if (!endpoints.length)
+    throw new EtcdStudioError('InvalidArgument', 'The etcd manifest has no --advertise-client-urls or --listen-client-urls.');
   const ca = flags.get('trusted-ca-file');
   const pkiDir = ca ? path.dirname(ca) : undefined;
   return {
@@ -69,7 +74,9 @@ export function profileFromEtcdManifest(text: string, name = 'kubeadm-etcd'): Co
 
 /** kube-apiserver's --etcd-servers / --etcd-cafile / --etcd-certfile / --etcd-keyfile, from its manifest or a command line. */
 export function profileFromApiserver(text: string, name = 'kube-apiserver-etcd'): ConnectionProfile {
-  const words = /^\s*(apiVersion|kind|spec|metadata)\s*:/m.test(text) ? manifestWords(text, 'kube-apiserver manifest') : splitCommandLine(text);
+  const words = /^\s*(apiVersion|kind|spec|metadata)\s*:/m.test(text)
+    ? manifestWords(text, 'kube-apiserver manifest')
+    : splitCommandLine(text);
   const flags = parseFlags(words);
   const endpoints = urls(flags.get('etcd-servers'));
   if (!endpoints.length) throw new EtcdStudioError('InvalidArgument', 'No --etcd-servers flag found in the kube-apiserver flags.');
@@ -82,7 +89,10 @@ export function profileFromApiserver(text: string, name = 'kube-apiserver-etcd')
 }
 
 /** etcdctl's environment: ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _INSECURE_SKIP_TLS_VERIFY, _DIAL_TIMEOUT. */
-export function profileFromEnv(env: NodeJS.ProcessEnv, name = 'etcdctl-env'): { profile: ConnectionProfile; password?: string } | undefined {
+export function profileFromEnv(
+  env: NodeJS.ProcessEnv,
+  name = 'etcdctl-env',
+): { profile: ConnectionProfile; password?: string } | undefined {
   if (!env.ETCDCTL_ENDPOINTS) return undefined;
   let username = env.ETCDCTL_USER;
   let password = env.ETCDCTL_PASSWORD;

@@ -25,8 +25,13 @@ export type CasResult = { ok: true; revision: number } | { ok: false; current: S
 
 function toStored(kv: IKeyValue, revision: number): StoredValue {
   return {
-    key: kv.key, value: kv.value, version: Number(kv.version), createRevision: Number(kv.create_revision),
-    modRevision: Number(kv.mod_revision), lease: String(kv.lease ?? '0'), revision,
+    key: kv.key,
+    value: kv.value,
+    version: Number(kv.version),
+    createRevision: Number(kv.create_revision),
+    modRevision: Number(kv.mod_revision),
+    lease: String(kv.lease ?? '0'),
+    revision,
   };
 }
 
@@ -40,7 +45,10 @@ function checkSize(conn: EtcdConnection, key: Buffer, value: Uint8Array, maxRequ
   // Key + value + a little protobuf framing must fit etcd's request limit.
   const size = key.length + value.length + 64;
   if (size > maxRequestBytes) {
-    throw new EtcdStudioError('InvalidArgument', `The value is ${value.length.toLocaleString('en-US')} bytes; with its key that exceeds etcd's request limit of ${maxRequestBytes.toLocaleString('en-US')} bytes (--max-request-bytes on "${conn.profile.name}"). Nothing was written.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `The value is ${value.length.toLocaleString('en-US')} bytes; with its key that exceeds etcd's request limit of ${maxRequestBytes.toLocaleString('en-US')} bytes (--max-request-bytes on "${conn.profile.name}"). Nothing was written.`,
+    );
   }
 }
 
@@ -48,18 +56,27 @@ function checkSize(conn: EtcdConnection, key: Buffer, value: Uint8Array, maxRequ
  * Writes `value` only if the key is still at `expectedModRevision` (0 = the key must not exist).
  * On conflict nothing is written and the current value is returned.
  */
-export async function putIfUnchanged(conn: EtcdConnection, key: Buffer, value: Uint8Array, expectedModRevision: number,
-  opts: { maxRequestBytes?: number; keepLease?: string } = {}): Promise<CasResult> {
+export async function putIfUnchanged(
+  conn: EtcdConnection,
+  key: Buffer,
+  value: Uint8Array,
+  expectedModRevision: number,
+  opts: { maxRequestBytes?: number; keepLease?: string } = {},
+): Promise<CasResult> {
   conn.assertWritable('writing a key');
   checkSize(conn, key, value, opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
   const lease = opts.keepLease && opts.keepLease !== '0' ? opts.keepLease : undefined;
-  const res = await conn.call('put (compare-and-swap)', () => conn.client.kv.txn({
-    compare: [expectedModRevision === 0
-      ? { key, target: 'Version', result: 'Equal', version: 0 }
-      : { key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
-    success: [{ request_put: { key, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
-    failure: [{ request_range: { key } }],
-  }));
+  const res = await conn.call('put (compare-and-swap)', () =>
+    conn.client.kv.txn({
+      compare: [
+        expectedModRevision === 0
+          ? { key, target: 'Version', result: 'Equal', version: 0 }
+          : { key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
+      ],
+      success: [{ request_put: { key, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
+      failure: [{ request_range: { key } }],
+    }),
+  );
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return { ok: false, current: kv ? toStored(kv, Number(res.header.revision)) : undefined };
@@ -68,11 +85,13 @@ export async function putIfUnchanged(conn: EtcdConnection, key: Buffer, value: U
 /** Deletes a key only if it is still at `expectedModRevision`. */
 export async function deleteIfUnchanged(conn: EtcdConnection, key: Buffer, expectedModRevision: number): Promise<CasResult> {
   conn.assertWritable('deleting a key');
-  const res = await conn.call('delete (compare-and-swap)', () => conn.client.kv.txn({
-    compare: [{ key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
-    success: [{ request_delete_range: { key } }],
-    failure: [{ request_range: { key } }],
-  }));
+  const res = await conn.call('delete (compare-and-swap)', () =>
+    conn.client.kv.txn({
+      compare: [{ key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
+      success: [{ request_delete_range: { key } }],
+      failure: [{ request_range: { key } }],
+    }),
+  );
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return { ok: false, current: kv ? toStored(kv, Number(res.header.revision)) : undefined };
@@ -88,15 +107,21 @@ export async function countPrefix(conn: EtcdConnection, prefix: Buffer): Promise
  * Deletes every key under `prefix` in one delete-range, only if no key in the range changed since
  * `countedAtRevision` (the count the user confirmed). Returns how many keys etcd deleted.
  */
-export async function deletePrefix(conn: EtcdConnection, prefix: Buffer, countedAtRevision: number): Promise<{ ok: boolean; deleted: number }> {
+export async function deletePrefix(
+  conn: EtcdConnection,
+  prefix: Buffer,
+  countedAtRevision: number,
+): Promise<{ ok: boolean; deleted: number }> {
   conn.assertWritable('deleting a prefix');
   if (prefix.length === 0) throw new EtcdStudioError('InvalidArgument', 'Refusing to delete the whole keyspace from an empty prefix.');
   const rangeEnd = prefixRangeEnd(prefix);
-  const res = await conn.call('delete prefix', () => conn.client.kv.txn({
-    // Every key in the range must be unchanged since the count (a new key would have a higher mod_revision).
-    compare: [{ key: prefix, range_end: rangeEnd, target: 'Mod', result: 'Less', mod_revision: countedAtRevision + 1 }],
-    success: [{ request_delete_range: { key: prefix, range_end: rangeEnd } }],
-  }));
+  const res = await conn.call('delete prefix', () =>
+    conn.client.kv.txn({
+      // Every key in the range must be unchanged since the count (a new key would have a higher mod_revision).
+      compare: [{ key: prefix, range_end: rangeEnd, target: 'Mod', result: 'Less', mod_revision: countedAtRevision + 1 }],
+      success: [{ request_delete_range: { key: prefix, range_end: rangeEnd } }],
+    }),
+  );
   if (!res.succeeded) return { ok: false, deleted: 0 };
   return { ok: true, deleted: Number(res.responses[0]?.response_delete_range?.deleted ?? 0) };
 }
@@ -105,25 +130,33 @@ export async function deletePrefix(conn: EtcdConnection, prefix: Buffer, counted
  * Moves a key in one transaction: refused if the source changed since it was read or the
  * target exists. The value and its lease move; version history starts anew at the target.
  */
-export async function renameKey(conn: EtcdConnection, from: Buffer, to: Buffer, expectedModRevision: number): Promise<{ ok: true; revision: number } | { ok: false; reason: string }> {
+export async function renameKey(
+  conn: EtcdConnection,
+  from: Buffer,
+  to: Buffer,
+  expectedModRevision: number,
+): Promise<{ ok: true; revision: number } | { ok: false; reason: string }> {
   conn.assertWritable('renaming a key');
   if (from.equals(to)) return { ok: false, reason: 'The new key is the same as the old one.' };
   const src = await getKey(conn, from);
-  if (!src || src.modRevision !== expectedModRevision) return { ok: false, reason: 'The key changed or was deleted since it was read; nothing was moved.' };
+  if (!src || src.modRevision !== expectedModRevision)
+    return { ok: false, reason: 'The key changed or was deleted since it was read; nothing was moved.' };
   checkSize(conn, to, src.value, DEFAULT_MAX_REQUEST_BYTES);
   const lease = src.lease !== '0' ? src.lease : undefined;
-  const res = await conn.call('rename', () => conn.client.kv.txn({
-    compare: [
-      { key: from, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-      { key: to, target: 'Version', result: 'Equal', version: 0 },
-    ],
-    success: [
-      { request_put: { key: to, value: src.value, ...(lease ? { lease } : {}) } },
-      { request_delete_range: { key: from } },
-    ],
-    failure: [{ request_range: { key: to } }],
-  }));
+  const res = await conn.call('rename', () =>
+    conn.client.kv.txn({
+      compare: [
+        { key: from, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
+        { key: to, target: 'Version', result: 'Equal', version: 0 },
+      ],
+      success: [{ request_put: { key: to, value: src.value, ...(lease ? { lease } : {}) } }, { request_delete_range: { key: from } }],
+      failure: [{ request_range: { key: to } }],
+    }),
+  );
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const exists = (res.responses[0]?.response_range?.kvs?.length ?? 0) > 0;
-  return { ok: false, reason: exists ? 'The target key exists already; nothing was moved.' : 'The key changed since it was read; nothing was moved.' };
+  return {
+    ok: false,
+    reason: exists ? 'The target key exists already; nothing was moved.' : 'The key changed since it was read; nothing was moved.',
+  };
 }

@@ -59,18 +59,28 @@ function killAllOnExit(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const p of running) {
-      try { p.kill('SIGKILL'); } catch { /* already gone */ }
+      try {
+        p.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
   });
 }
 
 /** Asks the kernel for free loopback ports (listen on 0, read, close). */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  })));
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
   const ports = servers.map((s) => (s.address() as AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
@@ -103,16 +113,46 @@ export async function launchEtcd(opts: LocalEtcdOptions): Promise<LocalEtcd> {
   const tls = opts.tls;
   const members: LocalEtcdMember[] = defs.map((m) => {
     const args = [
-      '--name', m.name, '--data-dir', m.dataDir,
-      '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', initialCluster, '--initial-cluster-token', token,
-      '--initial-cluster-state', 'new', '--logger', 'zap', '--log-level', 'warn',
-      ...(tls ? [
-        '--cert-file', tls.serverCert, '--key-file', tls.serverKey, '--trusted-ca-file', tls.ca, '--client-cert-auth',
-        '--peer-cert-file', tls.peerCert, '--peer-key-file', tls.peerKey, '--peer-trusted-ca-file', tls.ca,
-        '--peer-client-cert-auth',
-      ] : []),
+      '--name',
+      m.name,
+      '--data-dir',
+      m.dataDir,
+      '--listen-client-urls',
+      m.clientUrl,
+      '--advertise-client-urls',
+      m.clientUrl,
+      '--listen-peer-urls',
+      m.peerUrl,
+      '--initial-advertise-peer-urls',
+      m.peerUrl,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-token',
+      token,
+      '--initial-cluster-state',
+      'new',
+      '--logger',
+      'zap',
+      '--log-level',
+      'warn',
+      ...(tls
+        ? [
+            '--cert-file',
+            tls.serverCert,
+            '--key-file',
+            tls.serverKey,
+            '--trusted-ca-file',
+            tls.ca,
+            '--client-cert-auth',
+            '--peer-cert-file',
+            tls.peerCert,
+            '--peer-key-file',
+            tls.peerKey,
+            '--peer-trusted-ca-file',
+            tls.ca,
+            '--peer-client-cert-auth',
+          ]
+        : []),
       ...(opts.extraArgs ?? []),
     ];
     const child = spawn(opts.binary ?? 'etcd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -155,7 +195,13 @@ function getHealth(url: string, tls?: LocalEtcdTls): Promise<boolean> {
   return new Promise((resolve) => {
     const u = new URL('/health', url);
     const req = tls
-      ? httpsRequest(u, { servername: 'localhost', ca: readFileSync(tls.ca), cert: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey), timeout: 1000 })
+      ? httpsRequest(u, {
+          servername: 'localhost',
+          ca: readFileSync(tls.ca),
+          cert: readFileSync(tls.clientCert),
+          key: readFileSync(tls.clientKey),
+          timeout: 1000,
+        })
       : httpRequest(u, { timeout: 1000 });
     req.on('response', (res) => {
       let body = '';
@@ -163,7 +209,10 @@ function getHealth(url: string, tls?: LocalEtcdTls): Promise<boolean> {
       res.on('end', () => resolve(res.statusCode === 200 && body.includes('"true"')));
     });
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.end();
   });
 }
@@ -174,7 +223,10 @@ async function waitHealthy(m: LocalEtcdMember, tls: LocalEtcdTls | undefined, ti
   m.process.once('error', (e) => (spawnError = e));
   while (Date.now() < deadline) {
     if (spawnError) {
-      throw new EtcdStudioError('InvalidArgument', `Cannot start etcd: ${spawnError.message}. Install etcd (Debian: apt-get install etcd-server) or set etcdStudio.etcdBinary.`);
+      throw new EtcdStudioError(
+        'InvalidArgument',
+        `Cannot start etcd: ${spawnError.message}. Install etcd (Debian: apt-get install etcd-server) or set etcdStudio.etcdBinary.`,
+      );
     }
     if (m.process.exitCode !== null) {
       throw new EtcdStudioError('Internal', `etcd ${m.name} exited with code ${m.process.exitCode}:\n${m.output.slice(-10).join('\n')}`);
@@ -182,5 +234,8 @@ async function waitHealthy(m: LocalEtcdMember, tls: LocalEtcdTls | undefined, ti
     if (await getHealth(m.clientUrl, tls)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new EtcdStudioError('Timeout', `etcd ${m.name} at ${m.clientUrl} was not healthy within ${timeoutMs / 1000} s:\n${m.output.slice(-10).join('\n')}`);
+  throw new EtcdStudioError(
+    'Timeout',
+    `etcd ${m.name} at ${m.clientUrl} was not healthy within ${timeoutMs / 1000} s:\n${m.output.slice(-10).join('\n')}`,
+  );
 }

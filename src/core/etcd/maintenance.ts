@@ -15,7 +15,8 @@ export interface AlarmInfo {
 
 /** etcd's member ids are uint64; the API takes them as decimal strings. */
 function decimalId(hex: string): string {
-  if (!/^[0-9a-f]{1,16}$/i.test(hex)) throw new EtcdStudioError('InvalidArgument', `"${hex}" is not a member id (expected hex like 8e9e05c52164694d).`);
+  if (!/^[0-9a-f]{1,16}$/i.test(hex))
+    throw new EtcdStudioError('InvalidArgument', `"${hex}" is not a member id (expected hex like 8e9e05c52164694d).`);
   return BigInt(`0x${hex}`).toString(10);
 }
 
@@ -29,15 +30,27 @@ export async function disarmAlarms(conn: EtcdConnection): Promise<AlarmInfo[]> {
   conn.assertWritable('disarming alarms');
   const active = await listAlarms(conn);
   for (const a of active) {
-    await conn.call('alarm disarm', () => conn.client.maintenance.alarm({
-      action: 'Deactivate', memberID: decimalId(a.memberId), alarm: a.alarm === 'NOSPACE' ? 'Nospace' : 'Corrupt',
-    }));
+    await conn.call('alarm disarm', () =>
+      conn.client.maintenance.alarm({
+        action: 'Deactivate',
+        memberID: decimalId(a.memberId),
+        alarm: a.alarm === 'NOSPACE' ? 'Nospace' : 'Corrupt',
+      }),
+    );
   }
   return active;
 }
 
-async function onEndpoint<T>(profile: ConnectionProfile, endpoint: string, opts: ConnectOptions, fn: (c: EtcdConnection) => Promise<T>): Promise<T> {
-  const conn = await EtcdConnection.open({ ...profile, endpoints: [endpoint], requestTimeoutMs: Math.max(profile.requestTimeoutMs ?? 0, 60_000) }, opts);
+async function onEndpoint<T>(
+  profile: ConnectionProfile,
+  endpoint: string,
+  opts: ConnectOptions,
+  fn: (c: EtcdConnection) => Promise<T>,
+): Promise<T> {
+  const conn = await EtcdConnection.open(
+    { ...profile, endpoints: [endpoint], requestTimeoutMs: Math.max(profile.requestTimeoutMs ?? 0, 60_000) },
+    opts,
+  );
   try {
     return await fn(conn);
   } finally {
@@ -49,7 +62,10 @@ async function onEndpoint<T>(profile: ConnectionProfile, endpoint: string, opts:
  * Defragments one member (blocks its reads and writes while it runs, like `etcdctl defrag`).
  * Returns the DB size before and after.
  */
-export async function defragment(conn: EtcdConnection, endpoint: string): Promise<{ endpoint: string; before: number; after: number; tookMs: number }> {
+export async function defragment(
+  conn: EtcdConnection,
+  endpoint: string,
+): Promise<{ endpoint: string; before: number; after: number; tookMs: number }> {
   conn.assertWritable('defragmenting');
   return onEndpoint(conn.profile, endpoint, conn.connectOptions, async (c) => {
     const before = (await c.status()).dbSize;
@@ -63,16 +79,24 @@ export async function defragment(conn: EtcdConnection, endpoint: string): Promis
 export async function compact(conn: EtcdConnection, revision: number, physical = false): Promise<void> {
   conn.assertWritable('compacting');
   const current = (await conn.status()).revision;
-  if (!Number.isInteger(revision) || revision < 1) throw new EtcdStudioError('InvalidArgument', `Compaction revision must be a positive integer, got ${revision}.`);
-  if (revision > current) throw new EtcdStudioError('InvalidArgument', `Revision ${revision} is in the future (current revision is ${current}).`);
+  if (!Number.isInteger(revision) || revision < 1)
+    throw new EtcdStudioError('InvalidArgument', `Compaction revision must be a positive integer, got ${revision}.`);
+  if (revision > current)
+    throw new EtcdStudioError('InvalidArgument', `Revision ${revision} is in the future (current revision is ${current}).`);
   await conn.call('compact', () => conn.client.kv.compact({ revision, physical }));
 }
 
 /** Hash of the KV store up to `revision` on one member (`etcdctl endpoint hashkv`): equal hashes mean consistent members. */
-export async function hashKv(conn: EtcdConnection, endpoint: string, revision = 0): Promise<{ endpoint: string; hash: number; compactRevision: number }> {
+export async function hashKv(
+  conn: EtcdConnection,
+  endpoint: string,
+  revision = 0,
+): Promise<{ endpoint: string; hash: number; compactRevision: number }> {
   return onEndpoint(conn.profile, endpoint, conn.connectOptions, async (c) => {
     // etcd3's hashKV() names the method "hashKV", but its loaded service calls it "HashKV".
-    const pool = (c.client.maintenance as unknown as { client: { exec(service: string, method: string, req: unknown): Promise<IHashKVResponse> } }).client;
+    const pool = (
+      c.client.maintenance as unknown as { client: { exec(service: string, method: string, req: unknown): Promise<IHashKVResponse> } }
+    ).client;
     const res = await c.call('hashkv', () => pool.exec('Maintenance', 'HashKV', { revision }));
     return { endpoint, hash: Number(res.hash), compactRevision: Number(res.compact_revision) };
   });
@@ -87,14 +111,22 @@ export async function moveLeader(conn: EtcdConnection, targetId: string): Promis
   if (!leader?.clientUrls[0]) throw new EtcdStudioError('Unavailable', 'The cluster has no leader with a client URL right now.');
   if (!members.some((m) => m.id === targetId)) throw new EtcdStudioError('InvalidArgument', `No member with id ${targetId}.`);
   if (targetId === leader.id) return;
-  await onEndpoint(conn.profile, leader.clientUrls[0], conn.connectOptions,
-    (c) => c.call('move leader', () => c.client.maintenance.moveLeader({ targetID: decimalId(targetId) })));
+  await onEndpoint(conn.profile, leader.clientUrls[0], conn.connectOptions, (c) =>
+    c.call('move leader', () => c.client.maintenance.moveLeader({ targetID: decimalId(targetId) })),
+  );
 }
 
 export async function addMember(conn: EtcdConnection, peerUrls: string[], learner: boolean): Promise<MemberInfo> {
   conn.assertWritable('adding a member');
   const res = await conn.call('member add', () => conn.client.cluster.memberAdd({ peerURLs: peerUrls, isLearner: learner }));
-  return { id: hexId(res.member.ID), name: res.member.name, peerUrls: res.member.peerURLs ?? [], clientUrls: res.member.clientURLs ?? [], isLearner: learner, status: 'unstarted' };
+  return {
+    id: hexId(res.member.ID),
+    name: res.member.name,
+    peerUrls: res.member.peerURLs ?? [],
+    clientUrls: res.member.clientURLs ?? [],
+    isLearner: learner,
+    status: 'unstarted',
+  };
 }
 
 export async function removeMember(conn: EtcdConnection, id: string): Promise<void> {

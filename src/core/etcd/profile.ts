@@ -55,13 +55,19 @@ export function normalizeEndpoint(endpoint: string, profileName = ''): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": "${endpoint}" is not a valid endpoint URL (expected e.g. https://10.0.0.1:2379).`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `Connection "${profileName}": "${endpoint}" is not a valid endpoint URL (expected e.g. https://10.0.0.1:2379).`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": endpoint "${endpoint}" must use http:// or https://.`);
   }
   if (!url.port) {
-    throw new EtcdStudioError('InvalidArgument', `Connection "${profileName}": endpoint "${endpoint}" has no port (etcd's client port is usually 2379).`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `Connection "${profileName}": endpoint "${endpoint}" has no port (etcd's client port is usually 2379).`,
+    );
   }
   return `${url.protocol}//${url.host}`;
 }

@@ -10,7 +10,11 @@ import { listMembers } from './members';
 
 export type ReportKind = 'members' | 'health' | 'status' | 'alarms' | 'hashkv';
 export const REPORT_TITLES: Record<ReportKind, string> = {
-  members: 'member list', health: 'endpoint health', status: 'endpoint status', alarms: 'alarm list', hashkv: 'endpoint hashkv',
+  members: 'member list',
+  health: 'endpoint health',
+  status: 'endpoint status',
+  alarms: 'alarm list',
+  hashkv: 'endpoint hashkv',
 };
 
 /** Every member's client URL (the cluster's view), falling back to the connection's endpoints. */
@@ -27,39 +31,94 @@ export async function buildReport(conn: EtcdConnection, kind: ReportKind): Promi
       const leader = (await conn.status()).leader;
       return {
         json: members,
-        table: renderTable(['id', 'status', 'name', 'peer addrs', 'client addrs', 'is learner', 'is leader'],
-          members.map((m) => [m.id, m.status, m.name, m.peerUrls.join(','), m.clientUrls.join(','), String(m.isLearner), String(m.id === leader)])),
+        table: renderTable(
+          ['id', 'status', 'name', 'peer addrs', 'client addrs', 'is learner', 'is leader'],
+          members.map((m) => [
+            m.id,
+            m.status,
+            m.name,
+            m.peerUrls.join(','),
+            m.clientUrls.join(','),
+            String(m.isLearner),
+            String(m.id === leader),
+          ]),
+        ),
       };
     }
     case 'health': {
       const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => endpointHealth(conn.profile, e, opts)));
-      return { json: rows, table: renderTable(['endpoint', 'health', 'took', 'error'], rows.map((r) => [r.endpoint, String(r.health), `${r.tookMs}ms`, r.error ?? ''])) };
+      return {
+        json: rows,
+        table: renderTable(
+          ['endpoint', 'health', 'took', 'error'],
+          rows.map((r) => [r.endpoint, String(r.health), `${r.tookMs}ms`, r.error ?? '']),
+        ),
+      };
     }
     case 'status': {
       const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => endpointStatus(conn.profile, e, opts)));
       return {
         json: rows,
-        table: renderTable(['endpoint', 'id', 'version', 'db size', 'db size in use', 'is leader', 'is learner', 'raft term', 'raft index', 'raft applied index', 'errors'],
-          rows.map((r) => ('memberId' in r ? statusRow(r) : [r.endpoint, '', '', '', '', '', '', '', '', '', r.error]))),
+        table: renderTable(
+          [
+            'endpoint',
+            'id',
+            'version',
+            'db size',
+            'db size in use',
+            'is leader',
+            'is learner',
+            'raft term',
+            'raft index',
+            'raft applied index',
+            'errors',
+          ],
+          rows.map((r) => ('memberId' in r ? statusRow(r) : [r.endpoint, '', '', '', '', '', '', '', '', '', r.error])),
+        ),
       };
     }
     case 'alarms': {
       const alarms = await listAlarms(conn);
-      return { json: alarms, table: alarms.length ? renderTable(['member id', 'alarm'], alarms.map((a) => [a.memberId, a.alarm])) : 'No alarms.\n' };
+      return {
+        json: alarms,
+        table: alarms.length
+          ? renderTable(
+              ['member id', 'alarm'],
+              alarms.map((a) => [a.memberId, a.alarm]),
+            )
+          : 'No alarms.\n',
+      };
     }
     case 'hashkv': {
       const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => hashKv(conn, e)));
       const consistent = new Set(rows.map((r) => r.hash)).size <= 1;
       return {
         json: rows,
-        table: renderTable(['endpoint', 'hash', 'hash revision'], rows.map((r) => [r.endpoint, String(r.hash), String(r.compactRevision)]))
-          + (consistent ? '\nAll members have the same hash: the key-value stores are consistent.\n' : '\nWARNING: members have DIFFERENT hashes: the data may be inconsistent.\n'),
+        table:
+          renderTable(
+            ['endpoint', 'hash', 'hash revision'],
+            rows.map((r) => [r.endpoint, String(r.hash), String(r.compactRevision)]),
+          ) +
+          (consistent
+            ? '\nAll members have the same hash: the key-value stores are consistent.\n'
+            : '\nWARNING: members have DIFFERENT hashes: the data may be inconsistent.\n'),
       };
     }
   }
 }
 
 function statusRow(s: EndpointStatus): string[] {
-  return [s.endpoint, s.memberId, s.version, humanBytes(s.dbSize), humanBytes(s.dbSizeInUse), String(s.memberId === s.leader), String(s.isLearner),
-    String(s.raftTerm), String(s.raftIndex), String(s.raftAppliedIndex), s.errors.join(', ')];
+  return [
+    s.endpoint,
+    s.memberId,
+    s.version,
+    humanBytes(s.dbSize),
+    humanBytes(s.dbSizeInUse),
+    String(s.memberId === s.leader),
+    String(s.isLearner),
+    String(s.raftTerm),
+    String(s.raftIndex),
+    String(s.raftAppliedIndex),
+    s.errors.join(', '),
+  ];
 }

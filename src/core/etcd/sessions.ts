@@ -40,7 +40,10 @@ export class Sessions {
   disconnect(name: string): void {
     const pending = this.open.get(name);
     this.open.delete(name);
-    pending?.then((c) => c.close(), () => undefined);
+    pending?.then(
+      (c) => c.close(),
+      () => undefined,
+    );
   }
 
   disposeAll(): void {

@@ -65,12 +65,23 @@ export function toTimelineEvent(key: string, o: Obj, modRevision: number): Timel
     const first = str(o.deprecatedFirstTimestamp);
     const last = str(o.deprecatedLastTimestamp);
     return {
-      key, apiVersion, type: str(o.type) ?? '', reason: str(o.reason) ?? '', message: str(o.note) ?? '',
-      count: series?.count ?? num(o.deprecatedCount) ?? 1, ...(first ? { firstTimestamp: first } : {}), ...(last ? { lastTimestamp: last } : {}),
-      ...(eventTime ? { eventTime } : {}), ...(series ? { series } : {}),
-      source: { component: str(o.reportingController) ?? str(obj(o.deprecatedSource).component), host: str(o.reportingInstance) ?? str(obj(o.deprecatedSource).host) },
+      key,
+      apiVersion,
+      type: str(o.type) ?? '',
+      reason: str(o.reason) ?? '',
+      message: str(o.note) ?? '',
+      count: series?.count ?? num(o.deprecatedCount) ?? 1,
+      ...(first ? { firstTimestamp: first } : {}),
+      ...(last ? { lastTimestamp: last } : {}),
+      ...(eventTime ? { eventTime } : {}),
+      ...(series ? { series } : {}),
+      source: {
+        component: str(o.reportingController) ?? str(obj(o.deprecatedSource).component),
+        host: str(o.reportingInstance) ?? str(obj(o.deprecatedSource).host),
+      },
       involvedObject: { kind: str(ref.kind), namespace: str(ref.namespace), name: str(ref.name), uid: str(ref.uid) },
-      time: series?.lastObservedTime ?? last ?? eventTime ?? first ?? str(meta.creationTimestamp) ?? '', modRevision,
+      time: series?.lastObservedTime ?? last ?? eventTime ?? first ?? str(meta.creationTimestamp) ?? '',
+      modRevision,
     };
   }
   const ref = obj(o.involvedObject);
@@ -80,23 +91,38 @@ export function toTimelineEvent(key: string, o: Obj, modRevision: number): Timel
   const last = str(o.lastTimestamp);
   const eventTime = str(o.eventTime);
   return {
-    key, apiVersion, type: str(o.type) ?? '', reason: str(o.reason) ?? '', message: str(o.message) ?? '',
-    count: num(o.count) ?? series?.count ?? 1, ...(first ? { firstTimestamp: first } : {}), ...(last ? { lastTimestamp: last } : {}),
-    ...(eventTime ? { eventTime } : {}), ...(series ? { series } : {}),
+    key,
+    apiVersion,
+    type: str(o.type) ?? '',
+    reason: str(o.reason) ?? '',
+    message: str(o.message) ?? '',
+    count: num(o.count) ?? series?.count ?? 1,
+    ...(first ? { firstTimestamp: first } : {}),
+    ...(last ? { lastTimestamp: last } : {}),
+    ...(eventTime ? { eventTime } : {}),
+    ...(series ? { series } : {}),
     source: { component: str(src.component) ?? str(o.reportingComponent), host: str(src.host) ?? str(o.reportingInstance) },
     involvedObject: { kind: str(ref.kind), namespace: str(ref.namespace), name: str(ref.name), uid: str(ref.uid) },
-    time: series?.lastObservedTime ?? last ?? eventTime ?? first ?? str(meta.creationTimestamp) ?? '', modRevision,
+    time: series?.lastObservedTime ?? last ?? eventTime ?? first ?? str(meta.creationTimestamp) ?? '',
+    modRevision,
   };
 }
 
-async function readRange(conn: EtcdConnection, key: Buffer, end: Buffer, signal?: AbortSignal): Promise<Array<{ key: Buffer; value: Buffer; modRevision: number }>> {
+async function readRange(
+  conn: EtcdConnection,
+  key: Buffer,
+  end: Buffer,
+  signal?: AbortSignal,
+): Promise<Array<{ key: Buffer; value: Buffer; modRevision: number }>> {
   const out: Array<{ key: Buffer; value: Buffer; modRevision: number }> = [];
   let from = key;
   let revision: number | undefined;
   for (;;) {
     signal?.throwIfAborted();
     // Pages at one revision, so a large namespace is read consistently and without a giant response.
-    const res = await conn.call('read events', () => conn.client.kv.range({ key: from, range_end: end, limit: 500, ...(revision ? { revision } : {}) }));
+    const res = await conn.call('read events', () =>
+      conn.client.kv.range({ key: from, range_end: end, limit: 500, ...(revision ? { revision } : {}) }),
+    );
     revision ??= Number(res.header.revision);
     for (const kv of res.kvs) out.push({ key: kv.key, value: kv.value, modRevision: Number(kv.mod_revision) });
     if (!res.more || res.kvs.length === 0) return out;
@@ -105,9 +131,17 @@ async function readRange(conn: EtcdConnection, key: Buffer, end: Buffer, signal?
 }
 
 /** The events about the object stored at `objectKey` (e.g. `/registry/pods/default/web-0`), oldest first. */
-export async function eventTimeline(conn: EtcdConnection, objectKey: Uint8Array | string, opts: TimelineOptions = {}): Promise<TimelineEvent[]> {
+export async function eventTimeline(
+  conn: EtcdConnection,
+  objectKey: Uint8Array | string,
+  opts: TimelineOptions = {},
+): Promise<TimelineEvent[]> {
   const o = parseK8sKey(objectKey);
-  if (!o) throw new EtcdStudioError('InvalidArgument', `${typeof objectKey === 'string' ? objectKey : keyToText(objectKey)} is not a Kubernetes object key (/registry/<resource>/[<namespace>/]<name>).`);
+  if (!o)
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `${typeof objectKey === 'string' ? objectKey : keyToText(objectKey)} is not a Kubernetes object key (/registry/<resource>/[<namespace>/]<name>).`,
+    );
   const namespace = o.namespace ?? 'default';
   const nsPrefix = Buffer.from(`/registry/events/${namespace}/`);
   const prefix = opts.scanNamespace ? nsPrefix : Buffer.concat([nsPrefix, Buffer.from(`${o.name}.`)]);
@@ -125,7 +159,13 @@ export async function eventTimeline(conn: EtcdConnection, objectKey: Uint8Array 
     if (opts.uid && ref.uid && ref.uid !== opts.uid) ev.otherIncarnation = true;
     out.push(ev);
   }
-  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : (a.firstTimestamp ?? '').localeCompare(b.firstTimestamp ?? '') || a.modRevision - b.modRevision));
+  return out.sort((a, b) =>
+    a.time < b.time
+      ? -1
+      : a.time > b.time
+        ? 1
+        : (a.firstTimestamp ?? '').localeCompare(b.firstTimestamp ?? '') || a.modRevision - b.modRevision,
+  );
 }
 
 /** The uid stored in an object's metadata, to pass as `uid` (undefined when the value is not an object). */

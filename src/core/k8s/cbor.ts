@@ -7,7 +7,10 @@
 const MAX_DEPTH = 200;
 
 export class CborError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} (at byte ${offset})`);
     this.name = 'CborError';
   }
@@ -37,11 +40,23 @@ function readArg(b: Uint8Array, r: { pos: number }, info: number): number {
   const at = r.pos;
   const dv = new DataView(b.buffer, b.byteOffset);
   switch (info) {
-    case 24: need(b, r, 1); return b[r.pos++];
-    case 25: need(b, r, 2); r.pos += 2; return dv.getUint16(r.pos - 2);
-    case 26: need(b, r, 4); r.pos += 4; return dv.getUint32(r.pos - 4);
-    case 27: need(b, r, 8); r.pos += 8; return Number(dv.getBigUint64(r.pos - 8));
-    default: throw new CborError(`unsupported CBOR additional info ${info} (indefinite lengths are not used by Kubernetes)`, at);
+    case 24:
+      need(b, r, 1);
+      return b[r.pos++];
+    case 25:
+      need(b, r, 2);
+      r.pos += 2;
+      return dv.getUint16(r.pos - 2);
+    case 26:
+      need(b, r, 4);
+      r.pos += 4;
+      return dv.getUint32(r.pos - 4);
+    case 27:
+      need(b, r, 8);
+      r.pos += 8;
+      return Number(dv.getBigUint64(r.pos - 8));
+    default:
+      throw new CborError(`unsupported CBOR additional info ${info} (indefinite lengths are not used by Kubernetes)`, at);
   }
 }
 
@@ -54,21 +69,44 @@ function read(b: Uint8Array, r: { pos: number }, depth: number): unknown {
   const info = ib & 31;
   if (major === 7) {
     switch (info) {
-      case 20: return false;
-      case 21: return true;
-      case 22: return null;
-      case 23: return undefined;
-      case 25: { need(b, r, 2); const v = halfToFloat((b[r.pos] << 8) | b[r.pos + 1]); r.pos += 2; return v; }
-      case 26: { need(b, r, 4); const v = new DataView(b.buffer, b.byteOffset + r.pos, 4).getFloat32(0); r.pos += 4; return v; }
-      case 27: { need(b, r, 8); const v = new DataView(b.buffer, b.byteOffset + r.pos, 8).getFloat64(0); r.pos += 8; return v; }
-      default: throw new CborError(`unsupported CBOR simple value ${info}`, at);
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      case 25: {
+        need(b, r, 2);
+        const v = halfToFloat((b[r.pos] << 8) | b[r.pos + 1]);
+        r.pos += 2;
+        return v;
+      }
+      case 26: {
+        need(b, r, 4);
+        const v = new DataView(b.buffer, b.byteOffset + r.pos, 4).getFloat32(0);
+        r.pos += 4;
+        return v;
+      }
+      case 27: {
+        need(b, r, 8);
+        const v = new DataView(b.buffer, b.byteOffset + r.pos, 8).getFloat64(0);
+        r.pos += 8;
+        return v;
+      }
+      default:
+        throw new CborError(`unsupported CBOR simple value ${info}`, at);
     }
   }
   const arg = readArg(b, r, info);
   switch (major) {
-    case 0: return arg;
-    case 1: return -1 - arg;
-    case 2: case 3: {
+    case 0:
+      return arg;
+    case 1:
+      return -1 - arg;
+    case 2:
+    case 3: {
       need(b, r, arg);
       const s = b.subarray(r.pos, r.pos + arg);
       r.pos += arg;

@@ -76,7 +76,9 @@ export function decodeValue(bytes: Uint8Array, opts: DecodeOptions = {}): Decode
     case 'encrypted': {
       const encryption = parseEncryptionPrefix(bytes)!;
       return {
-        format, bytes, encryption,
+        format,
+        bytes,
+        encryption,
         error: `encrypted at rest by the ${encryption.provider} provider (key "${encryption.keyName}"): only kube-apiserver holds the key, so the value cannot be shown or edited here`,
       };
     }
@@ -151,7 +153,9 @@ export function encodeValue(original: Decoded | Uint8Array, editedText: string, 
   const orig = original instanceof Uint8Array ? decodeValue(original, { schema: opts.schema }) : original;
   if (orig.format === 'text') return new TextEncoder().encode(editedText);
   if (orig.format === 'encrypted' || orig.format === 'binary' || orig.error || !orig.object) {
-    throw new K8sEditError([{ path: '(root)', message: `this ${orig.format} value cannot be edited${orig.error ? `: ${orig.error}` : ''}` }]);
+    throw new K8sEditError([
+      { path: '(root)', message: `this ${orig.format} value cannot be edited${orig.error ? `: ${orig.error}` : ''}` },
+    ]);
   }
   const parsed = parseEdit(editedText);
   const edited = parsed.value as JsonObject;
@@ -176,21 +180,35 @@ export function encodeValue(original: Decoded | Uint8Array, editedText: string, 
 }
 
 function encodeChecked(
-  schema: Schema, apiVersion: string, kind: string, obj: JsonObject,
+  schema: Schema,
+  apiVersion: string,
+  kind: string,
+  obj: JsonObject,
   lineOf: (p: readonly (string | number)[]) => number | undefined,
-  preserved?: PreserveTable, envelope?: K8sEnvelope,
+  preserved?: PreserveTable,
+  envelope?: K8sEnvelope,
 ): Uint8Array {
   const raw = encodeBody(schema, apiVersion, kind, obj, lineOf, preserved);
   return buildEnvelope(envelope?.apiVersion ?? apiVersion, envelope?.kind ?? kind, raw, envelope);
 }
 
 function encodeBody(
-  schema: Schema, apiVersion: string, kind: string, obj: JsonObject,
-  lineOf: (p: readonly (string | number)[]) => number | undefined, preserved?: PreserveTable,
+  schema: Schema,
+  apiVersion: string,
+  kind: string,
+  obj: JsonObject,
+  lineOf: (p: readonly (string | number)[]) => number | undefined,
+  preserved?: PreserveTable,
 ): Uint8Array {
   const msg = findMessage(schema, apiVersion, kind);
   if (!msg) {
-    throw new K8sEditError([{ path: 'kind', message: `unknown kind ${kind} in ${apiVersion || '(no apiVersion)'}: not in the bundled Kubernetes schema`, line: lineOf(['kind']) }]);
+    throw new K8sEditError([
+      {
+        path: 'kind',
+        message: `unknown kind ${kind} in ${apiVersion || '(no apiVersion)'}: not in the bundled Kubernetes schema`,
+        line: lineOf(['kind']),
+      },
+    ]);
   }
   const enc = new Encoder(schema, preserved);
   const raw = enc.message(msg, obj);

@@ -162,7 +162,10 @@ export class Encoder {
       default: {
         if (typeof v !== 'number' || !Number.isInteger(v)) return this.issue(`expected integer, got ${describe(v)}`);
         const is32 = s === 'int32' || s === 'uint32' || s === 'sint32' || s === 'fixed32' || s === 'sfixed32';
-        if (is32 && (v < (s.startsWith('u') || s === 'fixed32' ? 0 : INT32_MIN) || v > (s === 'uint32' || s === 'fixed32' ? 4294967295 : INT32_MAX))) {
+        if (
+          is32 &&
+          (v < (s.startsWith('u') || s === 'fixed32' ? 0 : INT32_MIN) || v > (s === 'uint32' || s === 'fixed32' ? 4294967295 : INT32_MAX))
+        ) {
           return this.issue(`integer ${v} out of range for ${s}`);
         }
         const wt = wireTypeOf(s);
@@ -223,7 +226,13 @@ export class Encoder {
       case 'IntOrString':
         if (typeof v === 'string') return w.tag(1, WIRE_VARINT).uvarint(1).tag(2, WIRE_VARINT).uvarint(0).string(3, v).finish();
         if (v === null || v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX)) {
-          return w.tag(1, WIRE_VARINT).uvarint(0).tag(2, WIRE_VARINT).varint((v as number | null) ?? 0).string(3, '').finish();
+          return w
+            .tag(1, WIRE_VARINT)
+            .uvarint(0)
+            .tag(2, WIRE_VARINT)
+            .varint((v as number | null) ?? 0)
+            .string(3, '')
+            .finish();
         }
         return this.issueEmpty(`expected integer or string, got ${describe(v)}`);
       case 'RawJSON': {
@@ -241,7 +250,11 @@ export class Encoder {
         });
         return w.finish();
       case 'PropsOrBool':
-        if (typeof v === 'boolean') return w.tag(1, WIRE_VARINT).uvarint(v ? 1 : 0).finish();
+        if (typeof v === 'boolean')
+          return w
+            .tag(1, WIRE_VARINT)
+            .uvarint(v ? 1 : 0)
+            .finish();
         if (v && typeof v === 'object' && !Array.isArray(v)) {
           return w.tag(1, WIRE_VARINT).uvarint(1).lengthDelimited(2, sub(2, v)).finish();
         }

@@ -109,7 +109,7 @@ export function decryptValueDetailed(bytes: Uint8Array, etcdKey: string | Uint8A
   if (enc.provider === 'kms') {
     throw new DecryptError(
       `${where} is encrypted by the KMS ${enc.version} provider "${enc.keyName}": its data key is wrapped by an external key service ` +
-      'that only kube-apiserver (through its KMS plugin) can use, so etcd Studio cannot decrypt it; only aescbc, aesgcm and secretbox values can be decrypted from the config file',
+        'that only kube-apiserver (through its KMS plugin) can use, so etcd Studio cannot decrypt it; only aescbc, aesgcm and secretbox values can be decrypted from the config file',
       'unsupported',
     );
   }
@@ -126,7 +126,9 @@ export function decryptValueDetailed(bytes: Uint8Array, etcdKey: string | Uint8A
     const other = config.keys.filter((k) => k.name === enc.keyName).map((k) => k.provider);
     const hint = other.length
       ? ` (it has a key "${enc.keyName}" for ${[...new Set(other)].join(', ')}, but the value was written by ${provider})`
-      : same.length ? ` (its ${provider} keys are ${[...new Set(same)].map((n) => `"${n}"`).join(', ')})` : ` (it has no ${provider} keys)`;
+      : same.length
+        ? ` (its ${provider} keys are ${[...new Set(same)].map((n) => `"${n}"`).join(', ')})`
+        : ` (it has no ${provider} keys)`;
     throw new DecryptError(
       `key "${enc.keyName}" is not in ${config.source} as a ${provider} key${hint}: ${where} was encrypted with a key that file does not hold (rotated away, or another cluster's config)`,
       'unknown-key',
@@ -141,22 +143,27 @@ export function decryptValueDetailed(bytes: Uint8Array, etcdKey: string | Uint8A
     );
   }
   if (provider === 'aescbc' && (data.length - AES_BLOCK) % AES_BLOCK !== 0) {
-    throw new DecryptError(`${where} is corrupted or truncated: the aescbc ciphertext is not a whole number of 16-byte blocks`, 'truncated');
+    throw new DecryptError(
+      `${where} is corrupted or truncated: the aescbc ciphertext is not a whole number of 16-byte blocks`,
+      'truncated',
+    );
   }
   const aad = keyBytes(etcdKey);
   for (const { key, secret } of candidates) {
     let plain: Uint8Array | undefined;
     try {
-      plain = provider === 'aescbc' ? openCbc(secret, data) : provider === 'aesgcm' ? openGcm(secret, data, aad) : openSecretbox(secret, data);
+      plain =
+        provider === 'aescbc' ? openCbc(secret, data) : provider === 'aesgcm' ? openGcm(secret, data, aad) : openSecretbox(secret, data);
     } catch (e) {
       throw new DecryptError(`cannot decrypt ${where} with key "${key.name}" (${provider}): ${errorMessage(e)}`, 'auth');
     }
     if (plain) return { plaintext: plain, encryption: enc, key };
   }
   const tried = candidates.length > 1 ? ` (tried all ${candidates.length} ${provider} keys named "${enc.keyName}")` : '';
-  const gcmHint = provider === 'aesgcm'
-    ? `; aesgcm also authenticates the etcd key, so a value copied from another key${keyText(etcdKey) ? '' : ' (or decrypted without --key)'} fails too`
-    : '';
+  const gcmHint =
+    provider === 'aesgcm'
+      ? `; aesgcm also authenticates the etcd key, so a value copied from another key${keyText(etcdKey) ? '' : ' (or decrypted without --key)'} fails too`
+      : '';
   throw new DecryptError(
     `cannot decrypt ${where} with key "${enc.keyName}" (${provider}) from ${config.source}${tried}: wrong key or corrupted value${gcmHint}`,
     'auth',

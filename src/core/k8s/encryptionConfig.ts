@@ -50,14 +50,18 @@ export interface EncryptionConfigIssue {
 
 /** The file cannot be used; `issues` lists every problem found, each with its path (and line). */
 export class EncryptionConfigError extends EtcdStudioError {
-  constructor(readonly source: string, readonly issues: EncryptionConfigIssue[]) {
+  constructor(
+    readonly source: string,
+    readonly issues: EncryptionConfigIssue[],
+  ) {
     super('InvalidArgument', formatIssues(source, issues));
     this.name = 'EncryptionConfigError';
   }
 }
 
 function formatIssues(source: string, issues: readonly EncryptionConfigIssue[]): string {
-  const one = (i: EncryptionConfigIssue): string => `${i.line !== undefined ? `line ${i.line}: ` : ''}${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`;
+  const one = (i: EncryptionConfigIssue): string =>
+    `${i.line !== undefined ? `line ${i.line}: ` : ''}${i.path === '(root)' ? '' : `${i.path}: `}${i.message}`;
   if (issues.length === 1) return `Invalid encryption config ${source}: ${one(issues[0])}`;
   const shown = issues.slice(0, 20).map((i) => `  ${one(i)}`);
   if (issues.length > 20) shown.push(`  …and ${issues.length - 20} more`);
@@ -166,41 +170,62 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
   };
 
   const root = parsed.value;
-  if (!isObj(root)) throw new EncryptionConfigError(source, [{ path: '(root)', message: `expected an EncryptionConfiguration mapping, found ${typeName(root)}`, line: 1 }]);
+  if (!isObj(root))
+    throw new EncryptionConfigError(source, [
+      { path: '(root)', message: `expected an EncryptionConfiguration mapping, found ${typeName(root)}`, line: 1 },
+    ]);
   const kind = root.kind;
   const apiVersion = root.apiVersion;
   if (typeof kind !== 'string' || !(kind in KINDS)) {
-    const what = typeof kind === 'string' ? `a ${kind}${typeof apiVersion === 'string' ? ` (${apiVersion})` : ''}` : 'an object without kind';
-    throw new EncryptionConfigError(source, [{
-      path: 'kind', line: parsed.lineOf(['kind']),
-      message: `this is ${what}, not an EncryptionConfiguration (expected kind: EncryptionConfiguration, apiVersion: apiserver.config.k8s.io/v1 — the file kube-apiserver's --encryption-provider-config points to)`,
-    }]);
+    const what =
+      typeof kind === 'string' ? `a ${kind}${typeof apiVersion === 'string' ? ` (${apiVersion})` : ''}` : 'an object without kind';
+    throw new EncryptionConfigError(source, [
+      {
+        path: 'kind',
+        line: parsed.lineOf(['kind']),
+        message: `this is ${what}, not an EncryptionConfiguration (expected kind: EncryptionConfiguration, apiVersion: apiserver.config.k8s.io/v1 — the file kube-apiserver's --encryption-provider-config points to)`,
+      },
+    ]);
   }
   if (typeof apiVersion !== 'string' || !KINDS[kind].includes(apiVersion)) {
-    issue(['apiVersion'], `expected apiVersion ${KINDS[kind].join(' or ')} for kind ${kind}, found ${typeof apiVersion === 'string' ? apiVersion : typeName(apiVersion)}`);
+    issue(
+      ['apiVersion'],
+      `expected apiVersion ${KINDS[kind].join(' or ')} for kind ${kind}, found ${typeof apiVersion === 'string' ? apiVersion : typeName(apiVersion)}`,
+    );
   }
   unknownFields(root, [], ['kind', 'apiVersion', 'resources']);
 
   const resources = root.resources;
   if (!Array.isArray(resources) || resources.length === 0) {
-    issue(['resources'], resources === undefined || resources === null ? 'missing: at least one resources entry is required' : `expected a non-empty list, found ${typeName(resources)}`);
+    issue(
+      ['resources'],
+      resources === undefined || resources === null
+        ? 'missing: at least one resources entry is required'
+        : `expected a non-empty list, found ${typeName(resources)}`,
+    );
   } else {
     resources.forEach((entry, i) => {
       const ep: PathSeg[] = ['resources', i];
       if (!isObj(entry)) return issue(ep, `expected a mapping with resources and providers, found ${typeName(entry)}`);
       unknownFields(entry, ep, ['resources', 'providers']);
       const names = Array.isArray(entry.resources) ? entry.resources.filter((r): r is string => typeof r === 'string') : [];
-      if (!Array.isArray(entry.resources) || entry.resources.length === 0) issue([...ep, 'resources'], 'missing: at least one resource (e.g. secrets) is required');
+      if (!Array.isArray(entry.resources) || entry.resources.length === 0)
+        issue([...ep, 'resources'], 'missing: at least one resource (e.g. secrets) is required');
       const providers = entry.providers;
-      if (!Array.isArray(providers) || providers.length === 0) return issue([...ep, 'providers'], 'missing: at least one provider is required');
+      if (!Array.isArray(providers) || providers.length === 0)
+        return issue([...ep, 'providers'], 'missing: at least one provider is required');
       providers.forEach((p, j) => {
         const pp: PathSeg[] = [...ep, 'providers', j];
         if (!isObj(p)) return issue(pp, `expected a mapping with one of ${PROVIDER_FIELDS.join(', ')}, found ${typeName(p)}`);
         const present = PROVIDER_FIELDS.filter((f) => f in p);
         if (present.length === 0) {
-          return issue(pp, `no provider: expected one of ${PROVIDER_FIELDS.join(', ')}${Object.keys(p).length ? `, found ${Object.keys(p).join(', ')}` : ''}`);
+          return issue(
+            pp,
+            `no provider: expected one of ${PROVIDER_FIELDS.join(', ')}${Object.keys(p).length ? `, found ${Object.keys(p).join(', ')}` : ''}`,
+          );
         }
-        if (present.length > 1) return issue(pp, `more than one provider (${present.join(', ')}) in one element; each must be its own list element`);
+        if (present.length > 1)
+          return issue(pp, `more than one provider (${present.join(', ')}) in one element; each must be its own list element`);
         unknownFields(p, pp, PROVIDER_FIELDS);
         const field = present[0];
         const body = p[field];
@@ -213,14 +238,17 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
           const name = typeof b.name === 'string' ? b.name : '';
           const v = typeof b.apiVersion === 'string' && b.apiVersion ? b.apiVersion : 'v1';
           kms.push({ name, apiVersion: v, path: fmtPath([...pp, 'kms']) });
-          notes.push(`${fmtPath([...pp, 'kms'])}: KMS ${v} provider "${name}" ignored: its keys live in an external KMS that only kube-apiserver's plugin can reach, so values it encrypted stay hidden`);
+          notes.push(
+            `${fmtPath([...pp, 'kms'])}: KMS ${v} provider "${name}" ignored: its keys live in an external KMS that only kube-apiserver's plugin can reach, so values it encrypted stay hidden`,
+          );
           return;
         }
         const kp: PathSeg[] = [...pp, field];
         if (!isObj(body)) return issue(kp, `expected a mapping with keys, found ${typeName(body)}`);
         unknownFields(body, kp, ['keys']);
         const list = body.keys;
-        if (!Array.isArray(list) || list.length === 0) return issue([...kp, 'keys'], `missing: the ${field} provider needs at least one key`);
+        if (!Array.isArray(list) || list.length === 0)
+          return issue([...kp, 'keys'], `missing: the ${field} provider needs at least one key`);
         list.forEach((k, n) => {
           const path: PathSeg[] = [...kp, 'keys', n];
           if (!isObj(k)) return issue(path, `expected a mapping with name and secret, found ${typeName(k)}`);
@@ -229,12 +257,18 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
           const secret = k.secret;
           let ok = true;
           if (typeof name !== 'string' || name === '') {
-            issue([...path, 'name'], name === undefined ? 'missing: every key needs a name' : `expected a non-empty string, found ${typeName(name)}`);
+            issue(
+              [...path, 'name'],
+              name === undefined ? 'missing: every key needs a name' : `expected a non-empty string, found ${typeName(name)}`,
+            );
             ok = false;
           }
           if (typeof secret !== 'string' || secret === '') {
             // never echo the value: it may be a secret in the wrong type
-            issue([...path, 'secret'], secret === undefined || secret === '' ? 'missing: every key needs a base64 secret' : 'expected a base64 string');
+            issue(
+              [...path, 'secret'],
+              secret === undefined || secret === '' ? 'missing: every key needs a base64 secret' : 'expected a base64 string',
+            );
             return;
           }
           const bytes = decodeStdBase64(secret);
@@ -245,7 +279,14 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
             return issue([...path, 'secret'], `the secret is ${bytes.length} bytes; ${field} keys must be ${want} bytes`);
           }
           if (!ok) return;
-          keys.push({ provider: field, name: name as string, path: fmtPath(path), line: parsed.lineOf(path), resources: names, size: bytes.length });
+          keys.push({
+            provider: field,
+            name: name as string,
+            path: fmtPath(path),
+            line: parsed.lineOf(path),
+            resources: names,
+            size: bytes.length,
+          });
           secrets.push(bytes);
         });
       });
@@ -262,7 +303,14 @@ export function loadEncryptionConfig(file: string): EncryptionConfig {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (it is usually readable by root only)' : code === 'EISDIR' ? 'it is a directory' : errorMessage(e);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied (it is usually readable by root only)'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : errorMessage(e);
     throw new EtcdStudioError('InvalidArgument', `Cannot read encryption config ${file}: ${why}.`);
   }
   return parseEncryptionConfig(text, file);

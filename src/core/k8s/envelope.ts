@@ -79,8 +79,13 @@ export function parseEnvelope(bytes: Uint8Array): K8sEnvelope {
     throw new EnvelopeError('missing the Kubernetes protobuf envelope: value does not start with "k8s\\0" (6b 38 73 00)');
   }
   const env: K8sEnvelope = {
-    apiVersion: '', kind: '', raw: new Uint8Array(0), contentEncoding: '', contentType: '',
-    present: { typeMeta: false, raw: false, contentEncoding: false, contentType: false }, unknown: [],
+    apiVersion: '',
+    kind: '',
+    raw: new Uint8Array(0),
+    contentEncoding: '',
+    contentType: '',
+    present: { typeMeta: false, raw: false, contentEncoding: false, contentType: false },
+    unknown: [],
   };
   const r = new Reader(bytes, K8S_MAGIC.length);
   while (!r.done) {

@@ -63,7 +63,7 @@ function trimFraction(v: number): string {
   return v.toFixed(9).replace(/\.?0+$/, '');
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** Go `time.ParseDuration`; undefined if malformed. */
 export function parseDuration(s: string): number | undefined {

@@ -7,13 +7,34 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type Scalar =
-  | 'string' | 'bool' | 'bytes' | 'int32' | 'int64' | 'uint32' | 'uint64' | 'sint32' | 'sint64'
-  | 'fixed32' | 'fixed64' | 'sfixed32' | 'sfixed64' | 'double' | 'float';
+  | 'string'
+  | 'bool'
+  | 'bytes'
+  | 'int32'
+  | 'int64'
+  | 'uint32'
+  | 'uint64'
+  | 'sint32'
+  | 'sint64'
+  | 'fixed32'
+  | 'fixed64'
+  | 'sfixed32'
+  | 'sfixed64'
+  | 'double'
+  | 'float';
 
 /** JSON forms that differ from "object with fields" (see k8s-storage.md). */
 export type Special =
-  | 'Time' | 'MicroTime' | 'Duration' | 'Quantity' | 'IntOrString' | 'RawJSON'
-  | 'PropsOrArray' | 'PropsOrBool' | 'PropsOrStringArray' | 'Items';
+  | 'Time'
+  | 'MicroTime'
+  | 'Duration'
+  | 'Quantity'
+  | 'IntOrString'
+  | 'RawJSON'
+  | 'PropsOrArray'
+  | 'PropsOrBool'
+  | 'PropsOrStringArray'
+  | 'Items';
 
 export interface FieldDef {
   readonly number: number;
@@ -56,8 +77,16 @@ export interface MessageDef {
 }
 
 type RawField = [number, string, 'o' | 'r' | 'm', string, string, string?];
-interface RawMessage { f: RawField[]; t?: 1; x?: 'items' }
-interface Index { format: number; groupVersions: Record<string, string>; packages: string[] }
+interface RawMessage {
+  f: RawField[];
+  t?: 1;
+  x?: 'items';
+}
+interface Index {
+  format: number;
+  groupVersions: Record<string, string>;
+  packages: string[];
+}
 
 const SPECIAL: Record<string, Special> = {
   'k8s.io.apimachinery.pkg.apis.meta.v1.Time': 'Time',
@@ -77,8 +106,23 @@ for (const v of ['v1', 'v1beta1']) {
   SPECIAL[`${APIEXT}${v}.JSONSchemaPropsOrStringArray`] = 'PropsOrStringArray';
 }
 
-const SCALARS = new Set<string>(['string', 'bool', 'bytes', 'int32', 'int64', 'uint32', 'uint64', 'sint32',
-  'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64', 'double', 'float']);
+const SCALARS = new Set<string>([
+  'string',
+  'bool',
+  'bytes',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+  'double',
+  'float',
+]);
 
 export class SchemaNotFoundError extends Error {}
 
@@ -164,7 +208,11 @@ export class Schema {
     const wireOrder = [...fields].sort((a, b) => a.number - b.number);
     const byNumber = new Map(fields.map((f) => [f.number, f]));
     const def: MessageDef = {
-      fullName, name, fields, wireOrder, byNumber,
+      fullName,
+      name,
+      fields,
+      wireOrder,
+      byNumber,
       byJson: new Map(), // filled below once inline children can be resolved
       hasTypeMeta: raw.t === 1,
       special: SPECIAL[fullName] ?? (raw.x === 'items' ? 'Items' : undefined),

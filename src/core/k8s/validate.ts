@@ -13,7 +13,9 @@ export function parseEdit(text: string): ParsedText {
     const parsed = parseText(text);
     const v = parsed.value;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw new K8sEditError([{ path: '(root)', message: 'expected a Kubernetes object (a mapping with apiVersion, kind, metadata)', line: 1 }]);
+      throw new K8sEditError([
+        { path: '(root)', message: 'expected a Kubernetes object (a mapping with apiVersion, kind, metadata)', line: 1 },
+      ]);
     }
     return parsed;
   } catch (e) {
@@ -57,7 +59,10 @@ export function checkIdentity(original: Identity, edited: unknown, key: string |
     const want = original[f];
     const got = get(edited, f);
     if (want && got !== want) {
-      at([f], `${f} cannot be changed (stored as ${JSON.stringify(want)}, edited to ${JSON.stringify(got ?? null)}): the stored encoding depends on it; create a new object instead`);
+      at(
+        [f],
+        `${f} cannot be changed (stored as ${JSON.stringify(want)}, edited to ${JSON.stringify(got ?? null)}): the stored encoding depends on it; create a new object instead`,
+      );
     }
   }
   const meta = get(edited, 'metadata');
@@ -66,7 +71,10 @@ export function checkIdentity(original: Identity, edited: unknown, key: string |
   const k = key ? parseRegistryKey(key) : undefined;
   if (k) {
     if (name !== k.name) {
-      at(['metadata', 'name'], `must be ${JSON.stringify(k.name)} to match the etcd key ${key} (got ${JSON.stringify(name ?? null)}); renaming needs a new key`);
+      at(
+        ['metadata', 'name'],
+        `must be ${JSON.stringify(k.name)} to match the etcd key ${key} (got ${JSON.stringify(name ?? null)}); renaming needs a new key`,
+      );
     }
     const wantNs = original.namespace ?? (typeof ns === 'string' && ns !== '' ? k.parent : undefined);
     if (wantNs !== undefined && (ns ?? '') !== wantNs) {

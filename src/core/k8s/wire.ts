@@ -12,7 +12,10 @@ export const WIRE_FIXED32 = 5;
 
 /** Malformed wire data; `offset` is where in the buffer the problem was found. */
 export class WireError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} (at byte ${offset})`);
     this.name = 'WireError';
   }
@@ -23,7 +26,11 @@ const utf8Enc = new TextEncoder();
 
 export class Reader {
   pos: number;
-  constructor(readonly buf: Uint8Array, start = 0, readonly end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    readonly end = buf.length,
+  ) {
     this.pos = start;
   }
 

@@ -37,7 +37,11 @@ export interface ParsedText {
 }
 
 export class TextParseError extends Error {
-  constructor(message: string, readonly line?: number, readonly column?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
     super(message);
     this.name = 'TextParseError';
   }

@@ -43,8 +43,17 @@ export function levelGaps(from: Buffer, end: Buffer, minDepth: number): Interval
  * correct, because every piece is probed and recursed into.
  */
 export const SPLIT_BYTES: readonly number[] = [
-  0x2d, 0x2e, 0x2f, ...Array.from({ length: 10 }, (_, i) => 0x30 + i), 0x3a, 0x41, 0x5b, 0x5f, 0x60,
-  ...Array.from({ length: 26 }, (_, i) => 0x61 + i), 0x7b,
+  0x2d,
+  0x2e,
+  0x2f,
+  ...Array.from({ length: 10 }, (_, i) => 0x30 + i),
+  0x3a,
+  0x41,
+  0x5b,
+  0x5f,
+  0x60,
+  ...Array.from({ length: 26 }, (_, i) => 0x61 + i),
+  0x7b,
 ];
 
 /**

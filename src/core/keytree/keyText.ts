@@ -80,8 +80,10 @@ export function keyFromText(text: string): Buffer {
       parts.push(Buffer.from([parseInt(text.slice(i + 2, i + 4), 16)]));
       i += 3;
     } else {
-      throw new EtcdStudioError('InvalidArgument',
-        `"${text}" has a malformed escape at position ${i + 1}: write a backslash as \\\\ and a raw byte as \\xNN (two hex digits).`);
+      throw new EtcdStudioError(
+        'InvalidArgument',
+        `"${text}" has a malformed escape at position ${i + 1}: write a backslash as \\\\ and a raw byte as \\xNN (two hex digits).`,
+      );
     }
   }
   flush();

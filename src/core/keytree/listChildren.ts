@@ -142,7 +142,11 @@ class Lister {
   /** Longest chain of dependent requests so far. */
   rounds = 0;
 
-  constructor(private readonly prefix: Buffer, private readonly reader: RangeReader, limit: number) {
+  constructor(
+    private readonly prefix: Buffer,
+    private readonly reader: RangeReader,
+    limit: number,
+  ) {
     // One more than the page so we know whether there is a next page.
     this.want = limit + 1;
   }
@@ -164,10 +168,12 @@ class Lister {
     const perTxn = Math.max(FIRST_ROUND_PER_TXN, Math.ceil(intervals.length / FIRST_ROUND_TXNS));
     const txns: Interval[][] = Array.from({ length: Math.ceil(intervals.length / perTxn) }, () => []);
     intervals.forEach((iv, i) => txns[i % txns.length].push(iv));
-    await Promise.all(txns.map(async (t) => {
-      const probes = await this.reader.probe(t, SAMPLE);
-      await Promise.all(probes.map((p) => this.consume(p, 1)));
-    }));
+    await Promise.all(
+      txns.map(async (t) => {
+        const probes = await this.reader.probe(t, SAMPLE);
+        await Promise.all(probes.map((p) => this.consume(p, 1)));
+      }),
+    );
   }
 
   /** Takes in the first keys and count of an interval, then reads or skips the rest of it. */
@@ -243,8 +249,13 @@ function childEnd(prefix: Buffer, f: Found): Buffer {
 
 async function listOnce(conn: EtcdConnection, prefix: Buffer, opts: ListChildrenOptions): Promise<ListChildrenResult> {
   const limit = opts.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
-  const reader = new RangeReader(conn, { revision: opts.revision, signal: opts.signal, concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY });
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
+  const reader = new RangeReader(conn, {
+    revision: opts.revision,
+    signal: opts.signal,
+    concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+  });
   const start = prefixStart(prefix);
   const end = prefixRangeEnd(prefix);
   const from = opts.after && Buffer.compare(opts.after, start) > 0 ? opts.after : start;
@@ -266,9 +277,14 @@ async function listOnce(conn: EtcdConnection, prefix: Buffer, opts: ListChildren
     if (f.isPrefix) return { kind: 'prefix', key: Buffer.from(f.start), segment, ...(opts.counts === false ? {} : { count: f.count }) };
     const kv = f.kv!;
     return {
-      kind: 'key', key: Buffer.from(f.start), segment,
-      version: Number(kv.version), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision),
-      lease: hexId(kv.lease || '0'), size: sizes.get(f.start.toString('latin1')) ?? 0,
+      kind: 'key',
+      key: Buffer.from(f.start),
+      segment,
+      version: Number(kv.version),
+      modRevision: Number(kv.mod_revision),
+      createRevision: Number(kv.create_revision),
+      lease: hexId(kv.lease || '0'),
+      size: sizes.get(f.start.toString('latin1')) ?? 0,
     };
   });
   return { children, next, revision, stats: stats() };

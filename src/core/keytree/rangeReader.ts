@@ -56,7 +56,10 @@ export class RangeReader {
   /** Work done, for logs and benchmarks: requests, ranges in them, and keys those ranges counted server-side. */
   readonly stats = { requests: 0, ranges: 0, keysCounted: 0, keysReturned: 0 };
 
-  constructor(private readonly conn: EtcdConnection, private readonly opts: RangeReaderOptions) {
+  constructor(
+    private readonly conn: EtcdConnection,
+    private readonly opts: RangeReaderOptions,
+  ) {
     this.revisionValue = opts.revision;
   }
 
@@ -90,7 +93,14 @@ export class RangeReader {
     const size = Math.max(1, Math.min(perTxn, this.txnOps));
     const chunks: Interval[][] = [];
     for (let i = 0; i < intervals.length; i += size) chunks.push(intervals.slice(i, i + size));
-    const results = await Promise.all(chunks.map((c) => this.txnRanges(c.map((iv) => this.rangeRequest(iv, limit)), priority)));
+    const results = await Promise.all(
+      chunks.map((c) =>
+        this.txnRanges(
+          c.map((iv) => this.rangeRequest(iv, limit)),
+          priority,
+        ),
+      ),
+    );
     return results.flat().map((res, i) => ({ interval: intervals[i], kvs: res.kvs, count: Number(res.count) }));
   }
 
@@ -114,13 +124,16 @@ export class RangeReader {
       const all = group.flatMap((g) => g.intervals);
       // At least two txns when there is enough work, so both of etcd's cores count keys.
       const perTxn = Math.min(MAX_TXN_OPS, Math.max(8, Math.ceil(all.length / 2)));
-      this.probe(all, limit, perTxn, Math.max(...group.map((g) => g.priority))).then((probes) => {
-        let i = 0;
-        for (const g of group) {
-          g.resolve(probes.slice(i, i + g.intervals.length));
-          i += g.intervals.length;
-        }
-      }, (e: unknown) => group.forEach((g) => g.reject(e)));
+      this.probe(all, limit, perTxn, Math.max(...group.map((g) => g.priority))).then(
+        (probes) => {
+          let i = 0;
+          for (const g of group) {
+            g.resolve(probes.slice(i, i + g.intervals.length));
+            i += g.intervals.length;
+          }
+        },
+        (e: unknown) => group.forEach((g) => g.reject(e)),
+      );
     }
   }
 
@@ -132,9 +145,16 @@ export class RangeReader {
     const jobs: Promise<void>[] = [];
     for (let i = 0; i < keys.length; i += batch) {
       const slice = keys.slice(i, i + batch);
-      jobs.push(this.txnRanges(slice.map((key) => ({ key, revision: this.revisionValue })), 0).then((rs) => {
-        rs.forEach((r) => { for (const kv of r.kvs) sizes.set(kv.key.toString('latin1'), kv.value.length); });
-      }));
+      jobs.push(
+        this.txnRanges(
+          slice.map((key) => ({ key, revision: this.revisionValue })),
+          0,
+        ).then((rs) => {
+          rs.forEach((r) => {
+            for (const kv of r.kvs) sizes.set(kv.key.toString('latin1'), kv.value.length);
+          });
+        }),
+      );
     }
     await Promise.all(jobs);
     return sizes;
@@ -154,8 +174,11 @@ export class RangeReader {
 
   private async txnRanges(ranges: IRangeRequest[], priority: number): Promise<IRangeResponse[]> {
     try {
-      const res = await this.request(`txn of ${ranges.length} ranges`,
-        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }), priority);
+      const res = await this.request(
+        `txn of ${ranges.length} ranges`,
+        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }),
+        priority,
+      );
       const out = res.responses.map((r) => r.response_range);
       this.tally(out);
       return out;

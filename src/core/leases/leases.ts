@@ -21,7 +21,8 @@ export interface LeaseInfo {
 /** etcd's decimal form of a lease id given in hex (as etcdctl prints and accepts it). */
 export function leaseIdToDecimal(hex: string): string {
   const clean = hex.trim().replace(/^0x/i, '');
-  if (!/^[0-9a-f]{1,16}$/i.test(clean)) throw new EtcdStudioError('InvalidArgument', `"${hex}" is not a lease id: use the hex id etcdctl prints, e.g. 694d7a1c2b3e4f50.`);
+  if (!/^[0-9a-f]{1,16}$/i.test(clean))
+    throw new EtcdStudioError('InvalidArgument', `"${hex}" is not a lease id: use the hex id etcdctl prints, e.g. 694d7a1c2b3e4f50.`);
   return BigInt('0x' + clean).toString();
 }
 
@@ -31,10 +32,18 @@ function hex(decimal: string): string {
 
 /** Time to live of one lease, with its keys. */
 export async function leaseInfo(conn: EtcdConnection, id: string): Promise<LeaseInfo> {
-  const res = await conn.call('lease time-to-live', () => conn.client.leaseClient.leaseTimeToLive({ ID: leaseIdToDecimal(id), keys: true }));
+  const res = await conn.call('lease time-to-live', () =>
+    conn.client.leaseClient.leaseTimeToLive({ ID: leaseIdToDecimal(id), keys: true }),
+  );
   // etcd returns a lease's keys in no particular order; show them sorted like everything else.
   const keys = (res.keys ?? []).map((k) => Buffer.from(k)).sort(Buffer.compare);
-  return { id: hex(leaseIdToDecimal(id)), grantedTtl: Number(res.grantedTTL), remainingTtl: Number(res.TTL), keys, keyTexts: keys.map(keyToText) };
+  return {
+    id: hex(leaseIdToDecimal(id)),
+    grantedTtl: Number(res.grantedTTL),
+    remainingTtl: Number(res.TTL),
+    keys,
+    keyTexts: keys.map(keyToText),
+  };
 }
 
 /** Every lease with TTLs and attached keys (time-to-live calls run 16 at a time). */
@@ -43,20 +52,23 @@ export async function listLeases(conn: EtcdConnection, opts: { signal?: AbortSig
   const ids = (res.leases ?? []).map((l) => hex(String(l.ID)));
   const out: LeaseInfo[] = new Array(ids.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(16, ids.length) }, async () => {
-    while (next < ids.length) {
-      const i = next++;
-      opts.signal?.throwIfAborted();
-      out[i] = await leaseInfo(conn, ids[i]);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(16, ids.length) }, async () => {
+      while (next < ids.length) {
+        const i = next++;
+        opts.signal?.throwIfAborted();
+        out[i] = await leaseInfo(conn, ids[i]);
+      }
+    }),
+  );
   return out.sort((a, b) => (BigInt('0x' + a.id) < BigInt('0x' + b.id) ? -1 : 1));
 }
 
 /** Grants a lease of `ttl` seconds; returns its hex id. */
 export async function grantLease(conn: EtcdConnection, ttl: number): Promise<{ id: string; ttl: number }> {
   conn.assertWritable('granting a lease');
-  if (!Number.isInteger(ttl) || ttl < 1) throw new EtcdStudioError('InvalidArgument', `A lease TTL is a whole number of seconds of at least 1, got ${ttl}.`);
+  if (!Number.isInteger(ttl) || ttl < 1)
+    throw new EtcdStudioError('InvalidArgument', `A lease TTL is a whole number of seconds of at least 1, got ${ttl}.`);
   const res = await conn.call('lease grant', () => conn.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }));
   if (res.error) throw new EtcdStudioError('Internal', `etcd did not grant the lease: ${res.error}`);
   return { id: hex(res.ID), ttl: Number(res.TTL) };
@@ -77,18 +89,35 @@ export async function revokeLease(conn: EtcdConnection, id: string): Promise<{ r
 }
 
 /** One keep-alive (`etcdctl lease keep-alive --once`); returns the renewed TTL. */
-export async function keepAliveOnce(conn: EtcdConnection, id: string, opts: { timeoutMs?: number } = {}): Promise<{ id: string; ttl: number }> {
+export async function keepAliveOnce(
+  conn: EtcdConnection,
+  id: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ id: string; ttl: number }> {
   conn.assertWritable('renewing a lease');
   const decimal = leaseIdToDecimal(id);
   const stream = await conn.call('lease keep-alive', () => conn.client.leaseClient.leaseKeepAlive());
   try {
     const ttl = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new EtcdStudioError('Timeout', `No keep-alive answer for lease ${hex(decimal)} within ${(opts.timeoutMs ?? 5000) / 1000} s.`)), opts.timeoutMs ?? 5000);
-      stream.on('data', (res: ILeaseKeepAliveResponse) => { clearTimeout(timer); resolve(Number(res.TTL)); });
-      stream.on('error', (e: Error) => { clearTimeout(timer); conn.call('lease keep-alive', () => Promise.reject(e)).catch(reject); });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new EtcdStudioError('Timeout', `No keep-alive answer for lease ${hex(decimal)} within ${(opts.timeoutMs ?? 5000) / 1000} s.`),
+          ),
+        opts.timeoutMs ?? 5000,
+      );
+      stream.on('data', (res: ILeaseKeepAliveResponse) => {
+        clearTimeout(timer);
+        resolve(Number(res.TTL));
+      });
+      stream.on('error', (e: Error) => {
+        clearTimeout(timer);
+        conn.call('lease keep-alive', () => Promise.reject(e)).catch(reject);
+      });
       stream.write({ ID: decimal });
     });
-    if (ttl <= 0) throw new EtcdStudioError('NotFound', `Lease ${hex(decimal)} does not exist (expired or revoked); it cannot be kept alive.`);
+    if (ttl <= 0)
+      throw new EtcdStudioError('NotFound', `Lease ${hex(decimal)} does not exist (expired or revoked); it cannot be kept alive.`);
     return { id: hex(decimal), ttl };
   } finally {
     stream.on('error', () => undefined);
@@ -97,8 +126,15 @@ export async function keepAliveOnce(conn: EtcdConnection, id: string, opts: { ti
 }
 
 /** Writes a key attached to a lease (it is deleted when the lease ends). */
-export async function putWithLease(conn: EtcdConnection, key: Uint8Array | string, value: Uint8Array | string, id: string): Promise<{ revision: number }> {
+export async function putWithLease(
+  conn: EtcdConnection,
+  key: Uint8Array | string,
+  value: Uint8Array | string,
+  id: string,
+): Promise<{ revision: number }> {
   conn.assertWritable('writing a key');
-  const res = await conn.call('put with lease', () => conn.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), lease: leaseIdToDecimal(id) }));
+  const res = await conn.call('put with lease', () =>
+    conn.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), lease: leaseIdToDecimal(id) }),
+  );
   return { revision: Number(res.header.revision) };
 }

@@ -23,11 +23,16 @@ export interface ExecResult {
 async function dispatch(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const name = cmd.spec!.name;
   switch (name) {
-    case 'get': return runGet(conn, cmd);
-    case 'put': return runPut(conn, cmd);
-    case 'del': return runDel(conn, cmd);
-    case 'txn': return runTxn(conn, cmd);
-    case 'compaction': return runCompaction(conn, cmd);
+    case 'get':
+      return runGet(conn, cmd);
+    case 'put':
+      return runPut(conn, cmd);
+    case 'del':
+      return runDel(conn, cmd);
+    case 'txn':
+      return runTxn(conn, cmd);
+    case 'compaction':
+      return runCompaction(conn, cmd);
     default:
       if (name.startsWith('lease ')) return runLease(conn, cmd);
       return runCluster(conn, cmd);
@@ -62,7 +67,11 @@ export interface RunEvents {
  * Runs commands in order, stopping at the first failure (like `set -e`), so a later write never
  * runs on top of a failed one. Returns how many ran and whether all succeeded.
  */
-export async function executeAll(conn: EtcdConnection, cmds: readonly ScriptCommand[], events: RunEvents = {}): Promise<{ ran: number; ok: boolean }> {
+export async function executeAll(
+  conn: EtcdConnection,
+  cmds: readonly ScriptCommand[],
+  events: RunEvents = {},
+): Promise<{ ran: number; ok: boolean }> {
   let ran = 0;
   for (const [i, cmd] of cmds.entries()) {
     if (events.signal?.aborted) return { ran, ok: false };

@@ -34,13 +34,19 @@ export function parseScript(text: string): Script {
     if (src.trim().startsWith('#')) {
       const m = CONNECTION_DIRECTIVE.exec(src);
       if (m && script.commands.length === 0 && !script.connection) {
-        script.connection = { name: m[2], range: { start: { line, character: m[1].length }, end: { line, character: m[1].length + m[2].length } } };
+        script.connection = {
+          name: m[2],
+          range: { start: { line, character: m[1].length }, end: { line, character: m[1].length + m[2].length } },
+        };
       }
       continue;
     }
     const tok = tokenizeCommand(lines, line);
     let words = tok.tokens;
-    const isTxn = words.some((w, i) => w.value === 'txn' && words.slice(0, i).every((p) => p.value.includes('=') || /etcdctl$/.test(p.value) || p.value.startsWith('-')));
+    const isTxn = words.some(
+      (w, i) =>
+        w.value === 'txn' && words.slice(0, i).every((p) => p.value.includes('=') || /etcdctl$/.test(p.value) || p.value.startsWith('-')),
+    );
     const heredoc = isTxn ? heredocOf(words) : undefined;
     if (heredoc) words = words.slice(0, words.length - heredoc.used);
     const cmd: ScriptCommand = parseCommandWords(words.length ? words : tok.tokens, line, tok.lastLine);

@@ -36,7 +36,8 @@ function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   }
   return d[a.length][b.length];
 }
@@ -88,12 +89,16 @@ function readFlags(words: readonly Token[], flags: readonly FlagSpec[], diags: S
     const spec = flags.find((f) => (long ? f.name === name : f.short === name));
     if (!spec) {
       const known = flags.map((f) => f.name);
-      diags.push({ range: t.range, severity: 'error', message: `unknown flag: ${long ? '--' : '-'}${name}.${long ? suggest(name, known).replace(/"(.*)"/, '"--$1"') : ''}` });
+      diags.push({
+        range: t.range,
+        severity: 'error',
+        message: `unknown flag: ${long ? '--' : '-'}${name}.${long ? suggest(name, known).replace(/"(.*)"/, '"--$1"') : ''}`,
+      });
       continue;
     }
     let value: string | undefined;
     let valueRange: Range | undefined;
-    const inline = long ? (eq < 0 ? undefined : body.slice(eq + 1)) : (body.length > 1 ? body.slice(body[1] === '=' ? 2 : 1) : undefined);
+    const inline = long ? (eq < 0 ? undefined : body.slice(eq + 1)) : body.length > 1 ? body.slice(body[1] === '=' ? 2 : 1) : undefined;
     if (inline !== undefined) {
       value = inline;
       valueRange = { start: { line: t.range.start.line, character: t.range.end.character - inline.length }, end: t.range.end };
@@ -141,10 +146,18 @@ function checkArgs(cmd: ScriptCommand, spec: CommandSpec, diags: ScriptDiagnosti
   const required = spec.args.filter((a) => !a.optional).length;
   const max = spec.args.some((a) => a.rest) ? Infinity : spec.args.length;
   if (cmd.args.length < required) {
-    const missing = spec.args.slice(cmd.args.length).filter((a) => !a.optional).map((a) => `<${a.name}>`).join(' ');
+    const missing = spec.args
+      .slice(cmd.args.length)
+      .filter((a) => !a.optional)
+      .map((a) => `<${a.name}>`)
+      .join(' ');
     diags.push({ range: cmd.range, severity: 'error', message: `${spec.name} needs ${missing} (usage: etcdctl ${spec.usage}).` });
   } else if (cmd.args.length > max) {
-    diags.push({ range: spanOf(cmd.args.slice(max)), severity: 'error', message: `too many arguments for ${spec.name} (usage: etcdctl ${spec.usage}).` });
+    diags.push({
+      range: spanOf(cmd.args.slice(max)),
+      severity: 'error',
+      message: `too many arguments for ${spec.name} (usage: etcdctl ${spec.usage}).`,
+    });
   }
 }
 
@@ -152,13 +165,19 @@ function checkArgs(cmd: ScriptCommand, spec: CommandSpec, diags: ScriptDiagnosti
  * Parses one command's words. `allowed` limits the commands (a txn block accepts get, put, del);
  * `globals` is false inside txn blocks, where etcdctl takes no global flags.
  */
-export function parseCommandWords(words: Token[], startLine: number, endLine: number, opts: { allowed?: readonly string[]; globals?: boolean } = {}): ScriptCommand {
+export function parseCommandWords(
+  words: Token[],
+  startLine: number,
+  endLine: number,
+  opts: { allowed?: readonly string[]; globals?: boolean } = {},
+): ScriptCommand {
   const diags: ScriptDiagnostic[] = [];
   let i = 0;
   if (opts.globals !== false) {
     for (; i < words.length && !words[i].quoted && ENV_ASSIGNMENT.test(words[i].value); i++) {
       const [name, value] = words[i].value.split('=', 2);
-      if (name === 'ETCDCTL_API' && value !== '3') diags.push({ range: words[i].range, severity: 'error', message: 'Scripts speak etcd\'s v3 API only (ETCDCTL_API=3).' });
+      if (name === 'ETCDCTL_API' && value !== '3')
+        diags.push({ range: words[i].range, severity: 'error', message: "Scripts speak etcd's v3 API only (ETCDCTL_API=3)." });
     }
     if (i < words.length && /(^|\/)etcdctl$/.test(words[i].value)) i++;
   }
@@ -172,7 +191,11 @@ export function parseCommandWords(words: Token[], startLine: number, endLine: nu
   }
   const names = opts.allowed ?? topLevelNames();
   if (!names.includes(first.value)) {
-    diags.push({ range: first.range, severity: 'error', message: `unknown command "${first.value}".${suggest(first.value, names)}${opts.allowed ? ` A txn block takes ${opts.allowed.join(', ')}.` : ''}` });
+    diags.push({
+      range: first.range,
+      severity: 'error',
+      message: `unknown command "${first.value}".${suggest(first.value, names)}${opts.allowed ? ` A txn block takes ${opts.allowed.join(', ')}.` : ''}`,
+    });
     return cmd;
   }
   const group = findGroup(first.value);
@@ -183,7 +206,11 @@ export function parseCommandWords(words: Token[], startLine: number, endLine: nu
       return cmd;
     }
     if (!subs.includes(second.value)) {
-      diags.push({ range: second.range, severity: 'error', message: `unknown ${group.name} subcommand "${second.value}".${suggest(second.value, subs)} Known: ${subs.join(', ')}.` });
+      diags.push({
+        range: second.range,
+        severity: 'error',
+        message: `unknown ${group.name} subcommand "${second.value}".${suggest(second.value, subs)} Known: ${subs.join(', ')}.`,
+      });
       return cmd;
     }
   }
@@ -194,8 +221,8 @@ export function parseCommandWords(words: Token[], startLine: number, endLine: nu
   cmd.flags = parsed;
   cmd.args = args;
   checkArgs(cmd, spec, diags);
-  if (spec.unsupported) diags.push({ range: spanOf(commandWords), severity: 'warning', message: `Not run in scripts: ${spec.unsupported}` });
+  if (spec.unsupported)
+    diags.push({ range: spanOf(commandWords), severity: 'warning', message: `Not run in scripts: ${spec.unsupported}` });
   else checkCommand(cmd, diags);
   return cmd;
 }
-

@@ -55,7 +55,8 @@ function goEscape(s: string, i: number): { bytes: Buffer; used: number } | { err
   const c = s[i];
   if (c === undefined) return { error: 'a backslash at the end of a quoted string' };
   if (c in SIMPLE_ESCAPES) return { bytes: Buffer.from([SIMPLE_ESCAPES[c]]), used: 1 };
-  const hex = (n: number) => (/^[0-9a-fA-F]+$/.test(s.slice(i + 1, i + 1 + n)) && s.length >= i + 1 + n ? s.slice(i + 1, i + 1 + n) : undefined);
+  const hex = (n: number) =>
+    /^[0-9a-fA-F]+$/.test(s.slice(i + 1, i + 1 + n)) && s.length >= i + 1 + n ? s.slice(i + 1, i + 1 + n) : undefined;
   if (c === 'x') {
     const h = hex(2);
     return h ? { bytes: Buffer.from([parseInt(h, 16)]), used: 3 } : { error: '\\x needs two hex digits (\\xNN)' };
@@ -179,6 +180,8 @@ export function quoteWord(bytes: Uint8Array): string {
     else if (/[\p{C}]/u.test(ch)) for (const b of Buffer.from(ch, 'utf8')) out += '\\x' + b.toString(16).padStart(2, '0');
     else out += ch;
   }
-  if (!roundTrips) for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
+  if (!roundTrips)
+    for (const b of bytes)
+      out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : '\\x' + b.toString(16).padStart(2, '0');
   return out + '"';
 }

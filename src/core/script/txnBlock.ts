@@ -7,7 +7,17 @@ import { parseCommandWords } from './parseCommand';
 import { Range, tokenizeCommand } from './tokens';
 import type { CompareTarget, ScriptCommand, ScriptDiagnostic, TxnBlock, TxnCompare } from './types';
 
-const TARGETS: Record<string, CompareTarget> = { ver: 'version', version: 'version', c: 'create', create: 'create', m: 'mod', mod: 'mod', val: 'value', value: 'value', lease: 'lease' };
+const TARGETS: Record<string, CompareTarget> = {
+  ver: 'version',
+  version: 'version',
+  c: 'create',
+  create: 'create',
+  m: 'mod',
+  mod: 'mod',
+  val: 'value',
+  value: 'value',
+  lease: 'lease',
+};
 const OPS = ['=', '!=', '<', '>'] as const;
 const TXN_OPS = ['get', 'put', 'del'] as const;
 
@@ -20,7 +30,11 @@ function lineRange(line: number, text: string): Range {
 export function parseCompare(text: string, line: number, diags: ScriptDiagnostic[]): TxnCompare | undefined {
   const range = lineRange(line, text);
   const bad = (why: string) => {
-    diags.push({ range, severity: 'error', message: `malformed comparison: ${why}. Expected e.g. mod("key1") > "0" or value("key") = "v".` });
+    diags.push({
+      range,
+      severity: 'error',
+      message: `malformed comparison: ${why}. Expected e.g. mod("key1") > "0" or value("key") = "v".`,
+    });
     return undefined;
   };
   const m = /^\s*([A-Za-z]+)\(\s*(.*)$/.exec(text);
@@ -30,12 +44,17 @@ export function parseCompare(text: string, line: number, diags: ScriptDiagnostic
   const { tokens, errors } = tokenizeCommand([m[2].replace(/\)/, ' ) ')], 0);
   for (const e of errors) diags.push({ range, severity: 'error', message: e.message });
   const words = tokens.map((t) => t.value);
-  if (tokens.length !== 4 || !tokens[0].quoted || words[1] !== ')' || !tokens[3].quoted) return bad('the key and the value must be double-quoted');
+  if (tokens.length !== 4 || !tokens[0].quoted || words[1] !== ')' || !tokens[3].quoted)
+    return bad('the key and the value must be double-quoted');
   const op = OPS.find((o) => o === words[2]);
   if (!op) return bad(`unknown operator ${words[2]} (=, !=, < or >)`);
   const value = words[3];
   if (target !== 'value' && !(target === 'lease' ? /^[0-9a-fA-F]+$/ : /^-?\d+$/).test(value)) {
-    diags.push({ range, severity: 'error', message: `invalid txn compare request: ${m[1]}(…) compares with ${target === 'lease' ? 'a hexadecimal lease id' : 'a number'}, not "${value}".` });
+    diags.push({
+      range,
+      severity: 'error',
+      message: `invalid txn compare request: ${m[1]}(…) compares with ${target === 'lease' ? 'a hexadecimal lease id' : 'a number'}, not "${value}".`,
+    });
     return undefined;
   }
   return { target, key: tokens[0].bytes, op, value, range };
@@ -66,7 +85,12 @@ export function parseTxnBlock(lines: readonly string[], first: number, heredoc?:
     }
     if (section > 2) {
       if (heredoc === undefined) break;
-      if (text.trim() && !text.trim().startsWith('#')) diags.push({ range: lineRange(line, text), severity: 'error', message: 'A txn has three sections (compares, success, failure); this line is after them.' });
+      if (text.trim() && !text.trim().startsWith('#'))
+        diags.push({
+          range: lineRange(line, text),
+          severity: 'error',
+          message: 'A txn has three sections (compares, success, failure); this line is after them.',
+        });
       continue;
     }
     if (text.trim().startsWith('#')) continue;
@@ -81,14 +105,20 @@ export function parseTxnBlock(lines: readonly string[], first: number, heredoc?:
       continue;
     }
     const { tokens, errors } = tokenizeCommand([text], 0);
-    for (const t of tokens) t.range = { start: { line, character: t.range.start.character }, end: { line, character: t.range.end.character } };
-    for (const e of errors) diags.push({ range: { start: { ...e.range.start, line }, end: { ...e.range.end, line } }, severity: 'error', message: e.message });
+    for (const t of tokens)
+      t.range = { start: { line, character: t.range.start.character }, end: { line, character: t.range.end.character } };
+    for (const e of errors)
+      diags.push({ range: { start: { ...e.range.start, line }, end: { ...e.range.end, line } }, severity: 'error', message: e.message });
     const op: ScriptCommand = parseCommandWords(tokens, line, line, { allowed: TXN_OPS, globals: false });
     diags.push(...op.diagnostics);
     (section === 1 ? block.success : block.failure).push(op);
   }
   if (heredoc !== undefined && !closed) {
-    diags.push({ range: lineRange(first - 1, lines[first - 1] ?? ''), severity: 'error', message: `The here-document is never closed: add a line with only ${heredoc}.` });
+    diags.push({
+      range: lineRange(first - 1, lines[first - 1] ?? ''),
+      severity: 'error',
+      message: `The here-document is never closed: add a line with only ${heredoc}.`,
+    });
   }
   // `line` is the closing blank line or delimiter (part of the block), or one past the end.
   return { block, endLine: Math.max(Math.min(line, lines.length - 1), first - 1), diagnostics: diags };

@@ -87,5 +87,8 @@ export function writeOut(cmd: ScriptCommand): string {
 /** A short label for a command: `get /registry/pods --prefix`. */
 export function commandLabel(cmd: ScriptCommand): string {
   const from = cmd.commandWords[0] ? cmd.words.indexOf(cmd.commandWords[0]) : 0;
-  return cmd.words.slice(Math.max(from, 0)).map((w) => w.raw).join(' ');
+  return cmd.words
+    .slice(Math.max(from, 0))
+    .map((w) => w.raw)
+    .join(' ');
 }

@@ -18,7 +18,10 @@ export class BatchedWriter {
   /** Bytes handed to the file so far. */
   written = 0;
 
-  constructor(private readonly fh: FileHandle, private readonly batchBytes = DEFAULT_BATCH_BYTES) {}
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly batchBytes = DEFAULT_BATCH_BYTES,
+  ) {}
 
   /** Queues `buf` (kept by reference until written). False means: pause, and resume on `drain`. */
   push(buf: Buffer): boolean {
@@ -48,18 +51,24 @@ export class BatchedWriter {
     const batch = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    this.writing = writeAll(this.fh, batch).then(
-      (n) => { this.written += n; },
-      (e) => { this.failure = e; },
-    ).finally(() => {
-      this.writing = undefined;
-      if (!this.failure && this.pendingBytes >= this.batchBytes) this.startWrite();
-      const drain = this.onDrain;
-      if (drain && (this.failure || !this.writing || this.pendingBytes < this.batchBytes)) {
-        this.onDrain = undefined;
-        drain();
-      }
-    });
+    this.writing = writeAll(this.fh, batch)
+      .then(
+        (n) => {
+          this.written += n;
+        },
+        (e) => {
+          this.failure = e;
+        },
+      )
+      .finally(() => {
+        this.writing = undefined;
+        if (!this.failure && this.pendingBytes >= this.batchBytes) this.startWrite();
+        const drain = this.onDrain;
+        if (drain && (this.failure || !this.writing || this.pendingBytes < this.batchBytes)) {
+          this.onDrain = undefined;
+          drain();
+        }
+      });
   }
 }
 

@@ -28,7 +28,10 @@ export function openEtcdDb(file: string, opts: BoltOpenOptions = {}): EtcdDb {
     if (!keyBucket || !metaBucket) {
       const names = [...db.root.entries()].map((e) => JSON.stringify(e.key.toString('latin1')));
       const missing = [!keyBucket && '"key"', !metaBucket && '"meta"'].filter(Boolean).join(' and ');
-      throw corrupt(file, `this bbolt file has no ${missing} bucket, so it is not an etcd v3 snapshot or data file (its buckets: ${names.join(', ') || 'none'})`);
+      throw corrupt(
+        file,
+        `this bbolt file has no ${missing} bucket, so it is not an etcd v3 snapshot or data file (its buckets: ${names.join(', ') || 'none'})`,
+      );
     }
     return { db, keyBucket, metaBucket };
   } catch (e) {

@@ -226,32 +226,39 @@ function fnv1a(src: Buffer, start: number, end: number): number {
 }
 
 /** One pass over the `key` bucket (see the file comment), page by page without a copy per entry. */
-export async function buildKeyIndex(keyBucket: Bucket, opts: ScanOptions & { fileSize?: number; bytesRead?: () => number } = {}): Promise<KeyIndex> {
+export async function buildKeyIndex(
+  keyBucket: Bucket,
+  opts: ScanOptions & { fileSize?: number; bytesRead?: () => number } = {},
+): Promise<KeyIndex> {
   const file = keyBucket.file;
   const b = new Builder();
   let scanned = 0;
   let lastRevision = 0;
-  await forEachLeaf(keyBucket, (page) => {
-    const buf = page.buf;
-    for (let i = 0; i < page.count; i++) {
-      const e = PAGE_HEADER_SIZE + i * 16;
-      const kStart = e + buf.readUInt32LE(e + 4);
-      const kEnd = kStart + buf.readUInt32LE(e + 8);
-      const vEnd = kEnd + buf.readUInt32LE(e + 12);
-      if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
-      const rev = parseRevisionAt(buf, kStart, kEnd, file);
-      const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${rev.main}_${rev.sub})`);
-      b.add(buf, from, to, rev.main, rev.sub, rev.tombstone);
-      lastRevision = rev.main;
-      scanned++;
-    }
-  }, {
-    pagesPerPause: 1024,
-    pause: async () => {
-      await new Promise((r) => setImmediate(r));
-      throwIfAborted(opts.signal, `Indexing ${file}`);
-      if (opts.bytesRead) opts.onProgress?.(opts.bytesRead(), opts.fileSize ?? 0);
+  await forEachLeaf(
+    keyBucket,
+    (page) => {
+      const buf = page.buf;
+      for (let i = 0; i < page.count; i++) {
+        const e = PAGE_HEADER_SIZE + i * 16;
+        const kStart = e + buf.readUInt32LE(e + 4);
+        const kEnd = kStart + buf.readUInt32LE(e + 8);
+        const vEnd = kEnd + buf.readUInt32LE(e + 12);
+        if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
+        const rev = parseRevisionAt(buf, kStart, kEnd, file);
+        const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${rev.main}_${rev.sub})`);
+        b.add(buf, from, to, rev.main, rev.sub, rev.tombstone);
+        lastRevision = rev.main;
+        scanned++;
+      }
     },
-  });
+    {
+      pagesPerPause: 1024,
+      pause: async () => {
+        await new Promise((r) => setImmediate(r));
+        throwIfAborted(opts.signal, `Indexing ${file}`);
+        if (opts.bytesRead) opts.onProgress?.(opts.bytesRead(), opts.fileSize ?? 0);
+      },
+    },
+  );
   return b.finish(scanned, lastRevision);
 }

@@ -18,7 +18,10 @@ export interface MvccKeyValue {
 /** A protobuf reader over one message; errors name the file and the revision being decoded. */
 class Reader {
   pos = 0;
-  constructor(private readonly buf: Buffer, private readonly where: () => string) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly where: () => string,
+  ) {}
 
   get done(): boolean {
     return this.pos >= this.buf.length;
@@ -66,11 +69,20 @@ class Reader {
 
   skip(wireType: number): void {
     switch (wireType) {
-      case 0: this.varint(); return;
-      case 1: this.pos += 8; return;
-      case 2: this.bytes(); return;
-      case 5: this.pos += 4; return;
-      default: this.fail(`a KeyValue has a field of unknown wire type ${wireType}`);
+      case 0:
+        this.varint();
+        return;
+      case 1:
+        this.pos += 8;
+        return;
+      case 2:
+        this.bytes();
+        return;
+      case 5:
+        this.pos += 4;
+        return;
+      default:
+        this.fail(`a KeyValue has a field of unknown wire type ${wireType}`);
     }
   }
 }
@@ -82,13 +94,26 @@ export function decodeKeyValue(buf: Buffer, where: () => string): MvccKeyValue {
   while (!r.done) {
     const tag = r.small();
     switch (tag) {
-      case 0x0a: kv.key = r.bytes(); break;
-      case 0x10: kv.createRevision = r.small(); break;
-      case 0x18: kv.modRevision = r.small(); break;
-      case 0x20: kv.version = r.small(); break;
-      case 0x2a: kv.value = r.bytes(); break;
-      case 0x30: kv.lease = BigInt.asUintN(64, r.varint()).toString(16); break;
-      default: r.skip(tag & 7);
+      case 0x0a:
+        kv.key = r.bytes();
+        break;
+      case 0x10:
+        kv.createRevision = r.small();
+        break;
+      case 0x18:
+        kv.modRevision = r.small();
+        break;
+      case 0x20:
+        kv.version = r.small();
+        break;
+      case 0x2a:
+        kv.value = r.bytes();
+        break;
+      case 0x30:
+        kv.lease = BigInt.asUintN(64, r.varint()).toString(16);
+        break;
+      default:
+        r.skip(tag & 7);
     }
   }
   return kv;

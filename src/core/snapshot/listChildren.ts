@@ -34,7 +34,8 @@ export interface SnapshotChildrenResult {
 /** The immediate children of `prefix` in the snapshot ('' lists the top level). */
 export function listSnapshotChildren(snap: EtcdSnapshot, prefix: Buffer, opts: SnapshotChildrenOptions = {}): SnapshotChildrenResult {
   const limit = opts.limit ?? DEFAULT_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1) throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new EtcdStudioError('InvalidArgument', `The page size must be a whole number of at least 1, got ${limit}.`);
   const index = snap.index;
   // The end of the prefix's keys; an all-0xff or empty prefix runs to the end of the index.
   const end = prefix.length && prefix.some((b) => b !== 0xff) ? index.lowerBound(prefixRangeEnd(prefix)) : index.count;
@@ -53,8 +54,14 @@ export function listSnapshotChildren(snap: EtcdSnapshot, prefix: Buffer, opts: S
     } else {
       const kv = snap.readAt(i);
       children.push({
-        kind: 'key', key: Buffer.from(key), segment: keyToText(key.subarray(prefix.length)), version: kv.version,
-        modRevision: kv.modRevision, createRevision: kv.createRevision, lease: kv.lease, size: kv.value.length,
+        kind: 'key',
+        key: Buffer.from(key),
+        segment: keyToText(key.subarray(prefix.length)),
+        version: kv.version,
+        modRevision: kv.modRevision,
+        createRevision: kv.createRevision,
+        lease: kv.lease,
+        size: kv.value.length,
       });
       i++;
     }

@@ -69,7 +69,11 @@ interface Counts {
 }
 
 /** What restoring would do, without writing anything. */
-export async function planRestoreIntoCluster(conn: EtcdConnection, snap: EtcdSnapshot, opts: Pick<RestoreIntoClusterOptions, 'prefix' | 'signal'> = {}): Promise<RestoreIntoClusterPlan> {
+export async function planRestoreIntoCluster(
+  conn: EtcdConnection,
+  snap: EtcdSnapshot,
+  opts: Pick<RestoreIntoClusterOptions, 'prefix' | 'signal'> = {},
+): Promise<RestoreIntoClusterPlan> {
   const counts: Counts = { onlyInCluster: 0, clusterRevision: 0 };
   const plan = { create: 0, overwrite: 0, unchanged: 0, leased: 0 };
   for await (const c of compareWithCluster(conn, snap, opts.prefix, counts, opts.signal)) {
@@ -79,14 +83,26 @@ export async function planRestoreIntoCluster(conn: EtcdConnection, snap: EtcdSna
   const total = plan.create + plan.overwrite + plan.unchanged;
   const notes = [
     `Keys that exist only in the cluster (${counts.onlyInCluster}) are left as they are: restoring never deletes keys.`,
-    'Written keys get new revisions in the cluster; the snapshot\'s revisions and history are not carried over.',
+    "Written keys get new revisions in the cluster; the snapshot's revisions and history are not carried over.",
   ];
-  if (plan.leased) notes.push(`${plan.leased} key(s) were attached to leases in the snapshot; they are written without a lease and will not expire.`);
-  return { total, ...plan, onlyInCluster: counts.onlyInCluster, snapshotRevision: snap.revision, clusterRevision: counts.clusterRevision, notes };
+  if (plan.leased)
+    notes.push(`${plan.leased} key(s) were attached to leases in the snapshot; they are written without a lease and will not expire.`);
+  return {
+    total,
+    ...plan,
+    onlyInCluster: counts.onlyInCluster,
+    snapshotRevision: snap.revision,
+    clusterRevision: counts.clusterRevision,
+    notes,
+  };
 }
 
 /** Writes the snapshot's keys (under the prefix) that the cluster lacks or holds with another value. */
-export async function restoreIntoCluster(conn: EtcdConnection, snap: EtcdSnapshot, opts: RestoreIntoClusterOptions = {}): Promise<RestoreIntoClusterResult> {
+export async function restoreIntoCluster(
+  conn: EtcdConnection,
+  snap: EtcdSnapshot,
+  opts: RestoreIntoClusterOptions = {},
+): Promise<RestoreIntoClusterResult> {
   conn.assertWritable('restoring a snapshot into the cluster');
   const counts: Counts = { onlyInCluster: 0, clusterRevision: 0 };
   const result: RestoreIntoClusterResult = { created: 0, overwritten: 0, unchanged: 0, onlyInCluster: 0, txns: 0, revision: 0 };
@@ -133,7 +149,13 @@ function snapshotRange(snap: EtcdSnapshot, prefix: Uint8Array): { from: number; 
  * The snapshot's keys under `prefix` in key order, each classified against the cluster, which is
  * read in pages of PAGE keys at the revision of its first page (one consistent view).
  */
-async function* compareWithCluster(conn: EtcdConnection, snap: EtcdSnapshot, prefix: Uint8Array | undefined, counts: Counts, signal?: AbortSignal): AsyncGenerator<Compared> {
+async function* compareWithCluster(
+  conn: EtcdConnection,
+  snap: EtcdSnapshot,
+  prefix: Uint8Array | undefined,
+  counts: Counts,
+  signal?: AbortSignal,
+): AsyncGenerator<Compared> {
   const p = Buffer.from(prefix ?? []);
   const { from, to } = snapshotRange(snap, p);
   const rangeEnd = prefixRangeEnd(p);
@@ -143,10 +165,16 @@ async function* compareWithCluster(conn: EtcdConnection, snap: EtcdSnapshot, pre
   let revision: string | undefined;
   const current = async (): Promise<{ key: Buffer; value: Buffer } | undefined> => {
     while (at >= page.length && next) {
-      if (signal?.aborted) throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
-      const res = await conn.call('read keys to compare', () => conn.client.kv.range({
-        key: next!, range_end: rangeEnd, limit: PAGE, ...(revision ? { revision } : {}),
-      }));
+      if (signal?.aborted)
+        throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
+      const res = await conn.call('read keys to compare', () =>
+        conn.client.kv.range({
+          key: next!,
+          range_end: rangeEnd,
+          limit: PAGE,
+          ...(revision ? { revision } : {}),
+        }),
+      );
       revision ??= String(res.header.revision);
       counts.clusterRevision = Number(revision);
       page = res.kvs.map((kv) => ({ key: kv.key, value: kv.value }));
@@ -157,7 +185,8 @@ async function* compareWithCluster(conn: EtcdConnection, snap: EtcdSnapshot, pre
   };
   await current();
   for (let i = from; i < to; i++) {
-    if (signal?.aborted) throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
+    if (signal?.aborted)
+      throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
     const key = snap.index.key(i);
     let theirs = await current();
     while (theirs && Buffer.compare(theirs.key, key) < 0) {

@@ -77,15 +77,32 @@ export async function restoreToDataDir(opts: RestoreToDataDirOptions, run: Resto
   const trailer = await checkHashTrailer(opts.file, { signal: run.signal });
   if (!opts.skipHashCheck) {
     if (!trailer.present) {
-      throw new EtcdStudioError('InvalidArgument', `${opts.file} has no SHA-256 trailer: it is a copy of a data dir's member/snap/db, not a file from \`snapshot save\`, so its integrity cannot be checked. Restore it with skip-hash-check (--skip-hash-check) if you trust the copy.`);
+      throw new EtcdStudioError(
+        'InvalidArgument',
+        `${opts.file} has no SHA-256 trailer: it is a copy of a data dir's member/snap/db, not a file from \`snapshot save\`, so its integrity cannot be checked. Restore it with skip-hash-check (--skip-hash-check) if you trust the copy.`,
+      );
     }
     if (!trailer.valid) {
-      throw new EtcdStudioError('Corrupt', `${opts.file} fails its SHA-256 check: the snapshot is damaged (truncated, or changed after it was saved). Save it again; skip-hash-check (--skip-hash-check) would restore the damaged data.`);
+      throw new EtcdStudioError(
+        'Corrupt',
+        `${opts.file} fails its SHA-256 check: the snapshot is damaged (truncated, or changed after it was saved). Save it again; skip-hash-check (--skip-hash-check) would restore the damaged data.`,
+      );
     }
   }
   const args = [
-    'snapshot', 'restore', opts.file, '--data-dir', dataDir, '--name', opts.name, '--initial-cluster', opts.initialCluster,
-    '--initial-cluster-token', opts.initialClusterToken, '--initial-advertise-peer-urls', opts.initialAdvertisePeerUrls,
+    'snapshot',
+    'restore',
+    opts.file,
+    '--data-dir',
+    dataDir,
+    '--name',
+    opts.name,
+    '--initial-cluster',
+    opts.initialCluster,
+    '--initial-cluster-token',
+    opts.initialClusterToken,
+    '--initial-advertise-peer-urls',
+    opts.initialAdvertisePeerUrls,
     ...(opts.skipHashCheck ? ['--skip-hash-check'] : []),
   ];
   let output: string;
@@ -102,7 +119,7 @@ export async function restoreToDataDir(opts: RestoreToDataDirOptions, run: Resto
     `Restored ${opts.file} into ${dataDir} as member "${opts.name}" of a new cluster (${opts.initialCluster}).`,
     'Start the member on it (for a multi-member cluster, restore the same file on every member with its own --name and peer URLs, then start them all):',
     `  ${['etcd', ...startArgs].map(shellQuote).join(' ')}`,
-    'Clients then see the keyspace as of the snapshot\'s revision; the old cluster\'s members must not rejoin it.',
+    "Clients then see the keyspace as of the snapshot's revision; the old cluster's members must not rejoin it.",
   ].join('\n');
   return { tool, args, output, hashChecked: trailer.valid && !opts.skipHashCheck, startArgs, nextSteps };
 }
@@ -110,10 +127,22 @@ export async function restoreToDataDir(opts: RestoreToDataDirOptions, run: Resto
 /** etcd's flags to start the restored member (the restored WAL holds the membership; these must agree with it). */
 export function etcdStartArgs(opts: RestoreToDataDirOptions, dataDir: string, clientUrls: string): string[] {
   return [
-    '--name', opts.name, '--data-dir', dataDir,
-    '--listen-peer-urls', opts.initialAdvertisePeerUrls, '--initial-advertise-peer-urls', opts.initialAdvertisePeerUrls,
-    '--initial-cluster', opts.initialCluster, '--initial-cluster-token', opts.initialClusterToken,
-    '--listen-client-urls', clientUrls, '--advertise-client-urls', clientUrls,
+    '--name',
+    opts.name,
+    '--data-dir',
+    dataDir,
+    '--listen-peer-urls',
+    opts.initialAdvertisePeerUrls,
+    '--initial-advertise-peer-urls',
+    opts.initialAdvertisePeerUrls,
+    '--initial-cluster',
+    opts.initialCluster,
+    '--initial-cluster-token',
+    opts.initialClusterToken,
+    '--listen-client-urls',
+    clientUrls,
+    '--advertise-client-urls',
+    clientUrls,
   ];
 }
 
@@ -126,10 +155,14 @@ function checkTarget(dataDir: string): boolean {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw new EtcdStudioError('InvalidArgument', `The data directory ${dataDir} cannot be checked: ${(e as Error).message}`);
   }
-  if (!st.isDirectory()) throw new EtcdStudioError('InvalidArgument', `The data directory ${dataDir} exists and is not a directory; choose a new directory.`);
+  if (!st.isDirectory())
+    throw new EtcdStudioError('InvalidArgument', `The data directory ${dataDir} exists and is not a directory; choose a new directory.`);
   const entries = readdirSafe(dataDir);
   if (entries.length) {
-    throw new EtcdStudioError('Conflict', `The data directory ${dataDir} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}). Restoring into it would mix two members' data; choose a new or empty directory. Nothing was changed.`);
+    throw new EtcdStudioError(
+      'Conflict',
+      `The data directory ${dataDir} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}). Restoring into it would mix two members' data; choose a new or empty directory. Nothing was changed.`,
+    );
   }
   return true;
 }
@@ -144,12 +177,20 @@ function readdirSafe(dir: string): string[] {
 
 /** The member must be in --initial-cluster, or the tool refuses after starting. */
 function checkClusterFlags(opts: RestoreToDataDirOptions): void {
-  for (const [flag, value] of [['name', opts.name], ['initial-cluster', opts.initialCluster], ['initial-cluster-token', opts.initialClusterToken], ['initial-advertise-peer-urls', opts.initialAdvertisePeerUrls]]) {
+  for (const [flag, value] of [
+    ['name', opts.name],
+    ['initial-cluster', opts.initialCluster],
+    ['initial-cluster-token', opts.initialClusterToken],
+    ['initial-advertise-peer-urls', opts.initialAdvertisePeerUrls],
+  ]) {
     if (!value) throw new EtcdStudioError('InvalidArgument', `Restore needs --${flag}.`);
   }
   const members = opts.initialCluster.split(',').map((m) => m.trim().split('=')[0]);
   if (!members.includes(opts.name)) {
-    throw new EtcdStudioError('InvalidArgument', `--initial-cluster (${opts.initialCluster}) does not name this member "${opts.name}"; add ${opts.name}=${opts.initialAdvertisePeerUrls.split(',')[0]} to it.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `--initial-cluster (${opts.initialCluster}) does not name this member "${opts.name}"; add ${opts.name}=${opts.initialAdvertisePeerUrls.split(',')[0]} to it.`,
+    );
   }
 }
 
@@ -160,7 +201,10 @@ export function findRestoreTool(run: Pick<RestoreRunOptions, 'etcdutl' | 'etcdct
   if (etcdutl) return { kind: 'etcdutl', path: etcdutl };
   const etcdctl = run.etcdctl ?? onPath('etcdctl', env);
   if (etcdctl) return { kind: 'etcdctl', path: etcdctl };
-  throw new EtcdStudioError('NotFound', 'Restoring needs etcd\'s own tool: neither etcdutl (etcd 3.5+) nor etcdctl was found on PATH. Install etcd\'s client tools (Debian: apt-get install etcd-client) or give their path.');
+  throw new EtcdStudioError(
+    'NotFound',
+    "Restoring needs etcd's own tool: neither etcdutl (etcd 3.5+) nor etcdctl was found on PATH. Install etcd's client tools (Debian: apt-get install etcd-client) or give their path.",
+  );
 }
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -172,7 +216,9 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
       try {
         accessSync(candidate, constants.X_OK);
         if (statSync(candidate).isFile()) return candidate;
-      } catch { /* not here */ }
+      } catch {
+        /* not here */
+      }
     }
   }
   return undefined;
@@ -199,10 +245,13 @@ function runTool(tool: RestoreTool, args: string[], run: RestoreRunOptions): Pro
     });
     child.on('close', (code, sig) => {
       run.signal?.removeEventListener('abort', onAbort);
-      if (run.signal?.aborted) return reject(new EtcdStudioError('Cancelled', 'The restore was cancelled; the partial data directory was removed.'));
+      if (run.signal?.aborted)
+        return reject(new EtcdStudioError('Cancelled', 'The restore was cancelled; the partial data directory was removed.'));
       if (code === 0) return resolve(output);
       const tail = output.trim().split('\n').slice(-5).join('\n');
-      reject(new EtcdStudioError('Internal', `${path.basename(tool.path)} snapshot restore failed (${sig ?? `exit code ${code}`}):\n${tail}`));
+      reject(
+        new EtcdStudioError('Internal', `${path.basename(tool.path)} snapshot restore failed (${sig ?? `exit code ${code}`}):\n${tail}`),
+      );
     });
   });
 }

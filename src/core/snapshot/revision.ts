@@ -24,7 +24,10 @@ function u64be(buf: Buffer, offset: number): number {
 export function parseRevisionKey(key: Buffer, file: string): RevisionKey {
   const marked = key.length === REVISION_BYTES + 1 && key[REVISION_BYTES] === 0x74;
   if ((key.length !== REVISION_BYTES && !marked) || key[8] !== 0x5f) {
-    throw corrupt(file, `the "key" bucket holds ${key.length}-byte key ${key.toString('hex')}, not an etcd revision (17 bytes: main revision, '_', sub revision)`);
+    throw corrupt(
+      file,
+      `the "key" bucket holds ${key.length}-byte key ${key.toString('hex')}, not an etcd revision (17 bytes: main revision, '_', sub revision)`,
+    );
   }
   return { main: u64be(key, 0), sub: u64be(key, 9), tombstone: marked };
 }

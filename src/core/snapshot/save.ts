@@ -111,11 +111,17 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
     }
     if (opts.signal?.aborted) throw cancelled();
     if (bytes % 512 !== SHA256_BYTES) {
-      throw new EtcdStudioError('Corrupt', `The snapshot stream ended after ${bytes} bytes without etcd's SHA-256 trailer (the size is not a multiple of 512 plus 32): it was cut short. Try again.`);
+      throw new EtcdStudioError(
+        'Corrupt',
+        `The snapshot stream ended after ${bytes} bytes without etcd's SHA-256 trailer (the size is not a multiple of 512 plus 32): it was cut short. Try again.`,
+      );
     }
     const [digest, trailer] = hash.finish();
     if (!digest.equals(trailer)) {
-      throw new EtcdStudioError('Corrupt', `The snapshot received from ${conn.profile.endpoints.join(',')} fails its SHA-256 check (etcd sent ${trailer.toString('hex')}, the data hashes to ${digest.toString('hex')}); it was damaged in transit. Try again.`);
+      throw new EtcdStudioError(
+        'Corrupt',
+        `The snapshot received from ${conn.profile.endpoints.join(',')} fails its SHA-256 check (etcd sent ${trailer.toString('hex')}, the data hashes to ${digest.toString('hex')}); it was damaged in transit. Try again.`,
+      );
     }
     await fh.sync();
     await fh.close();
@@ -148,6 +154,12 @@ function verifyReadable(file: string): number {
 async function syncDir(dir: string): Promise<void> {
   try {
     const d = await open(dir, 'r');
-    try { await d.sync(); } finally { await d.close(); }
-  } catch { /* best effort */ }
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    /* best effort */
+  }
 }

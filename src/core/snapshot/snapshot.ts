@@ -40,7 +40,13 @@ export class EtcdSnapshot implements EtcdMeta {
   readonly compactRevision: number;
   readonly scheduledCompactRevision: number;
 
-  constructor(readonly file: string, private readonly db: BoltDb, private readonly keyBucket: Bucket, meta: EtcdMeta, readonly index: KeyIndex) {
+  constructor(
+    readonly file: string,
+    private readonly db: BoltDb,
+    private readonly keyBucket: Bucket,
+    meta: EtcdMeta,
+    readonly index: KeyIndex,
+  ) {
     this.consistentIndex = meta.consistentIndex;
     this.compactRevision = meta.compactRevision;
     this.scheduledCompactRevision = meta.scheduledCompactRevision;
@@ -83,7 +89,10 @@ export class EtcdSnapshot implements EtcdMeta {
     const rk = revisionKey(rev);
     const e = this.keyBucket.cursor().seek(rk);
     if (!e || !e.key.subarray(0, rk.length).equals(rk)) {
-      throw corrupt(this.file, `revision ${rev.main}_${rev.sub} was in the "key" bucket when it was indexed and is gone now: the file changed while open`);
+      throw corrupt(
+        this.file,
+        `revision ${rev.main}_${rev.sub} was in the "key" bucket when it was indexed and is gone now: the file changed while open`,
+      );
     }
     const kv = decodeKeyValue(e.value, () => `${this.file} (revision ${rev.main}_${rev.sub})`);
     const { key, value, version, modRevision, createRevision, lease } = kv;

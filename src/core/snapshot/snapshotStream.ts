@@ -93,7 +93,10 @@ const FLOW_CONTROL_WINDOW = 16 * 1024 * 1024;
 function wideWindowClient(client: any, host: any): any {
   if (!host || typeof host.host !== 'string' || !host.channelCredentials) return undefined;
   try {
-    return new client.constructor(host.host, host.channelCredentials, { ...host.channelOptions, 'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW });
+    return new client.constructor(host.host, host.channelCredentials, {
+      ...host.channelOptions,
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
+    });
   } catch {
     return undefined;
   }
@@ -106,9 +109,17 @@ function adapt(inner: any): SnapshotStream {
       inner.on(event, event === 'data' ? (m: any) => fn({ remaining: Number(m.remaining_bytes), blob: m.blob }) : fn);
       return wrapper;
     },
-    pause() { inner.pause(); return wrapper; },
-    resume() { inner.resume(); return wrapper; },
-    cancel() { inner.cancel(); },
+    pause() {
+      inner.pause();
+      return wrapper;
+    },
+    resume() {
+      inner.resume();
+      return wrapper;
+    },
+    cancel() {
+      inner.cancel();
+    },
   } as SnapshotStream;
   return wrapper;
 }

@@ -32,11 +32,15 @@ export function sortByKey(a: Uint32Array, byteAt: (slot: number, depth: number) 
     while (i <= gt) {
       const c = byteAt(a[i], depth);
       if (c < pivot) {
-        const t = a[lt]; a[lt] = a[i]; a[i] = t;
+        const t = a[lt];
+        a[lt] = a[i];
+        a[i] = t;
         lt++;
         i++;
       } else if (c > pivot) {
-        const t = a[gt]; a[gt] = a[i]; a[i] = t;
+        const t = a[gt];
+        a[gt] = a[i];
+        a[i] = t;
         gt--;
       } else {
         i++;

@@ -42,17 +42,25 @@ export async function snapshotStatus(file: string, opts: ScanOptions = {}): Prom
       opts.onProgress?.(db.bytesRead, db.fileSize);
     };
     for (const top of db.root.entries()) {
-      if (!top.isBucket) throw corrupt(file, `top-level key ${JSON.stringify(top.key.toString('latin1'))} is not a bucket (etcdctl: cannot get hash of bucket)`);
+      if (!top.isBucket)
+        throw corrupt(
+          file,
+          `top-level key ${JSON.stringify(top.key.toString('latin1'))} is not a bucket (etcdctl: cannot get hash of bucket)`,
+        );
       const bucket = db.bucket(top.key)!;
       h.update(top.key);
       const isKeyBucket = top.key.equals(KEY_BUCKET);
-      await forEachLeaf(bucket, (page) => {
-        const n = page.count;
-        if (!n) return;
-        totalKey += n;
-        hashLeaf(h, page);
-        if (isKeyBucket) revision = parseRevisionKey(page.leafKey(n - 1), file).main;
-      }, { pause });
+      await forEachLeaf(
+        bucket,
+        (page) => {
+          const n = page.count;
+          if (!n) return;
+          totalKey += n;
+          hashLeaf(h, page);
+          if (isKeyBucket) revision = parseRevisionKey(page.leafKey(n - 1), file).main;
+        },
+        { pause },
+      );
     }
     opts.onProgress?.(db.bytesRead, db.fileSize);
     return { hash: h.digest(), revision, totalKey, totalSize: db.size };

@@ -64,7 +64,13 @@ export interface TxnResult {
 }
 
 const RESULTS: Record<CompareOp, ICompare['result']> = { '=': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' };
-const TARGETS: Record<CompareTarget, ICompare['target']> = { version: 'Version', create: 'Create', mod: 'Mod', value: 'Value', lease: 'Lease' };
+const TARGETS: Record<CompareTarget, ICompare['target']> = {
+  version: 'Version',
+  create: 'Create',
+  mod: 'Mod',
+  value: 'Value',
+  lease: 'Lease',
+};
 
 function range(r: KeyRange): { key: Buffer; range_end?: Buffer } {
   const key = Buffer.from(r.key);
@@ -76,40 +82,87 @@ function toCompare(c: TxnCompare): ICompare {
   const base: ICompare = { ...range(c), target: TARGETS[c.target], result: RESULTS[c.op] };
   const num = () => {
     const n = typeof c.value === 'number' ? c.value : Number(Buffer.from(c.value).toString());
-    if (!Number.isInteger(n) || n < 0) throw new EtcdStudioError('InvalidArgument', `Compare ${c.target} needs a whole number, got "${String(c.value)}".`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new EtcdStudioError('InvalidArgument', `Compare ${c.target} needs a whole number, got "${String(c.value)}".`);
     return n;
   };
   switch (c.target) {
-    case 'version': return { ...base, version: num() };
-    case 'create': return { ...base, create_revision: num() };
-    case 'mod': return { ...base, mod_revision: num() };
-    case 'value': return { ...base, value: Buffer.from(typeof c.value === 'number' ? String(c.value) : c.value) };
-    case 'lease': return { ...base, lease: String(c.value) === '0' ? 0 : leaseIdToDecimal(String(typeof c.value === 'number' ? c.value.toString(16) : Buffer.from(c.value).toString())) };
+    case 'version':
+      return { ...base, version: num() };
+    case 'create':
+      return { ...base, create_revision: num() };
+    case 'mod':
+      return { ...base, mod_revision: num() };
+    case 'value':
+      return { ...base, value: Buffer.from(typeof c.value === 'number' ? String(c.value) : c.value) };
+    case 'lease':
+      return {
+        ...base,
+        lease:
+          String(c.value) === '0'
+            ? 0
+            : leaseIdToDecimal(String(typeof c.value === 'number' ? c.value.toString(16) : Buffer.from(c.value).toString())),
+      };
   }
 }
 
 function toRequestOp(op: TxnOp): IRequestOp {
   switch (op.op) {
     case 'put':
-      return { request_put: { key: Buffer.from(op.key), value: Buffer.from(op.value), ...(op.lease && op.lease !== '0' ? { lease: leaseIdToDecimal(op.lease) } : {}), prev_kv: op.prevKv ?? false } };
+      return {
+        request_put: {
+          key: Buffer.from(op.key),
+          value: Buffer.from(op.value),
+          ...(op.lease && op.lease !== '0' ? { lease: leaseIdToDecimal(op.lease) } : {}),
+          prev_kv: op.prevKv ?? false,
+        },
+      };
     case 'get':
-      return { request_range: { ...range(op), limit: op.limit ?? 0, keys_only: op.keysOnly ?? false, count_only: op.countOnly ?? false, ...(op.revision ? { revision: op.revision } : {}) } };
+      return {
+        request_range: {
+          ...range(op),
+          limit: op.limit ?? 0,
+          keys_only: op.keysOnly ?? false,
+          count_only: op.countOnly ?? false,
+          ...(op.revision ? { revision: op.revision } : {}),
+        },
+      };
     case 'delete':
       return { request_delete_range: { ...range(op), prev_kv: op.prevKv ?? false } };
   }
 }
 
-function kvOf(kv: { key: Buffer; value: Buffer; create_revision: string; mod_revision: string; version: string; lease: string }): TxnKeyValue {
+function kvOf(kv: {
+  key: Buffer;
+  value: Buffer;
+  create_revision: string;
+  mod_revision: string;
+  version: string;
+  lease: string;
+}): TxnKeyValue {
   return {
-    key: kv.key, keyText: keyToText(kv.key), value: kv.value, createRevision: Number(kv.create_revision), modRevision: Number(kv.mod_revision),
-    version: Number(kv.version), lease: kv.lease && kv.lease !== '0' ? BigInt(kv.lease).toString(16) : '0',
+    key: kv.key,
+    keyText: keyToText(kv.key),
+    value: kv.value,
+    createRevision: Number(kv.create_revision),
+    modRevision: Number(kv.mod_revision),
+    version: Number(kv.version),
+    lease: kv.lease && kv.lease !== '0' ? BigInt(kv.lease).toString(16) : '0',
   };
 }
 
 function toResult(op: TxnOp, r: IResponseOp): TxnOpResult {
-  if (r.response_put) return { op: 'put', key: keyToText(Buffer.from(op.key)), ...(r.response_put.prev_kv ? { prevKv: kvOf(r.response_put.prev_kv) } : {}) };
-  if (r.response_range) return { op: 'get', kvs: (r.response_range.kvs ?? []).map(kvOf), count: Number(r.response_range.count), more: Boolean(r.response_range.more) };
-  if (r.response_delete_range) return { op: 'delete', deleted: Number(r.response_delete_range.deleted), prevKvs: (r.response_delete_range.prev_kvs ?? []).map(kvOf) };
+  if (r.response_put)
+    return { op: 'put', key: keyToText(Buffer.from(op.key)), ...(r.response_put.prev_kv ? { prevKv: kvOf(r.response_put.prev_kv) } : {}) };
+  if (r.response_range)
+    return {
+      op: 'get',
+      kvs: (r.response_range.kvs ?? []).map(kvOf),
+      count: Number(r.response_range.count),
+      more: Boolean(r.response_range.more),
+    };
+  if (r.response_delete_range)
+    return { op: 'delete', deleted: Number(r.response_delete_range.deleted), prevKvs: (r.response_delete_range.prev_kvs ?? []).map(kvOf) };
   throw new EtcdStudioError('Internal', 'etcd answered a transaction op with an unknown response type.');
 }
 
@@ -117,11 +170,19 @@ function toResult(op: TxnOp, r: IResponseOp): TxnOpResult {
 export async function runTxn(conn: EtcdConnection, req: TxnRequest): Promise<TxnResult> {
   const failure = req.failure ?? [];
   if ([...req.success, ...failure].some((o) => o.op !== 'get')) conn.assertWritable('a transaction that writes');
-  const res = await conn.call('txn', () => conn.client.kv.txn({
-    compare: req.compare.map(toCompare), success: req.success.map(toRequestOp), failure: failure.map(toRequestOp),
-  }));
+  const res = await conn.call('txn', () =>
+    conn.client.kv.txn({
+      compare: req.compare.map(toCompare),
+      success: req.success.map(toRequestOp),
+      failure: failure.map(toRequestOp),
+    }),
+  );
   const ran = res.succeeded ? req.success : failure;
-  return { succeeded: res.succeeded, revision: Number(res.header.revision), results: (res.responses ?? []).map((r, i) => toResult(ran[i], r)) };
+  return {
+    succeeded: res.succeeded,
+    revision: Number(res.header.revision),
+    results: (res.responses ?? []).map((r, i) => toResult(ran[i], r)),
+  };
 }
 
 /** Fluent form: `txn().when('/k', 'mod', '=', 12).then(put('/k', 'v')).else(get('/k')).run(conn)`. */
@@ -156,6 +217,11 @@ export function txn(): TxnBuilder {
   return new TxnBuilder();
 }
 
-export const put = (key: Bytes, value: Bytes, opts: { lease?: string; prevKv?: boolean } = {}): TxnOp => ({ op: 'put', key, value, ...opts });
+export const put = (key: Bytes, value: Bytes, opts: { lease?: string; prevKv?: boolean } = {}): TxnOp => ({
+  op: 'put',
+  key,
+  value,
+  ...opts,
+});
 export const get = (key: Bytes, opts: Omit<Extract<TxnOp, { op: 'get' }>, 'op' | 'key'> = {}): TxnOp => ({ op: 'get', key, ...opts });
 export const del = (key: Bytes, opts: Omit<Extract<TxnOp, { op: 'delete' }>, 'op' | 'key'> = {}): TxnOp => ({ op: 'delete', key, ...opts });

@@ -52,12 +52,18 @@ function typeOf(d: Decoded): string | undefined {
 
 function summaryOf(d: Decoded): string {
   switch (d.format) {
-    case 'k8s-protobuf': return `Kubernetes protobuf${d.apiVersion ? ` · ${d.apiVersion} ${d.kind}` : ''}`;
-    case 'json': return `JSON${d.object?.kind ? ` · ${d.object.apiVersion} ${d.object.kind}` : ''}`;
-    case 'cbor': return `CBOR${d.object?.kind ? ` · ${d.object.apiVersion} ${d.object.kind}` : ''}`;
-    case 'encrypted': return `encrypted (${d.encryption.provider}, key ${d.encryption.keyName})`;
-    case 'text': return 'text';
-    case 'binary': return 'binary';
+    case 'k8s-protobuf':
+      return `Kubernetes protobuf${d.apiVersion ? ` · ${d.apiVersion} ${d.kind}` : ''}`;
+    case 'json':
+      return `JSON${d.object?.kind ? ` · ${d.object.apiVersion} ${d.object.kind}` : ''}`;
+    case 'cbor':
+      return `CBOR${d.object?.kind ? ` · ${d.object.apiVersion} ${d.object.kind}` : ''}`;
+    case 'encrypted':
+      return `encrypted (${d.encryption.provider}, key ${d.encryption.keyName})`;
+    case 'text':
+      return 'text';
+    case 'binary':
+      return 'binary';
   }
 }
 
@@ -89,7 +95,11 @@ export function renderValue(bytes: Uint8Array, key: string, prefer?: ValueView, 
       return { view: 'yaml', text: toYaml(inner.object), decoded, decrypted: inner, readOnlyReason: reason, summary: decSummary };
     }
     return {
-      view: 'hex', text: hexDump(bytes), decoded, decrypted: inner, summary: decSummary,
+      view: 'hex',
+      text: hexDump(bytes),
+      decoded,
+      decrypted: inner,
+      summary: decSummary,
       readOnlyReason: `${what}; it was decrypted with key ${e.keyName}, but the plaintext is not a readable object: ${inner.error ?? `the value is ${inner.format}`}`,
     };
   }
@@ -100,7 +110,8 @@ export function renderValue(bytes: Uint8Array, key: string, prefer?: ValueView, 
   let readOnlyReason: string | undefined;
   try {
     const again = encodeValue(decoded, text, { key });
-    if (Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0) readOnlyReason = 'Re-encoding this value would not reproduce the stored bytes exactly, so saving is disabled to avoid corrupting it.';
+    if (Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0)
+      readOnlyReason = 'Re-encoding this value would not reproduce the stored bytes exactly, so saving is disabled to avoid corrupting it.';
   } catch (e) {
     readOnlyReason = `This value cannot be saved back safely: ${errorMessage(e)}`;
   }

@@ -61,7 +61,13 @@ function isCompactedError(e: unknown): boolean {
 }
 
 /** Replays [since, to] through a watch and keeps the first and last event of each key. */
-async function collect(conn: EtcdConnection, since: number, to: number, prefix: Buffer, signal?: AbortSignal): Promise<Map<string, KeyTrack>> {
+async function collect(
+  conn: EtcdConnection,
+  since: number,
+  to: number,
+  prefix: Buffer,
+  signal?: AbortSignal,
+): Promise<Map<string, KeyTrack>> {
   const tracks = new Map<string, KeyTrack>();
   let settle!: (err?: unknown) => void;
   let delivered = since;
@@ -69,7 +75,11 @@ async function collect(conn: EtcdConnection, since: number, to: number, prefix: 
   const finished = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
   // Watching from `since` (not since + 1) makes etcd refuse exactly when `since` itself is compacted.
   const w = await watchRange(conn, {
-    key: prefix, prefix: true, startRevision: since, prevKv: true, signal,
+    key: prefix,
+    prefix: true,
+    startRevision: since,
+    prevKv: true,
+    signal,
     onEvents: (b) => {
       for (const e of b.events) {
         if (e.modRevision <= since || e.modRevision > to) continue;
@@ -86,8 +96,13 @@ async function collect(conn: EtcdConnection, since: number, to: number, prefix: 
       delivered = b.lastRevision;
       if (delivered >= Math.min(to, waitFor)) settle();
     },
-    onCompacted: (info) => settle(new EtcdStudioError('NotFound',
-      `Revision ${since} has been compacted: etcd keeps history from revision ${info.compactRevision} on. Ask for changes since ${info.compactRevision} or later.`)),
+    onCompacted: (info) =>
+      settle(
+        new EtcdStudioError(
+          'NotFound',
+          `Revision ${since} has been compacted: etcd keeps history from revision ${info.compactRevision} on. Ask for changes since ${info.compactRevision} or later.`,
+        ),
+      ),
     // Caught up with nothing (more) in range: etcd confirms how far it has sent; once what was received
     // by then is handed over, nothing up to `to` is missing.
     onProgress: (rev) => {
@@ -114,11 +129,18 @@ function valueAt(kv: { value: Buffer; modRevision: number; version: number }): V
 }
 
 /** Keys created, modified and deleted under `prefix` between `sinceRevision` and now. */
-export async function changesSince(conn: EtcdConnection, sinceRevision: number, opts: { prefix?: Uint8Array | string; signal?: AbortSignal } = {}): Promise<ChangeSet> {
+export async function changesSince(
+  conn: EtcdConnection,
+  sinceRevision: number,
+  opts: { prefix?: Uint8Array | string; signal?: AbortSignal } = {},
+): Promise<ChangeSet> {
   const prefix = Buffer.from(opts.prefix ?? '');
   const to = await currentRevision(conn);
   if (!Number.isInteger(sinceRevision) || sinceRevision < 1 || sinceRevision > to) {
-    throw new EtcdStudioError('InvalidArgument', `The revision to compare with must be between 1 and the current revision ${to}, got ${sinceRevision}.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `The revision to compare with must be between 1 and the current revision ${to}, got ${sinceRevision}.`,
+    );
   }
   const tracks = await collect(conn, sinceRevision, to, prefix, opts.signal);
   const changes: KeyChange[] = [];
@@ -135,32 +157,41 @@ export async function changesSince(conn: EtcdConnection, sinceRevision: number, 
     }
     const object = parseK8sKey(first.key);
     const change: KeyChange = {
-      key: first.key, keyText: keyToText(first.key), change: !existedBefore ? 'created' : existsNow ? 'modified' : 'deleted',
-      ...(object ? { object } : {}), ...(existsNow ? { after: valueAt(last) } : {}),
-      writes: t.writes, ...(existedBefore && existsNow && t.deletes > 0 ? { recreated: true } : {}),
+      key: first.key,
+      keyText: keyToText(first.key),
+      change: !existedBefore ? 'created' : existsNow ? 'modified' : 'deleted',
+      ...(object ? { object } : {}),
+      ...(existsNow ? { after: valueAt(last) } : {}),
+      writes: t.writes,
+      ...(existedBefore && existsNow && t.deletes > 0 ? { recreated: true } : {}),
     };
     changes.push(change);
     if (existedBefore) needBefore.push({ change, first });
   }
   // One read per changed key (never the whole range) for the value's revision and version at `since`.
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(16, needBefore.length) }, async () => {
-    while (next < needBefore.length) {
-      const { change, first } = needBefore[next++];
-      opts.signal?.throwIfAborted();
-      const at = await getKey(conn, first.key, sinceRevision).catch((e) => {
-        // Compacted meanwhile: the first event's previous value is still the value at `since`.
-        if (isCompactedError(e) && first.prevValue) return undefined;
-        throw e;
-      });
-      if (at) change.before = valueAt(at);
-      else if (first.prevValue) change.before = { value: first.prevValue, modRevision: 0, version: 0 };
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(16, needBefore.length) }, async () => {
+      while (next < needBefore.length) {
+        const { change, first } = needBefore[next++];
+        opts.signal?.throwIfAborted();
+        const at = await getKey(conn, first.key, sinceRevision).catch((e) => {
+          // Compacted meanwhile: the first event's previous value is still the value at `since`.
+          if (isCompactedError(e) && first.prevValue) return undefined;
+          throw e;
+        });
+        if (at) change.before = valueAt(at);
+        else if (first.prevValue) change.before = { value: first.prevValue, modRevision: 0, version: 0 };
+      }
+    }),
+  );
   changes.sort((a, b) => Buffer.compare(a.key, b.key));
   return {
-    sinceRevision, toRevision: to, ...(prefix.length ? { prefix: keyToText(prefix) } : {}),
-    changes, groups: groupChanges(changes),
+    sinceRevision,
+    toRevision: to,
+    ...(prefix.length ? { prefix: keyToText(prefix) } : {}),
+    changes,
+    groups: groupChanges(changes),
     counts: {
       created: changes.filter((c) => c.change === 'created').length,
       modified: changes.filter((c) => c.change === 'modified').length,
@@ -182,7 +213,9 @@ export function groupChanges(changes: KeyChange[]): ChangeGroup[] {
     if (!n) g.namespaces.push((n = { namespace: ns, changes: [] }));
     n.changes.push(c);
   }
-  const sorted = [...groups.values()].sort((a, b) => (a.resource === '' ? 1 : b.resource === '' ? -1 : a.resource.localeCompare(b.resource)));
+  const sorted = [...groups.values()].sort((a, b) =>
+    a.resource === '' ? 1 : b.resource === '' ? -1 : a.resource.localeCompare(b.resource),
+  );
   for (const g of sorted) {
     g.namespaces.sort((a, b) => a.namespace.localeCompare(b.namespace));
     for (const n of g.namespaces) n.changes.sort((a, b) => (a.object?.name ?? a.keyText).localeCompare(b.object?.name ?? b.keyText));

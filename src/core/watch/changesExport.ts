@@ -11,24 +11,39 @@ import { summarizeChange } from './objectDiff';
 function jsonValue(v: ValueAt | undefined): unknown {
   if (!v) return undefined;
   const d = decodeValue(v.value);
-  const body = 'object' in d && d.object && !d.error ? { object: d.object }
-    : d.format === 'text' ? { text: d.text } : { base64: v.value.toString('base64') };
+  const body =
+    'object' in d && d.object && !d.error
+      ? { object: d.object }
+      : d.format === 'text'
+        ? { text: d.text }
+        : { base64: v.value.toString('base64') };
   return { modRevision: v.modRevision, version: v.version, format: d.format, ...body };
 }
 
 export function changesToJson(set: ChangeSet, opts: { values?: boolean } = {}): string {
   const values = opts.values ?? true;
   const row = (c: KeyChange) => ({
-    key: c.keyText, change: c.change,
+    key: c.keyText,
+    change: c.change,
     ...(c.object ? { resource: c.object.resource, kind: c.object.k8sKind, namespace: c.object.namespace, name: c.object.name } : {}),
-    writes: c.writes, ...(c.recreated ? { recreated: true } : {}),
+    writes: c.writes,
+    ...(c.recreated ? { recreated: true } : {}),
     summary: summarizeChange(c.before?.value, c.after?.value).lines,
     ...(values ? { before: jsonValue(c.before), after: jsonValue(c.after) } : {}),
   });
-  return JSON.stringify({
-    sinceRevision: set.sinceRevision, toRevision: set.toRevision, ...(set.prefix ? { prefix: set.prefix } : {}),
-    counts: set.counts, changes: set.changes.map(row),
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        sinceRevision: set.sinceRevision,
+        toRevision: set.toRevision,
+        ...(set.prefix ? { prefix: set.prefix } : {}),
+        counts: set.counts,
+        changes: set.changes.map(row),
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 function yamlOf(v: ValueAt | undefined): string {
@@ -55,17 +70,24 @@ export function changesToMarkdown(set: ChangeSet, opts: { diffs?: boolean; maxSu
     `# Changes from revision ${set.sinceRevision} to ${set.toRevision}${set.prefix ? ` under \`${set.prefix}\`` : ''}`,
     '',
     `${counts.created} created, ${counts.modified} modified, ${counts.deleted} deleted` +
-      (counts.transient ? ` (and ${counts.transient} created and deleted again in between)` : '') + '.',
+      (counts.transient ? ` (and ${counts.transient} created and deleted again in between)` : '') +
+      '.',
     '',
   ];
   for (const g of set.groups) {
     for (const ns of g.namespaces) {
-      const title = g.resource === '' ? 'Other keys' : `${g.kind ?? g.resource}${g.kind ? ` (${g.resource})` : ''}${ns.namespace ? ` in ${ns.namespace}` : ''}`;
+      const title =
+        g.resource === ''
+          ? 'Other keys'
+          : `${g.kind ?? g.resource}${g.kind ? ` (${g.resource})` : ''}${ns.namespace ? ` in ${ns.namespace}` : ''}`;
       out.push(`## ${title}`, '', '| change | name | revisions | what changed |', '| --- | --- | --- | --- |');
       for (const c of ns.changes) {
         const name = c.object?.name ?? c.keyText;
         const revs = `${c.before?.modRevision || '–'} → ${c.after?.modRevision ?? 'deleted'}`;
-        const what = c.change === 'modified' ? summarizeChange(c.before?.value, c.after?.value, { maxLines: opts.maxSummaryLines ?? 5 }).lines.join('; ') : '';
+        const what =
+          c.change === 'modified'
+            ? summarizeChange(c.before?.value, c.after?.value, { maxLines: opts.maxSummaryLines ?? 5 }).lines.join('; ')
+            : '';
         out.push(`| ${c.change}${c.recreated ? ' (re-created)' : ''} | \`${cell(name)}\` | ${revs} | ${cell(what)} |`);
       }
       out.push('');
@@ -74,7 +96,17 @@ export function changesToMarkdown(set: ChangeSet, opts: { diffs?: boolean; maxSu
           const diff = unifiedDiff(yamlOf(c.before), yamlOf(c.after));
           if (!diff) continue;
           const f = fence(diff);
-          out.push('<details>', `<summary>${c.keyText.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</summary>`, '', `${f}diff`, diff.trimEnd(), f, '', '</details>', '');
+          out.push(
+            '<details>',
+            `<summary>${c.keyText.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</summary>`,
+            '',
+            `${f}diff`,
+            diff.trimEnd(),
+            f,
+            '',
+            '</details>',
+            '',
+          );
         }
       }
     }

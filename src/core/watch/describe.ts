@@ -42,9 +42,10 @@ export function describeEvent(ev: WatchEvent, opts: { changes?: boolean; maxLine
   const d: EventDescription = { keyText, action, ...(object ? { object } : {}), title: objectTitle(ev.key) ?? keyText };
   if (opts.changes) {
     // Without prevKv an update's old value is unknown: say so rather than call it "created".
-    d.changes = action === 'updated' && !ev.prevValue
-      ? { lines: ['previous value not available'], fields: [] }
-      : summarizeChange(ev.prevValue, ev.type === 'delete' ? undefined : ev.value, { maxLines: opts.maxLines });
+    d.changes =
+      action === 'updated' && !ev.prevValue
+        ? { lines: ['previous value not available'], fields: [] }
+        : summarizeChange(ev.prevValue, ev.type === 'delete' ? undefined : ev.value, { maxLines: opts.maxLines });
   }
   return d;
 }

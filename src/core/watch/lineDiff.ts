@@ -17,7 +17,11 @@ function lcsOps(a: string[], b: string[]): Op[] {
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) { ops.push({ kind: ' ', line: a[i] }); i++; j++; } else if (dp[i + 1][j] >= dp[i][j + 1]) ops.push({ kind: '-', line: a[i++] });
+    if (a[i] === b[j]) {
+      ops.push({ kind: ' ', line: a[i] });
+      i++;
+      j++;
+    } else if (dp[i + 1][j] >= dp[i][j + 1]) ops.push({ kind: '-', line: a[i++] });
     else ops.push({ kind: '+', line: b[j++] });
   }
   while (i < n) ops.push({ kind: '-', line: a[i++] });
@@ -31,9 +35,10 @@ export function unifiedDiff(before: string, after: string, opts: { context?: num
   const context = opts.context ?? 3;
   const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
   const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
-  const ops = a.length * b.length > (opts.maxCells ?? 4_000_000)
-    ? [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))]
-    : lcsOps(a, b);
+  const ops =
+    a.length * b.length > (opts.maxCells ?? 4_000_000)
+      ? [...a.map((line) => ({ kind: '-' as const, line })), ...b.map((line) => ({ kind: '+' as const, line }))]
+      : lcsOps(a, b);
   const out: string[] = [];
   let k = 0;
   // Line numbers (1-based) before each op, for hunk headers.
@@ -48,7 +53,10 @@ export function unifiedDiff(before: string, after: string, opts: { context?: num
     if (op.kind !== '-') lb++;
   }
   while (k < ops.length) {
-    if (ops[k].kind === ' ') { k++; continue; }
+    if (ops[k].kind === ' ') {
+      k++;
+      continue;
+    }
     const start = Math.max(0, k - context);
     let end = k;
     // Extend the hunk while the next change is within 2 * context unchanged lines.
@@ -57,7 +65,10 @@ export function unifiedDiff(before: string, after: string, opts: { context?: num
       let gap = end;
       while (gap < ops.length && ops[gap].kind === ' ' && gap - end < 2 * context) gap++;
       if (gap < ops.length && ops[gap].kind !== ' ') end = gap;
-      else { end = Math.min(ops.length, end + context); break; }
+      else {
+        end = Math.min(ops.length, end + context);
+        break;
+      }
     }
     const slice = ops.slice(start, end);
     const countA = slice.filter((o) => o.kind !== '+').length;

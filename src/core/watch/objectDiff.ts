@@ -48,7 +48,8 @@ function walk(path: string, a: unknown, b: unknown, out: FieldChange[]): void {
       if (k in b) walk(child(path, k), a[k], b[k], out);
       else if (!NOISE.has(child(path, k))) out.push({ path: child(path, k), change: 'removed', before: a[k] });
     }
-    for (const k of Object.keys(b)) if (!(k in a) && !NOISE.has(child(path, k))) out.push({ path: child(path, k), change: 'added', after: b[k] });
+    for (const k of Object.keys(b))
+      if (!(k in a) && !NOISE.has(child(path, k))) out.push({ path: child(path, k), change: 'added', after: b[k] });
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -94,9 +95,12 @@ export function shortValue(v: unknown, max = 60): string {
 
 export function formatFieldChange(c: FieldChange): string {
   switch (c.change) {
-    case 'added': return isObject(c.after) || Array.isArray(c.after) ? `${c.path} added` : `${c.path} added: ${shortValue(c.after)}`;
-    case 'removed': return isObject(c.before) || Array.isArray(c.before) ? `${c.path} removed` : `${c.path} removed (was ${shortValue(c.before)})`;
-    default: return `${c.path} ${shortValue(c.before)} -> ${shortValue(c.after)}`;
+    case 'added':
+      return isObject(c.after) || Array.isArray(c.after) ? `${c.path} added` : `${c.path} added: ${shortValue(c.after)}`;
+    case 'removed':
+      return isObject(c.before) || Array.isArray(c.before) ? `${c.path} removed` : `${c.path} removed (was ${shortValue(c.before)})`;
+    default:
+      return `${c.path} ${shortValue(c.before)} -> ${shortValue(c.after)}`;
   }
 }
 
@@ -112,7 +116,11 @@ function size(n: number): string {
  * Summarises the change from `before` to `after` (undefined = the key did not exist). Objects get one
  * line per changed field; other values say what kind of value changed and its sizes.
  */
-export function summarizeChange(before: Uint8Array | undefined, after: Uint8Array | undefined, opts: { maxLines?: number } = {}): ChangeSummary {
+export function summarizeChange(
+  before: Uint8Array | undefined,
+  after: Uint8Array | undefined,
+  opts: { maxLines?: number } = {},
+): ChangeSummary {
   const maxLines = opts.maxLines ?? 12;
   if (!before && !after) return { lines: [], fields: [] };
   if (!before) return { lines: ['created'], fields: [] };
@@ -129,8 +137,10 @@ export function summarizeChange(before: Uint8Array | undefined, after: Uint8Arra
     if (fields.length > maxLines) lines.push(`…and ${fields.length - maxLines} more`);
     return { lines, fields };
   }
-  if (a.format === 'text' && b.format === 'text') return { lines: [`text changed (${size(before.length)} -> ${size(after.length)})`], fields: [] };
-  if (a.format === 'encrypted' || b.format === 'encrypted') return { lines: [`encrypted value changed (${size(before.length)} -> ${size(after.length)})`], fields: [] };
+  if (a.format === 'text' && b.format === 'text')
+    return { lines: [`text changed (${size(before.length)} -> ${size(after.length)})`], fields: [] };
+  if (a.format === 'encrypted' || b.format === 'encrypted')
+    return { lines: [`encrypted value changed (${size(before.length)} -> ${size(after.length)})`], fields: [] };
   const fmt = a.format === b.format ? a.format : `${a.format} -> ${b.format}`;
   return { lines: [`${fmt} value changed (${size(before.length)} -> ${size(after.length)})`], fields: [] };
 }

@@ -13,7 +13,10 @@ export type RawWatchStream = ClientDuplexStream<IWatchRequest, IWatchResponse>;
 
 /** The parts of etcd3's (internal) connection pool a stream needs: a host's Watch client and its auth metadata. */
 interface PoolLike {
-  withConnection<T>(service: string, fn: (c: { resource: unknown; client: { watch(md: Metadata, opts: object): RawWatchStream }; metadata: Metadata }) => T): Promise<T>;
+  withConnection<T>(
+    service: string,
+    fn: (c: { resource: unknown; client: { watch(md: Metadata, opts: object): RawWatchStream }; metadata: Metadata }) => T,
+  ): Promise<T>;
   markFailed(resource: unknown, error: Error): void;
 }
 

@@ -91,7 +91,10 @@ function bytes(k: Uint8Array | string): Buffer {
 }
 
 /** The [key, rangeEnd) a watch (or a range read) covers. */
-export function watchBounds(opts: { key: Uint8Array | string; rangeEnd?: Uint8Array | string; prefix?: boolean }): { key: Buffer; rangeEnd?: Buffer } {
+export function watchBounds(opts: { key: Uint8Array | string; rangeEnd?: Uint8Array | string; prefix?: boolean }): {
+  key: Buffer;
+  rangeEnd?: Buffer;
+} {
   const key = bytes(opts.key);
   if (opts.prefix) return { key: prefixStart(key), rangeEnd: prefixRangeEnd(key) };
   if (opts.rangeEnd !== undefined) return { key, rangeEnd: bytes(opts.rangeEnd) };
@@ -120,7 +123,11 @@ class RangeWatcher implements RangeWatch {
   private readonly bounds: { key: Buffer; rangeEnd?: Buffer };
   private readyWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
 
-  constructor(private readonly conn: EtcdConnection, private readonly opts: WatchRangeOptions, fromRevision: number) {
+  constructor(
+    private readonly conn: EtcdConnection,
+    private readonly opts: WatchRangeOptions,
+    fromRevision: number,
+  ) {
     this.bounds = watchBounds(opts);
     this.startRevision = fromRevision;
     this.lastRevision = fromRevision - 1;
@@ -137,7 +144,15 @@ class RangeWatcher implements RangeWatch {
 
   get stats(): WatchStats {
     const q = this.queue.stats;
-    return { events: q.events, batches: q.batches, maxBatchMs: q.maxBatchMs, maxBatchEvents: q.maxBatchEvents, queued: q.queued, reconnects: this.reconnects, duplicatesDropped: this.duplicates };
+    return {
+      events: q.events,
+      batches: q.batches,
+      maxBatchMs: q.maxBatchMs,
+      maxBatchEvents: q.maxBatchEvents,
+      queued: q.queued,
+      reconnects: this.reconnects,
+      duplicatesDropped: this.duplicates,
+    };
   }
 
   /** Resolves once the first watch is created (or the watch is retrying / compacted); rejects if it failed. */
@@ -148,14 +163,18 @@ class RangeWatcher implements RangeWatch {
   private settleReady(err?: unknown): void {
     const waiters = this.readyWaiters;
     this.readyWaiters = [];
-    for (const w of waiters) if (err) w.reject(err); else w.resolve();
+    for (const w of waiters)
+      if (err) w.reject(err);
+      else w.resolve();
   }
 
   private setStatus(s: WatchStatus): void {
     this.status = s;
     try {
       this.opts.onStatus?.(s);
-    } catch { /* a status listener must not break the watch */ }
+    } catch {
+      /* a status listener must not break the watch */
+    }
   }
 
   /** Ended, or paused on a compacted revision: no stream should run. */
@@ -192,8 +211,11 @@ class RangeWatcher implements RangeWatch {
     stream.on('end', () => this.onStreamEnd(stream, new Error('the watch stream ended')));
     stream.write({
       create_request: {
-        key: this.bounds.key, ...(this.bounds.rangeEnd ? { range_end: this.bounds.rangeEnd } : {}),
-        start_revision: from, prev_kv: this.opts.prevKv ?? true, progress_notify: true,
+        key: this.bounds.key,
+        ...(this.bounds.rangeEnd ? { range_end: this.bounds.rangeEnd } : {}),
+        start_revision: from,
+        prev_kv: this.opts.prevKv ?? true,
+        progress_notify: true,
       },
     });
   }
@@ -246,7 +268,13 @@ class RangeWatcher implements RangeWatch {
     this.reconnects++;
     const base = Math.min(MAX_BACKOFF_MS, 100 * 2 ** (this.attempt - 1));
     const retryInMs = Math.round(base / 2 + (Math.random() * base) / 2);
-    this.setStatus({ state: 'reconnecting', fromRevision: this.lastRevision + 1, attempt: this.attempt, retryInMs, error: userErr.detail ?? userErr.message });
+    this.setStatus({
+      state: 'reconnecting',
+      fromRevision: this.lastRevision + 1,
+      attempt: this.attempt,
+      retryInMs,
+      error: userErr.detail ?? userErr.message,
+    });
     this.settleReady();
     this.timer = setTimeout(() => void this.connect(), retryInMs);
   }
@@ -268,7 +296,9 @@ class RangeWatcher implements RangeWatch {
     this.settleReady();
     try {
       this.opts.onCompacted?.(info);
-    } catch { /* the listener's problem */ }
+    } catch {
+      /* the listener's problem */
+    }
   }
 
   private fail(error: EtcdStudioError): void {
@@ -283,7 +313,10 @@ class RangeWatcher implements RangeWatch {
 
   async continueFromNow(): Promise<number> {
     if (this.status.state !== 'compacted') {
-      throw new EtcdStudioError('InvalidArgument', 'continueFromNow() is for a watch whose resume revision was compacted; this watch is not.');
+      throw new EtcdStudioError(
+        'InvalidArgument',
+        'continueFromNow() is for a watch whose resume revision was compacted; this watch is not.',
+      );
     }
     const now = await currentRevision(this.conn, this.bounds.key);
     this.lastRevision = now;

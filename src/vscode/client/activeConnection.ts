@@ -14,12 +14,17 @@ export class ActiveConnection implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('etcdStudio.scriptConnection', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [this.item];
 
-  constructor(private readonly state: vscode.Memento, private readonly store: ConnectionStore) {
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly store: ConnectionStore,
+  ) {
     this.item.name = 'etcd Studio: script connection';
     this.item.command = ScriptCommandIds.selectScriptConnection;
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === vscode.window.activeTextEditor?.document) this.update(); }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document) this.update();
+      }),
       store.onDidChange(() => this.update()),
     );
     this.update();
@@ -32,7 +37,8 @@ export class ActiveConnection implements vscode.Disposable {
   }
 
   async set(name: string): Promise<void> {
-    if (!this.store.get(name)) throw new EtcdStudioError('NotFound', `There is no connection named "${name}". Add it first (etcd Studio: Add Connection…).`);
+    if (!this.store.get(name))
+      throw new EtcdStudioError('NotFound', `There is no connection named "${name}". Add it first (etcd Studio: Add Connection…).`);
     await this.state.update(STATE_KEY, name);
     this.update();
   }
@@ -46,11 +52,18 @@ export class ActiveConnection implements vscode.Disposable {
       return undefined;
     }
     const current = this.name;
-    const items = profiles.map((p) => ({
-      label: p.name, description: p.endpoints.join(', '), detail: p.readOnly ? '$(lock) read-only: writes are refused' : undefined,
-      picked: p.name === current,
-    })).sort((a, b) => Number(b.picked) - Number(a.picked));
-    const choice = await vscode.window.showQuickPick(items, { title: 'Connection for etcdctl scripts', placeHolder: current ? `now: ${current}` : 'none chosen yet' });
+    const items = profiles
+      .map((p) => ({
+        label: p.name,
+        description: p.endpoints.join(', '),
+        detail: p.readOnly ? '$(lock) read-only: writes are refused' : undefined,
+        picked: p.name === current,
+      }))
+      .sort((a, b) => Number(b.picked) - Number(a.picked));
+    const choice = await vscode.window.showQuickPick(items, {
+      title: 'Connection for etcdctl scripts',
+      placeHolder: current ? `now: ${current}` : 'none chosen yet',
+    });
     if (!choice) return undefined;
     await this.set(choice.label);
     return choice.label;
@@ -63,10 +76,14 @@ export class ActiveConnection implements vscode.Disposable {
   async forDocument(doc: vscode.TextDocument, named?: string): Promise<string | undefined> {
     const fromScript = named ?? parseScript(doc.getText()).connection?.name;
     if (fromScript) {
-      if (!this.store.get(fromScript)) throw new EtcdStudioError('NotFound', `The script asks for connection "${fromScript}" (its "# connection:" line), but there is no such connection. Add it or fix the line.`);
+      if (!this.store.get(fromScript))
+        throw new EtcdStudioError(
+          'NotFound',
+          `The script asks for connection "${fromScript}" (its "# connection:" line), but there is no such connection. Add it or fix the line.`,
+        );
       return fromScript;
     }
-    return this.name ?? await this.pick();
+    return this.name ?? (await this.pick());
   }
 
   private update(): void {

@@ -54,7 +54,8 @@ export function registerScripting(ctx: vscode.ExtensionContext, deps: ScriptingD
     (client) => ctx.subscriptions.push({ dispose: () => void client.stop() }),
     (e) => {
       log.error(e instanceof Error ? e : String(e));
-      void vscode.window.showErrorMessage(`etcd Studio: the etcdctl script language server did not start: ${errorMessage(e)}`, 'Show Log')
+      void vscode.window
+        .showErrorMessage(`etcd Studio: the etcdctl script language server did not start: ${errorMessage(e)}`, 'Show Log')
         .then((c) => c && channel.show());
     },
   );

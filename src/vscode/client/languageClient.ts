@@ -3,7 +3,12 @@ import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { Sessions } from '../../core/etcd/sessions';
 import { Logger } from '../../core/log';
 import {
-  ETCD_DOCUMENT_SCHEME, ETCDCTL_LANGUAGE, KEY_CHILDREN_REQUEST, KeyChildrenParams, STORED_VALUE_REQUEST, StoredValueParams,
+  ETCD_DOCUMENT_SCHEME,
+  ETCDCTL_LANGUAGE,
+  KEY_CHILDREN_REQUEST,
+  KeyChildrenParams,
+  STORED_VALUE_REQUEST,
+  StoredValueParams,
 } from '../../protocol/scriptProtocol';
 import { ActiveConnection } from './activeConnection';
 import { keyChildren, storedValue } from './serverRequests';
@@ -13,16 +18,25 @@ import { keyChildren, storedValue } from './serverRequests';
  * and answers its requests for etcd data. The client's lifetime is the extension's.
  */
 export async function startLanguageClient(
-  ctx: vscode.ExtensionContext, channel: vscode.LogOutputChannel, sessions: Sessions, active: ActiveConnection, log: Logger,
+  ctx: vscode.ExtensionContext,
+  channel: vscode.LogOutputChannel,
+  sessions: Sessions,
+  active: ActiveConnection,
+  log: Logger,
 ): Promise<LanguageClient> {
   const module = ctx.asAbsolutePath('dist/server.js');
-  const client = new LanguageClient('etcdStudio', 'etcd Studio language server', {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  }, {
-    documentSelector: [{ language: ETCDCTL_LANGUAGE }, { scheme: ETCD_DOCUMENT_SCHEME, language: 'yaml' }],
-    outputChannel: channel,
-  });
+  const client = new LanguageClient(
+    'etcdStudio',
+    'etcd Studio language server',
+    {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    },
+    {
+      documentSelector: [{ language: ETCDCTL_LANGUAGE }, { scheme: ETCD_DOCUMENT_SCHEME, language: 'yaml' }],
+      outputChannel: channel,
+    },
+  );
   client.onRequest(KEY_CHILDREN_REQUEST, (p: KeyChildrenParams) => keyChildren(p, sessions, active, log));
   client.onRequest(STORED_VALUE_REQUEST, (p: StoredValueParams) => storedValue(p, sessions));
   await client.start();

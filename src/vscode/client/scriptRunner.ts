@@ -32,7 +32,9 @@ export class ScriptRunner {
       if (!editor) throw new EtcdStudioError('InvalidArgument', 'Open an .etcdctl script first.');
       return { doc: editor.document, line: editor.selection.active.line };
     }
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) ?? await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    const doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) ??
+      (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri)));
     return { doc, line: editor?.document === doc ? editor.selection.active.line : 0 };
   }
 
@@ -60,30 +62,38 @@ export class ScriptRunner {
     const results: ScriptRunResult['results'] = [];
     this.output.show(true);
     const location = cmds.length > 1 ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-    const outcome = await vscode.window.withProgress({ location, title: `etcdctl on ${name}`, cancellable: cmds.length > 1 }, async (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      const conn = await this.sessions.get(name);
-      return executeAll(conn, cmds, {
-        signal: abort.signal,
-        onStart: (cmd, i) => {
-          progress.report({ message: `${i + 1}/${cmds.length}: ${commandLabel(cmd)}`, increment: 100 / cmds.length });
-          // A copied line may carry --password or --user name:secret (ignored here, but never echoed).
-          this.output.appendLine(redact(`$ etcdctl ${commandLabel(cmd)}    # ${name} · ${file}:${cmd.startLine + 1}`));
-        },
-        onResult: (cmd, r) => {
-          results.push({ ...r, line: cmd.startLine, command: redact(commandLabel(cmd)) });
-          this.output.append(r.stdout);
-          if (r.stderr) this.output.append(r.stderr);
-          this.output.appendLine('');
-        },
-      });
-    });
+    const outcome = await vscode.window.withProgress(
+      { location, title: `etcdctl on ${name}`, cancellable: cmds.length > 1 },
+      async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const conn = await this.sessions.get(name);
+        return executeAll(conn, cmds, {
+          signal: abort.signal,
+          onStart: (cmd, i) => {
+            progress.report({ message: `${i + 1}/${cmds.length}: ${commandLabel(cmd)}`, increment: 100 / cmds.length });
+            // A copied line may carry --password or --user name:secret (ignored here, but never echoed).
+            this.output.appendLine(redact(`$ etcdctl ${commandLabel(cmd)}    # ${name} · ${file}:${cmd.startLine + 1}`));
+          },
+          onResult: (cmd, r) => {
+            results.push({ ...r, line: cmd.startLine, command: redact(commandLabel(cmd)) });
+            this.output.append(r.stdout);
+            if (r.stderr) this.output.append(r.stderr);
+            this.output.appendLine('');
+          },
+        });
+      },
+    );
     const failed = results.find((r) => !r.ok);
     if (failed) {
       this.log.warn(`script ${file}:${failed.line + 1} on "${name}" failed: ${failed.stderr.trim()}`);
       const skipped = cmds.length - outcome.ran;
-      const message = `etcdctl ${failed.command} (line ${failed.line + 1}) ${failed.skipped ? 'was not run' : 'failed'}: ${failed.stderr.replace(/^(Error|Not run): ?/, '').trim().split('\n')[0]}${skipped ? ` ${skipped} later command(s) not run.` : ''}`;
+      const message = `etcdctl ${failed.command} (line ${failed.line + 1}) ${failed.skipped ? 'was not run' : 'failed'}: ${
+        failed.stderr
+          .replace(/^(Error|Not run): ?/, '')
+          .trim()
+          .split('\n')[0]
+      }${skipped ? ` ${skipped} later command(s) not run.` : ''}`;
       void vscode.window.showWarningMessage(message, 'Show Output').then((c) => c && this.output.show());
     } else if (!outcome.ok) {
       this.output.appendLine(`# cancelled after ${outcome.ran} of ${cmds.length} command(s)`);

@@ -12,7 +12,12 @@ import { fromEtcdUri } from '../fs/etcdUri';
 import { ActiveConnection } from './activeConnection';
 import { answerKeyChildren } from './keyChildrenAnswer';
 
-export async function keyChildren(p: KeyChildrenParams, sessions: Sessions, active: ActiveConnection, log: Logger): Promise<KeyChildrenResult> {
+export async function keyChildren(
+  p: KeyChildrenParams,
+  sessions: Sessions,
+  active: ActiveConnection,
+  log: Logger,
+): Promise<KeyChildrenResult> {
   const name = p.connection ?? active.name;
   if (!name) return { error: 'No connection chosen for scripts: click "etcd:" in the status bar.' };
   try {

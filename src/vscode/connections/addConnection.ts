@@ -19,7 +19,10 @@ export async function addConnection(store: ConnectionStore, arg?: ConnectionArg)
   }
   const title = 'Add etcd Connection';
   const name = await vscode.window.showInputBox({
-    title, prompt: 'A name for this connection', placeHolder: 'prod-control-plane', ignoreFocusOut: true,
+    title,
+    prompt: 'A name for this connection',
+    placeHolder: 'prod-control-plane',
+    ignoreFocusOut: true,
     validateInput: (v) => (!v.trim() ? 'Enter a name.' : store.get(v.trim()) ? `"${v.trim()}" exists already.` : undefined),
   });
   if (!name) return undefined;
@@ -27,7 +30,11 @@ export async function addConnection(store: ConnectionStore, arg?: ConnectionArg)
   if (!endpoints) return undefined;
   const profile: ConnectionProfile = { name: name.trim(), endpoints };
   if (endpoints[0].startsWith('https://') && !(await askTls(title, profile))) return undefined;
-  const user = await vscode.window.showInputBox({ title, prompt: 'etcd user name (etcdctl --user) — leave empty when etcd auth is off', ignoreFocusOut: true });
+  const user = await vscode.window.showInputBox({
+    title,
+    prompt: 'etcd user name (etcdctl --user) — leave empty when etcd auth is off',
+    ignoreFocusOut: true,
+  });
   if (user === undefined) return undefined;
   let password: string | undefined;
   if (user.trim()) {
@@ -39,15 +46,25 @@ export async function addConnection(store: ConnectionStore, arg?: ConnectionArg)
 }
 
 /** Offers "Test and save" / "Save without testing"; a failed test keeps nothing. */
-export async function saveAfterTest(store: ConnectionStore, profile: ConnectionProfile, password?: string): Promise<ConnectionProfile | undefined> {
-  const choice = await vscode.window.showQuickPick(['Test and save', 'Save without testing'], { title: `Save connection "${profile.name}"`, ignoreFocusOut: true });
+export async function saveAfterTest(
+  store: ConnectionStore,
+  profile: ConnectionProfile,
+  password?: string,
+): Promise<ConnectionProfile | undefined> {
+  const choice = await vscode.window.showQuickPick(['Test and save', 'Save without testing'], {
+    title: `Save connection "${profile.name}"`,
+    ignoreFocusOut: true,
+  });
   if (!choice) return undefined;
   if (choice === 'Test and save') {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${profile.name}…` },
-      () => testConnection(profile, password));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${profile.name}…` }, () =>
+      testConnection(profile, password),
+    );
   }
   await store.save(profile, password);
-  void vscode.window.showInformationMessage(`Connection "${profile.name}" saved${choice === 'Test and save' ? ' (connection test passed)' : ''}.`);
+  void vscode.window.showInformationMessage(
+    `Connection "${profile.name}" saved${choice === 'Test and save' ? ' (connection test passed)' : ''}.`,
+  );
   return store.get(profile.name);
 }
 

@@ -5,7 +5,10 @@ import { errorMessage } from '../../core/errors';
 /** Small input helpers for the connection flows (one place for titles and validation). */
 export async function askEndpoints(title: string, name: string, value: string): Promise<string[] | undefined> {
   const text = await vscode.window.showInputBox({
-    title, prompt: 'Client URLs, comma-separated (several give failover)', value, ignoreFocusOut: true,
+    title,
+    prompt: 'Client URLs, comma-separated (several give failover)',
+    value,
+    ignoreFocusOut: true,
     validateInput: (v) => {
       try {
         v.split(',').forEach((e) => normalizeEndpoint(e, name));
@@ -19,14 +22,21 @@ export async function askEndpoints(title: string, name: string, value: string): 
 }
 
 export async function askPath(title: string, prompt: string, value: string | undefined): Promise<string | undefined> {
-  const v = await vscode.window.showInputBox({ title, prompt: `${prompt} — leave empty for none`, value: value ?? '', ignoreFocusOut: true });
+  const v = await vscode.window.showInputBox({
+    title,
+    prompt: `${prompt} — leave empty for none`,
+    value: value ?? '',
+    ignoreFocusOut: true,
+  });
   return v === undefined ? undefined : v.trim();
 }
 
 export async function askPassword(profile: ConnectionProfile): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: `Password for ${profile.username} on "${profile.name}"`,
-    prompt: 'Kept in VS Code secret storage, never in settings.', password: true, ignoreFocusOut: true,
+    prompt: 'Kept in VS Code secret storage, never in settings.',
+    password: true,
+    ignoreFocusOut: true,
   });
 }
 

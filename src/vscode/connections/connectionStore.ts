@@ -16,9 +16,12 @@ export class ConnectionStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   watch(ctx: vscode.ExtensionContext): void {
-    ctx.subscriptions.push(this.changed, vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.${KEY}`)) this.changed.fire();
-    }));
+    ctx.subscriptions.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.${KEY}`)) this.changed.fire();
+      }),
+    );
   }
 
   list(): ConnectionProfile[] {
@@ -32,7 +35,9 @@ export class ConnectionStore {
   /** Adds or replaces (by name) a profile; stores the password, if any, in SecretStorage. */
   async save(profile: ConnectionProfile, password?: string): Promise<void> {
     const p = validateProfile(profile);
-    const clean: ConnectionProfile = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== '')) as ConnectionProfile;
+    const clean: ConnectionProfile = Object.fromEntries(
+      Object.entries(p).filter(([, v]) => v !== undefined && v !== ''),
+    ) as ConnectionProfile;
     const others = this.list().filter((x) => x.name !== p.name);
     await vscode.workspace.getConfiguration(SECTION).update(KEY, [...others, clean], vscode.ConfigurationTarget.Global);
     if (password !== undefined) await this.secrets.store(this.secretKey(p.name), password);
@@ -40,7 +45,11 @@ export class ConnectionStore {
 
   async remove(name: string): Promise<void> {
     if (!this.get(name)) throw new EtcdStudioError('NotFound', `There is no connection named "${name}".`);
-    await vscode.workspace.getConfiguration(SECTION).update(KEY, this.list().filter((x) => x.name !== name), vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration(SECTION).update(
+      KEY,
+      this.list().filter((x) => x.name !== name),
+      vscode.ConfigurationTarget.Global,
+    );
     await this.secrets.delete(this.secretKey(name));
   }
 

@@ -17,9 +17,21 @@ export interface ImportArg {
 }
 
 const SOURCES = [
-  { source: 'etcd-manifest' as const, label: 'kubeadm etcd manifest', detail: '/etc/kubernetes/manifests/etcd.yaml: endpoints, CA and the healthcheck client certificate' },
-  { source: 'apiserver' as const, label: 'kube-apiserver flags', detail: '--etcd-servers, --etcd-cafile, --etcd-certfile, --etcd-keyfile from its manifest or a pasted command line' },
-  { source: 'env' as const, label: 'ETCDCTL_* environment', detail: 'ETCDCTL_ENDPOINTS, ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER of this VS Code window' },
+  {
+    source: 'etcd-manifest' as const,
+    label: 'kubeadm etcd manifest',
+    detail: '/etc/kubernetes/manifests/etcd.yaml: endpoints, CA and the healthcheck client certificate',
+  },
+  {
+    source: 'apiserver' as const,
+    label: 'kube-apiserver flags',
+    detail: '--etcd-servers, --etcd-cafile, --etcd-certfile, --etcd-keyfile from its manifest or a pasted command line',
+  },
+  {
+    source: 'env' as const,
+    label: 'ETCDCTL_* environment',
+    detail: 'ETCDCTL_ENDPOINTS, ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER of this VS Code window',
+  },
 ];
 
 function readManifest(file: string): string {
@@ -27,7 +39,10 @@ function readManifest(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new EtcdStudioError('InvalidArgument', `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (static-pod manifests are readable by root only)' : code}.`);
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (static-pod manifests are readable by root only)' : code}.`,
+    );
   }
 }
 
@@ -58,17 +73,30 @@ export async function importConnection(store: ConnectionStore, arg?: ImportArg):
   if (!pick) return undefined;
   const interactive: ImportArg = { source: pick.source };
   if (pick.source === 'etcd-manifest') {
-    interactive.path = await vscode.window.showInputBox({ title: pick.label, prompt: 'Manifest file', value: '/etc/kubernetes/manifests/etcd.yaml', ignoreFocusOut: true });
+    interactive.path = await vscode.window.showInputBox({
+      title: pick.label,
+      prompt: 'Manifest file',
+      value: '/etc/kubernetes/manifests/etcd.yaml',
+      ignoreFocusOut: true,
+    });
     if (!interactive.path) return undefined;
   } else if (pick.source === 'apiserver') {
-    const v = await vscode.window.showInputBox({ title: pick.label, prompt: 'Manifest file, or paste the kube-apiserver command line', value: '/etc/kubernetes/manifests/kube-apiserver.yaml', ignoreFocusOut: true });
+    const v = await vscode.window.showInputBox({
+      title: pick.label,
+      prompt: 'Manifest file, or paste the kube-apiserver command line',
+      value: '/etc/kubernetes/manifests/kube-apiserver.yaml',
+      ignoreFocusOut: true,
+    });
     if (!v) return undefined;
     if (v.includes('--')) interactive.text = v;
     else interactive.path = v;
   }
   const { profile, password } = fromSource(interactive, process.env);
   const name = await vscode.window.showInputBox({
-    title: 'Import etcd Connection', prompt: `Name for ${profile.endpoints.join(', ')}`, value: profile.name, ignoreFocusOut: true,
+    title: 'Import etcd Connection',
+    prompt: `Name for ${profile.endpoints.join(', ')}`,
+    value: profile.name,
+    ignoreFocusOut: true,
     validateInput: (v) => (!v.trim() ? 'Enter a name.' : store.get(v.trim()) ? `"${v.trim()}" exists already.` : undefined),
   });
   if (!name) return undefined;

@@ -21,7 +21,13 @@ async function connectionName(store: ConnectionStore, arg: unknown, title: strin
   return names.length === 1 ? names[0] : vscode.window.showQuickPick(names, { title });
 }
 
-export function registerConnectionCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions, refresh: () => void): void {
+export function registerConnectionCommands(
+  ctx: vscode.ExtensionContext,
+  log: Logger,
+  store: ConnectionStore,
+  sessions: Sessions,
+  refresh: () => void,
+): void {
   registerCommand(ctx, log, CommandIds.addConnection, (arg) => addConnection(store, arg));
   registerCommand(ctx, log, CommandIds.importConnection, (arg) => importConnection(store, arg));
   registerCommand(ctx, log, CommandIds.editConnection, async (arg, changes) => {
@@ -34,7 +40,11 @@ export function registerConnectionCommands(ctx: vscode.ExtensionContext, log: Lo
     const name = await connectionName(store, arg, 'Remove which connection?');
     if (!name) return;
     if (typeof arg !== 'string') {
-      const ok = await vscode.window.showWarningMessage(`Remove connection "${name}"? Its saved password is deleted too; the cluster is not touched.`, { modal: true }, 'Remove');
+      const ok = await vscode.window.showWarningMessage(
+        `Remove connection "${name}"? Its saved password is deleted too; the cluster is not touched.`,
+        { modal: true },
+        'Remove',
+      );
       if (ok !== 'Remove') return;
     }
     sessions.disconnect(name);
@@ -44,8 +54,10 @@ export function registerConnectionCommands(ctx: vscode.ExtensionContext, log: Lo
     const name = await connectionName(store, arg, 'Test which connection?');
     const profile = name ? store.get(name) : undefined;
     if (!profile) return undefined;
-    const message = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing ${name}…` },
-      async () => testConnection(profile, profile.username ? await store.password(profile.name) : undefined));
+    const message = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Testing ${name}…` },
+      async () => testConnection(profile, profile.username ? await store.password(profile.name) : undefined),
+    );
     if (typeof arg !== 'string') void vscode.window.showInformationMessage(message);
     return message;
   });

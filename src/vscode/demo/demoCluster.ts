@@ -16,7 +16,11 @@ export const DEMO_CONNECTION = 'local-demo';
 export class DemoCluster implements vscode.Disposable {
   private etcd: LocalEtcd | undefined;
 
-  constructor(private readonly storage: vscode.Uri, private readonly store: ConnectionStore, private readonly log: Logger) {}
+  constructor(
+    private readonly storage: vscode.Uri,
+    private readonly store: ConnectionStore,
+    private readonly log: Logger,
+  ) {}
 
   async start(): Promise<string[]> {
     if (this.etcd) return this.etcd.endpoints;
@@ -24,21 +28,24 @@ export class DemoCluster implements vscode.Disposable {
     const dataRoot = path.join(this.storage.fsPath, 'demo-cluster');
     rmSync(dataRoot, { recursive: true, force: true });
     mkdirSync(dataRoot, { recursive: true });
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Starting the local demo etcd…' }, async () => {
-      const etcd = await launchEtcd({ binary, dataRoot });
-      this.etcd = etcd;
-      this.log.info(`demo etcd (pid ${etcd.members[0].process.pid}) on ${etcd.endpoints.join(', ')}`);
-      const profile = { name: DEMO_CONNECTION, endpoints: etcd.endpoints };
-      const conn = await EtcdConnection.open(profile);
-      try {
-        const n = await writeEntries(conn.client, sampleKeyspace());
-        this.log.info(`demo etcd seeded with ${n} keys`);
-      } finally {
-        conn.close();
-      }
-      await this.store.save(profile);
-      return etcd.endpoints;
-    });
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Starting the local demo etcd…' },
+      async () => {
+        const etcd = await launchEtcd({ binary, dataRoot });
+        this.etcd = etcd;
+        this.log.info(`demo etcd (pid ${etcd.members[0].process.pid}) on ${etcd.endpoints.join(', ')}`);
+        const profile = { name: DEMO_CONNECTION, endpoints: etcd.endpoints };
+        const conn = await EtcdConnection.open(profile);
+        try {
+          const n = await writeEntries(conn.client, sampleKeyspace());
+          this.log.info(`demo etcd seeded with ${n} keys`);
+        } finally {
+          conn.close();
+        }
+        await this.store.save(profile);
+        return etcd.endpoints;
+      },
+    );
   }
 
   dispose(): void {

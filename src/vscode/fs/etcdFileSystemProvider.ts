@@ -41,7 +41,10 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
   /** Fired when a save lost a compare-and-swap; the command layer offers Compare / Overwrite. */
   readonly onDidConflict = this.conflictEmitter.event;
 
-  constructor(private readonly sessions: Sessions, private readonly log: Logger) {}
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly log: Logger,
+  ) {}
 
   private async conn(loc: EtcdLocation): Promise<EtcdConnection> {
     return this.sessions.get(loc.connection);
@@ -53,9 +56,10 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     const stored = await getKey(conn, loc.key, loc.revision);
     if (!stored) throw vscode.FileSystemError.FileNotFound(uri);
     const cached = this.open.get(uri.toString());
-    const rendered = cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value)
-      ? cached.rendered
-      : renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined);
+    const rendered =
+      cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value)
+        ? cached.rendered
+        : renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined);
     return { loc, conn, value: { stored, rendered } };
   }
 
@@ -112,8 +116,10 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     const loc = fromEtcdUri(uri);
     try {
       const conn = await this.conn(loc);
-      if (conn.profile.readOnly) throw vscode.FileSystemError.NoPermissions(`Connection "${conn.profile.name}" is read-only: nothing was written.`);
-      if (loc.revision) throw vscode.FileSystemError.NoPermissions(`Revision ${loc.revision} is a read-only view; use "Restore this revision" instead.`);
+      if (conn.profile.readOnly)
+        throw vscode.FileSystemError.NoPermissions(`Connection "${conn.profile.name}" is read-only: nothing was written.`);
+      if (loc.revision)
+        throw vscode.FileSystemError.NoPermissions(`Revision ${loc.revision} is a read-only view; use "Restore this revision" instead.`);
       const opened = this.open.get(uri.toString());
       if (!opened) {
         if (!options.create) throw vscode.FileSystemError.FileNotFound(uri);
@@ -122,7 +128,8 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
         this.emitter.fire([{ type: vscode.FileChangeType.Created, uri }]);
         return;
       }
-      if (opened.rendered.readOnlyReason) throw vscode.FileSystemError.NoPermissions(`${opened.rendered.readOnlyReason} Nothing was written.`);
+      if (opened.rendered.readOnlyReason)
+        throw vscode.FileSystemError.NoPermissions(`${opened.rendered.readOnlyReason} Nothing was written.`);
       const text = Buffer.from(content).toString('utf8');
       const bytes = opened.rendered.view === 'text' ? content : encodeEdit(opened.rendered, text, keyText(loc.key));
       const expected = opened.stored.modRevision;
@@ -133,13 +140,19 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
       const r = await putIfUnchanged(conn, loc.key, bytes, expected, { keepLease: opened.stored.lease });
       if (!r.ok) {
         this.conflictEmitter.fire({ uri, current: r.current });
-        throw new vscode.FileSystemError(r.current
-          ? `Not saved: ${keyText(loc.key)} was changed by someone else (now at revision ${r.current.modRevision}). Nothing was written; use "Compare" to see their version.`
-          : `Not saved: ${keyText(loc.key)} was deleted by someone else. Nothing was written.`);
+        throw new vscode.FileSystemError(
+          r.current
+            ? `Not saved: ${keyText(loc.key)} was changed by someone else (now at revision ${r.current.modRevision}). Nothing was written; use "Compare" to see their version.`
+            : `Not saved: ${keyText(loc.key)} was deleted by someone else. Nothing was written.`,
+        );
       }
       this.log.info(`${loc.connection}: saved ${keyText(loc.key)} at revision ${r.revision} (${bytes.length} bytes)`);
       const stored = await getKey(conn, loc.key);
-      if (stored) this.open.set(uri.toString(), { stored, rendered: renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined) });
+      if (stored)
+        this.open.set(uri.toString(), {
+          stored,
+          rendered: renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined),
+        });
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {
       if (e instanceof K8sEditError) throw new vscode.FileSystemError(`${e.message}\nNothing was written.`);
@@ -172,7 +185,10 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
       if (!current) throw vscode.FileSystemError.FileNotFound(oldUri);
       const r = await renameKey(conn, from.key, to.key, this.open.get(oldUri.toString())?.stored.modRevision ?? current.modRevision);
       if (!r.ok) throw new vscode.FileSystemError(r.reason);
-      this.emitter.fire([{ type: vscode.FileChangeType.Deleted, uri: oldUri }, { type: vscode.FileChangeType.Created, uri: newUri }]);
+      this.emitter.fire([
+        { type: vscode.FileChangeType.Deleted, uri: oldUri },
+        { type: vscode.FileChangeType.Created, uri: newUri },
+      ]);
     } catch (e) {
       throw fsError(e, oldUri);
     }

@@ -27,15 +27,25 @@ function displayPath(key: Buffer): string {
 export function toEtcdUri(loc: EtcdLocation): vscode.Uri {
   const suffix = loc.view === 'yaml' ? '.yaml' : loc.view === 'hex' ? '.hex' : '';
   const rev = loc.revision ? `@${loc.revision}` : '';
-  const query = [`key=${loc.key.toString('hex')}`, ...(loc.view ? [`view=${loc.view}`] : []), ...(loc.revision ? [`rev=${loc.revision}`] : [])].join('&');
-  return vscode.Uri.from({ scheme: ETCD_SCHEME, authority: encodeURIComponent(loc.connection), path: `${displayPath(loc.key)}${rev}${suffix}`, query });
+  const query = [
+    `key=${loc.key.toString('hex')}`,
+    ...(loc.view ? [`view=${loc.view}`] : []),
+    ...(loc.revision ? [`rev=${loc.revision}`] : []),
+  ].join('&');
+  return vscode.Uri.from({
+    scheme: ETCD_SCHEME,
+    authority: encodeURIComponent(loc.connection),
+    path: `${displayPath(loc.key)}${rev}${suffix}`,
+    query,
+  });
 }
 
 export function fromEtcdUri(uri: vscode.Uri): EtcdLocation {
   if (uri.scheme !== ETCD_SCHEME) throw new EtcdStudioError('InvalidArgument', `Not an etcd: URI: ${uri.toString()}`);
   const q = new URLSearchParams(uri.query);
   const hex = q.get('key');
-  if (hex === null || !/^([0-9a-f]{2})*$/.test(hex)) throw new EtcdStudioError('InvalidArgument', `The etcd: URI ${uri.toString()} has no valid key.`);
+  if (hex === null || !/^([0-9a-f]{2})*$/.test(hex))
+    throw new EtcdStudioError('InvalidArgument', `The etcd: URI ${uri.toString()} has no valid key.`);
   const view = q.get('view');
   const rev = q.get('rev');
   return {

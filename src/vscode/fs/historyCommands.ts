@@ -42,16 +42,19 @@ export function registerHistoryCommands(ctx: vscode.ExtensionContext, log: Logge
     const h = await keyHistory(conn, t.key, { limit: 200 });
     if (typeof arg === 'string') return h.revisions.map((r) => r.modRevision);
     const items: Array<vscode.QuickPickItem & { rev?: number }> = h.revisions.map((r, i) => ({
-      label: `rev ${r.modRevision}`, description: `version ${r.version} · ${humanBytes(r.value.length)}${i === 0 ? ' · current' : ''}`, rev: r.modRevision,
+      label: `rev ${r.modRevision}`,
+      description: `version ${r.version} · ${humanBytes(r.value.length)}${i === 0 ? ' · current' : ''}`,
+      rev: r.modRevision,
     }));
     if (h.compactedBefore) items.push({ label: `$(info) history before revision ${h.compactedBefore} was compacted`, description: '' });
     if (h.truncated) items.push({ label: '$(info) older revisions not shown (limit 200)', description: '' });
     const pick = await vscode.window.showQuickPick(items, { title: `History of ${keyToText(t.key)}`, placeHolder: 'Pick a revision' });
     if (!pick?.rev) return undefined;
     const isCurrent = pick.rev === h.revisions[0]?.modRevision;
-    const action = await vscode.window.showQuickPick([
-      'Open (read-only)', ...(isCurrent ? [] : ['Compare with current', 'Restore this revision']), 'Compare with previous revision',
-    ], { title: `rev ${pick.rev}` });
+    const action = await vscode.window.showQuickPick(
+      ['Open (read-only)', ...(isCurrent ? [] : ['Compare with current', 'Restore this revision']), 'Compare with previous revision'],
+      { title: `rev ${pick.rev}` },
+    );
     const index = h.revisions.findIndex((r) => r.modRevision === pick.rev);
     if (action === 'Open (read-only)') await openKey(sessions, t.connection, t.key, undefined, isCurrent ? undefined : pick.rev);
     if (action === 'Compare with current') await compareRevisions(sessions, t.connection, t.key, pick.rev);
@@ -60,7 +63,8 @@ export function registerHistoryCommands(ctx: vscode.ExtensionContext, log: Logge
       if (!prev) throw new EtcdStudioError('NotFound', 'There is no earlier revision (it is the first, or history was compacted).');
       await compareRevisions(sessions, t.connection, t.key, prev.modRevision, isCurrent ? undefined : pick.rev);
     }
-    if (action === 'Restore this revision') await vscode.commands.executeCommand(CommandIds.restoreRevision, t.connection, keyToText(t.key), pick.rev);
+    if (action === 'Restore this revision')
+      await vscode.commands.executeCommand(CommandIds.restoreRevision, t.connection, keyToText(t.key), pick.rev);
     return pick.rev;
   });
 
@@ -68,20 +72,33 @@ export function registerHistoryCommands(ctx: vscode.ExtensionContext, log: Logge
     await compareRevisions(sessions, connection, keyFromText(keyText), left, right);
   });
 
-  registerCommand(ctx, log, CommandIds.restoreRevision, async (connection: string, keyText: string, revision: number, confirmed?: boolean) => {
-    const key = keyFromText(keyText);
-    const conn = await sessions.get(connection);
-    conn.assertWritable('restoring a revision');
-    const [old, current] = await Promise.all([getKey(conn, key, revision), getKey(conn, key)]);
-    if (!old) throw new EtcdStudioError('NotFound', `No value at revision ${revision}.`);
-    if (!confirmed) {
-      const ok = await vscode.window.showWarningMessage(`Restore ${keyText} to its value at revision ${revision}?`, { modal: true,
-        detail: current ? `The current value (revision ${current.modRevision}) is replaced; it stays in the history.` : 'The key was deleted; it is created again.' }, 'Restore');
-      if (ok !== 'Restore') return undefined;
-    }
-    const r = await putIfUnchanged(conn, key, old.value, current?.modRevision ?? 0);
-    if (!r.ok) throw new EtcdStudioError('Conflict', `${keyText} changed while restoring; nothing was written.`);
-    refreshTree();
-    return r.revision;
-  });
+  registerCommand(
+    ctx,
+    log,
+    CommandIds.restoreRevision,
+    async (connection: string, keyText: string, revision: number, confirmed?: boolean) => {
+      const key = keyFromText(keyText);
+      const conn = await sessions.get(connection);
+      conn.assertWritable('restoring a revision');
+      const [old, current] = await Promise.all([getKey(conn, key, revision), getKey(conn, key)]);
+      if (!old) throw new EtcdStudioError('NotFound', `No value at revision ${revision}.`);
+      if (!confirmed) {
+        const ok = await vscode.window.showWarningMessage(
+          `Restore ${keyText} to its value at revision ${revision}?`,
+          {
+            modal: true,
+            detail: current
+              ? `The current value (revision ${current.modRevision}) is replaced; it stays in the history.`
+              : 'The key was deleted; it is created again.',
+          },
+          'Restore',
+        );
+        if (ok !== 'Restore') return undefined;
+      }
+      const r = await putIfUnchanged(conn, key, old.value, current?.modRevision ?? 0);
+      if (!r.ok) throw new EtcdStudioError('Conflict', `${keyText} changed while restoring; nothing was written.`);
+      refreshTree();
+      return r.revision;
+    },
+  );
 }

@@ -21,6 +21,11 @@ function decryptorOf(profile: ConnectionProfile | undefined): ((bytes: Uint8Arra
 }
 
 /** How the editor shows a value of this connection (decrypting for viewing when configured). */
-export function renderForConnection(profile: ConnectionProfile | undefined, bytes: Uint8Array, key: Buffer, prefer?: ValueView): RenderedValue {
+export function renderForConnection(
+  profile: ConnectionProfile | undefined,
+  bytes: Uint8Array,
+  key: Buffer,
+  prefer?: ValueView,
+): RenderedValue {
   return renderValue(bytes, key.toString('utf8'), prefer, { decrypt: decryptorOf(profile) });
 }

@@ -33,13 +33,33 @@ async function openMarkdown(content: string): Promise<vscode.TextDocument> {
 
 function eventsMarkdown(key: string, events: TimelineEvent[]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return [`# Events for \`${key}\``, '', events.length ? `${events.length} event(s), oldest first.` : 'No events found (events expire after an hour by default).', '',
-    ...(events.length ? ['| last seen | type | reason | message | count | first seen | source |', '|---|---|---|---|---|---|---|',
-      ...events.map((e) => `| ${e.time} | ${e.type} | ${esc(e.reason)} | ${esc(e.message)} | ${e.count} | ${e.firstTimestamp ?? e.eventTime ?? ''} | ${esc([e.source.component, e.source.host].filter(Boolean).join(', '))}${e.otherIncarnation ? ' (earlier object of this name)' : ''} |`)] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      `# Events for \`${key}\``,
+      '',
+      events.length ? `${events.length} event(s), oldest first.` : 'No events found (events expire after an hour by default).',
+      '',
+      ...(events.length
+        ? [
+            '| last seen | type | reason | message | count | first seen | source |',
+            '|---|---|---|---|---|---|---|',
+            ...events.map(
+              (e) =>
+                `| ${e.time} | ${e.type} | ${esc(e.reason)} | ${esc(e.message)} | ${e.count} | ${e.firstTimestamp ?? e.eventTime ?? ''} | ${esc([e.source.component, e.source.host].filter(Boolean).join(', '))}${e.otherIncarnation ? ' (earlier object of this name)' : ''} |`,
+            ),
+          ]
+        : []),
+    ].join('\n') + '\n'
+  );
 }
 
-export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions, refreshTree: () => void): void {
+export function registerLiveCommands(
+  ctx: vscode.ExtensionContext,
+  log: Logger,
+  store: ConnectionStore,
+  sessions: Sessions,
+  refreshTree: () => void,
+): void {
   const watches = new WatchSessions(log, refreshTree, CommandIds.stopWatch);
   const recorder = new Recorder(sessions, CommandIds.showChanges);
   ctx.subscriptions.push(watches, recorder);
@@ -47,10 +67,15 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
   registerCommand(ctx, log, CommandIds.watch, async (arg?: unknown, keyText?: string, prefix?: boolean, startRevision?: number) => {
     const connection = await connectionOf(store, arg);
     if (!connection) return undefined;
-    let key: Buffer | undefined = arg instanceof KeyNode ? arg.key : arg instanceof PrefixNode ? arg.prefix : keyText !== undefined ? keyFromText(keyText) : undefined;
+    let key: Buffer | undefined =
+      arg instanceof KeyNode ? arg.key : arg instanceof PrefixNode ? arg.prefix : keyText !== undefined ? keyFromText(keyText) : undefined;
     let isPrefix = prefix ?? !(arg instanceof KeyNode);
     if (!key) {
-      const text = await vscode.window.showInputBox({ title: `Watch on "${connection}"`, prompt: 'Key or prefix to watch (end with / for a prefix)', value: '/registry/' });
+      const text = await vscode.window.showInputBox({
+        title: `Watch on "${connection}"`,
+        prompt: 'Key or prefix to watch (end with / for a prefix)',
+        value: '/registry/',
+      });
       if (!text) return undefined;
       key = keyFromText(text);
       isPrefix = text.endsWith('/');
@@ -59,8 +84,16 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
   });
   registerCommand(ctx, log, CommandIds.stopWatch, async (id?: number) => {
     const list = watches.list();
-    const target = id ?? (list.length === 1 ? list[0].id : (await vscode.window.showQuickPick(
-      list.map((w) => ({ label: w.label, description: `${w.events} events · last revision ${w.lastRevision}`, id: w.id })), { title: 'Stop which watch?' }))?.id);
+    const target =
+      id ??
+      (list.length === 1
+        ? list[0].id
+        : (
+            await vscode.window.showQuickPick(
+              list.map((w) => ({ label: w.label, description: `${w.events} events · last revision ${w.lastRevision}`, id: w.id })),
+              { title: 'Stop which watch?' },
+            )
+          )?.id);
     if (target !== undefined) await watches.stop(target);
   });
 
@@ -68,7 +101,8 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
     const connection = await connectionOf(store, arg);
     if (!connection) return undefined;
     const rev = await recorder.start(connection);
-    if (typeof arg !== 'string') void vscode.window.showInformationMessage(`Recording changes on "${connection}" from revision ${rev}. Use "Show Changes" any time.`);
+    if (typeof arg !== 'string')
+      void vscode.window.showInformationMessage(`Recording changes on "${connection}" from revision ${rev}. Use "Show Changes" any time.`);
     return rev;
   });
   registerCommand(ctx, log, CommandIds.stopRecording, async (arg?: unknown) => {
@@ -78,25 +112,53 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
   registerCommand(ctx, log, CommandIds.showChanges, async (arg?: unknown, since?: number, prefix?: string) => {
     const connection = await connectionOf(store, arg);
     if (!connection) return undefined;
-    const from = since ?? recorder.mark(connection) ?? Number(await vscode.window.showInputBox({ title: `Changes on "${connection}"`, prompt: 'Since which revision?', validateInput: (v) => (/^\d+$/.test(v) ? undefined : 'A revision number.') }));
+    const from =
+      since ??
+      recorder.mark(connection) ??
+      Number(
+        await vscode.window.showInputBox({
+          title: `Changes on "${connection}"`,
+          prompt: 'Since which revision?',
+          validateInput: (v) => (/^\d+$/.test(v) ? undefined : 'A revision number.'),
+        }),
+      );
     if (!from) return undefined;
-    const set = await withCancellableProgress(`Collecting changes on ${connection} since revision ${from}`, (signal) => recorder.changes(connection, from, prefix, signal));
+    const set = await withCancellableProgress(`Collecting changes on ${connection} since revision ${from}`, (signal) =>
+      recorder.changes(connection, from, prefix, signal),
+    );
     await openMarkdown(recorder.render(set, 'markdown'));
-    return { since: set.sinceRevision, to: set.toRevision, counts: set.counts, keys: set.changes.map((c) => ({ key: c.keyText, change: c.change })) };
+    return {
+      since: set.sinceRevision,
+      to: set.toRevision,
+      counts: set.counts,
+      keys: set.changes.map((c) => ({ key: c.keyText, change: c.change })),
+    };
   });
-  registerCommand(ctx, log, CommandIds.exportChanges, async (arg?: unknown, since?: number, format?: 'json' | 'markdown', file?: string) => {
-    const connection = await connectionOf(store, arg);
-    if (!connection) return undefined;
-    const from = since ?? recorder.mark(connection);
-    if (!from) throw new EtcdStudioError('InvalidArgument', `Not recording on "${connection}": start recording or pass a revision.`);
-    const fmt = format ?? (await vscode.window.showQuickPick(['markdown', 'json'], { title: 'Export changes as' })) as 'json' | 'markdown' | undefined;
-    if (!fmt) return undefined;
-    const target = file ? vscode.Uri.file(file) : await vscode.window.showSaveDialog({ title: 'Export changes', filters: fmt === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] } });
-    if (!target) return undefined;
-    const set = await recorder.changes(connection, from);
-    await vscode.workspace.fs.writeFile(target, Buffer.from(recorder.render(set, fmt)));
-    return target.fsPath;
-  });
+  registerCommand(
+    ctx,
+    log,
+    CommandIds.exportChanges,
+    async (arg?: unknown, since?: number, format?: 'json' | 'markdown', file?: string) => {
+      const connection = await connectionOf(store, arg);
+      if (!connection) return undefined;
+      const from = since ?? recorder.mark(connection);
+      if (!from) throw new EtcdStudioError('InvalidArgument', `Not recording on "${connection}": start recording or pass a revision.`);
+      const fmt =
+        format ??
+        ((await vscode.window.showQuickPick(['markdown', 'json'], { title: 'Export changes as' })) as 'json' | 'markdown' | undefined);
+      if (!fmt) return undefined;
+      const target = file
+        ? vscode.Uri.file(file)
+        : await vscode.window.showSaveDialog({
+            title: 'Export changes',
+            filters: fmt === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] },
+          });
+      if (!target) return undefined;
+      const set = await recorder.changes(connection, from);
+      await vscode.workspace.fs.writeFile(target, Buffer.from(recorder.render(set, fmt)));
+      return target.fsPath;
+    },
+  );
 
   registerCommand(ctx, log, CommandIds.showEvents, async (arg?: unknown, keyText?: string) => {
     const connection = await connectionOf(store, arg);
@@ -110,7 +172,16 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
   registerCommand(ctx, log, CommandIds.grantLease, async (arg?: unknown, ttl?: number) => {
     const connection = await connectionOf(store, arg);
     if (!connection) return undefined;
-    const seconds = ttl ?? Number(await vscode.window.showInputBox({ title: 'Grant lease', prompt: 'TTL in seconds', value: '60', validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'A positive number of seconds.') }));
+    const seconds =
+      ttl ??
+      Number(
+        await vscode.window.showInputBox({
+          title: 'Grant lease',
+          prompt: 'TTL in seconds',
+          value: '60',
+          validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'A positive number of seconds.'),
+        }),
+      );
     if (!seconds) return undefined;
     const lease = await grantLease(await sessions.get(connection), seconds);
     refreshTree();
@@ -123,8 +194,11 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
     const conn = await sessions.get(connection);
     const preview = await revokePreview(conn, leaseId);
     if (!confirmed) {
-      const ok = await vscode.window.showWarningMessage(`Revoke lease ${leaseId}? ${preview.count} key${preview.count === 1 ? '' : 's'} attached to it will be deleted.`,
-        { modal: true, detail: preview.keys.slice(0, 20).join('\n') + (preview.count > 20 ? `\n…and ${preview.count - 20} more` : '') }, `Revoke and delete ${preview.count} keys`);
+      const ok = await vscode.window.showWarningMessage(
+        `Revoke lease ${leaseId}? ${preview.count} key${preview.count === 1 ? '' : 's'} attached to it will be deleted.`,
+        { modal: true, detail: preview.keys.slice(0, 20).join('\n') + (preview.count > 20 ? `\n…and ${preview.count - 20} more` : '') },
+        `Revoke and delete ${preview.count} keys`,
+      );
       if (!ok) return undefined;
     }
     await revokeLease(conn, leaseId);
@@ -143,9 +217,9 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
     const connection = await connectionOf(store, arg);
     const leaseId = arg instanceof LeaseNode ? arg.lease.id : id;
     if (!connection || !leaseId) return undefined;
-    const k = keyText ?? await vscode.window.showInputBox({ title: `Put a key with lease ${leaseId}`, prompt: 'Key', value: '/' });
+    const k = keyText ?? (await vscode.window.showInputBox({ title: `Put a key with lease ${leaseId}`, prompt: 'Key', value: '/' }));
     if (!k) return undefined;
-    const v = value ?? await vscode.window.showInputBox({ title: `Put ${k} with lease ${leaseId}`, prompt: 'Value (text)' });
+    const v = value ?? (await vscode.window.showInputBox({ title: `Put ${k} with lease ${leaseId}`, prompt: 'Value (text)' }));
     if (v === undefined) return undefined;
     const r = await putWithLease(await sessions.get(connection), keyFromText(k), v, leaseId);
     refreshTree();
@@ -155,7 +229,8 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
   registerCommand(ctx, log, CommandIds.newTransaction, async (arg?: unknown) => {
     const connection = await connectionOf(store, arg);
     if (!connection) return undefined;
-    const content = [`# connection: ${connection}`,
+    const content = [
+      `# connection: ${connection}`,
       '# A transaction, in the form etcdctl txn reads: compares, a blank line, the operations run when all',
       '# compares hold, a blank line, the operations run otherwise, a blank line. Click "Run" to execute it;',
       '# the output shows SUCCESS or FAILURE and the result of each operation.',
@@ -166,7 +241,9 @@ export function registerLiveCommands(ctx: vscode.ExtensionContext, log: Logger, 
       'get /demo/config',
       '',
       'get /demo/config',
-      '', ''].join('\n');
+      '',
+      '',
+    ].join('\n');
     const doc = await vscode.workspace.openTextDocument({ language: 'etcdctl', content });
     await vscode.window.showTextDocument(doc, { preview: false });
     return doc.uri.toString();

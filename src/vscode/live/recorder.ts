@@ -10,7 +10,10 @@ export class Recorder implements vscode.Disposable {
   private readonly marks = new Map<string, number>();
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 49);
 
-  constructor(private readonly sessions: Sessions, showCommand: string) {
+  constructor(
+    private readonly sessions: Sessions,
+    showCommand: string,
+  ) {
     this.status.command = showCommand;
   }
 

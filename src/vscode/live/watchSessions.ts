@@ -32,12 +32,21 @@ export class WatchSessions implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
   private refreshTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly log: Logger, private readonly refreshTree: () => void, stopCommand: string) {
+  constructor(
+    private readonly log: Logger,
+    private readonly refreshTree: () => void,
+    stopCommand: string,
+  ) {
     this.status.command = stopCommand;
   }
 
   list(): Array<{ id: number; label: string; lastRevision: number; events: number }> {
-    return [...this.active.values()].map((a) => ({ id: a.id, label: a.label, lastRevision: a.watch.lastRevision, events: a.watch.stats.events }));
+    return [...this.active.values()].map((a) => ({
+      id: a.id,
+      label: a.label,
+      lastRevision: a.watch.lastRevision,
+      events: a.watch.stats.events,
+    }));
   }
 
   async start(conn: EtcdConnection, key: Buffer, prefix: boolean, startRevision?: number): Promise<number> {
@@ -45,13 +54,17 @@ export class WatchSessions implements vscode.Disposable {
     const label = `${conn.profile.name} ${keyToText(key)}${prefix ? '*' : ''}`;
     const channel = vscode.window.createOutputChannel(`etcd Studio: Watch ${label}`);
     channel.show(true);
-    channel.appendLine(`# watching ${prefix ? 'prefix' : 'key'} ${keyToText(key)} on "${conn.profile.name}"${startRevision ? ` from revision ${startRevision}` : ''} — Stop with "etcd Studio: Stop Watch"`);
+    channel.appendLine(
+      `# watching ${prefix ? 'prefix' : 'key'} ${keyToText(key)} on "${conn.profile.name}"${startRevision ? ` from revision ${startRevision}` : ''} — Stop with "etcd Studio: Stop Watch"`,
+    );
     const onBatch = async (batch: WatchBatch) => {
       const detailed = batch.events.length <= DETAIL_LIMIT;
       if (detailed) {
-        await Promise.all(batch.events.map(async (ev) => {
-          if (ev.type === 'delete' || ev.version > 1) ev.prevValue = await fetchPrevValue(conn, ev).catch(() => undefined);
-        }));
+        await Promise.all(
+          batch.events.map(async (ev) => {
+            if (ev.type === 'delete' || ev.version > 1) ev.prevValue = await fetchPrevValue(conn, ev).catch(() => undefined);
+          }),
+        );
       }
       const lines: string[] = [];
       for (const ev of batch.events) {
@@ -63,18 +76,31 @@ export class WatchSessions implements vscode.Disposable {
       this.scheduleRefresh();
     };
     const watch = await watchRange(conn, {
-      key, prefix, startRevision, prevKv: false,
+      key,
+      prefix,
+      startRevision,
+      prevKv: false,
       onEvents: onBatch,
       onCompacted: (info) => {
-        channel.appendLine(`${time()} history before revision ${info.compactRevision} was compacted: events from ${info.requestedRevision} on are gone.`);
-        void vscode.window.showWarningMessage(`Watch ${label}: revision ${info.requestedRevision} was compacted (compact revision ${info.compactRevision}). Continue from now?`, 'Continue from now', 'Stop')
+        channel.appendLine(
+          `${time()} history before revision ${info.compactRevision} was compacted: events from ${info.requestedRevision} on are gone.`,
+        );
+        void vscode.window
+          .showWarningMessage(
+            `Watch ${label}: revision ${info.requestedRevision} was compacted (compact revision ${info.compactRevision}). Continue from now?`,
+            'Continue from now',
+            'Stop',
+          )
           .then(async (c) => {
             if (c === 'Continue from now') channel.appendLine(`${time()} continuing from revision ${await watch.continueFromNow()}`);
             if (c === 'Stop') await this.stop(id);
           });
       },
       onStatus: (s) => {
-        if (s.state === 'reconnecting') channel.appendLine(`${time()} connection lost (${s.error ? errorMessage(s.error) : 'stream ended'}); reconnecting, resuming after revision ${watch.lastRevision}…`);
+        if (s.state === 'reconnecting')
+          channel.appendLine(
+            `${time()} connection lost (${s.error ? errorMessage(s.error) : 'stream ended'}); reconnecting, resuming after revision ${watch.lastRevision}…`,
+          );
         if (s.state === 'failed') channel.appendLine(`${time()} watch failed: ${errorMessage(s.error)}`);
       },
     });

@@ -23,10 +23,22 @@ async function pickConnection(store: ConnectionStore, sessions: Sessions, arg: u
   return name ? sessions.get(name) : undefined;
 }
 
-async function pickMember(conn: EtcdConnection, arg: unknown, title: string, filter: (m: MemberInfo) => boolean = () => true): Promise<MemberInfo | undefined> {
+async function pickMember(
+  conn: EtcdConnection,
+  arg: unknown,
+  title: string,
+  filter: (m: MemberInfo) => boolean = () => true,
+): Promise<MemberInfo | undefined> {
   const members = (await listMembers(conn)).filter(filter);
   if (arg instanceof MemberNode) return members.find((m) => m.id === arg.details.member.id);
-  const pick = await vscode.window.showQuickPick(members.map((m) => ({ label: m.name || '(unstarted)', description: `${m.id} · ${m.clientUrls.join(', ') || m.peerUrls.join(', ')}`, m })), { title });
+  const pick = await vscode.window.showQuickPick(
+    members.map((m) => ({
+      label: m.name || '(unstarted)',
+      description: `${m.id} · ${m.clientUrls.join(', ') || m.peerUrls.join(', ')}`,
+      m,
+    })),
+    { title },
+  );
   return pick?.m;
 }
 
@@ -34,7 +46,13 @@ async function confirm(message: string, detail: string, action: string): Promise
   return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
 }
 
-export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions, refreshTree: () => void): void {
+export function registerMaintenanceCommands(
+  ctx: vscode.ExtensionContext,
+  log: Logger,
+  store: ConnectionStore,
+  sessions: Sessions,
+  refreshTree: () => void,
+): void {
   const reports = new ReportProvider(sessions);
   ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
 
@@ -65,9 +83,19 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
   registerCommand(ctx, log, CommandIds.alarmDisarm, async (arg?: unknown, confirmed?: boolean) => {
     const conn = await pickConnection(store, sessions, arg);
     if (!conn) return undefined;
-    if (!confirmed && !(await confirm(`Disarm all alarms on "${conn.profile.name}"?`, 'A NOSPACE alarm comes back at once unless space was freed (compact + defragment) or the quota raised.', 'Disarm'))) return undefined;
+    if (
+      !confirmed &&
+      !(await confirm(
+        `Disarm all alarms on "${conn.profile.name}"?`,
+        'A NOSPACE alarm comes back at once unless space was freed (compact + defragment) or the quota raised.',
+        'Disarm',
+      ))
+    )
+      return undefined;
     const cleared = await disarmAlarms(conn);
-    void vscode.window.showInformationMessage(cleared.length ? `Disarmed ${cleared.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}.` : 'There were no alarms.');
+    void vscode.window.showInformationMessage(
+      cleared.length ? `Disarmed ${cleared.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}.` : 'There were no alarms.',
+    );
     return cleared;
   });
 
@@ -76,10 +104,21 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
     if (!conn) return undefined;
     const url = endpoint ?? (await pickMember(conn, arg, 'Defragment which member?', (m) => m.clientUrls.length > 0))?.clientUrls[0];
     if (!url) return undefined;
-    if (!confirmed && !(await confirm(`Defragment the member at ${url}?`,
-      'While it defragments, this member blocks all reads and writes (seconds to minutes on a large database). Do one member at a time, never all at once.', 'Defragment'))) return undefined;
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Defragmenting ${url}…` }, () => defragment(conn, url));
-    void vscode.window.showInformationMessage(`Defragmented ${url} in ${(r.tookMs / 1000).toFixed(1)} s: ${humanBytes(r.before)} → ${humanBytes(r.after)}.`);
+    if (
+      !confirmed &&
+      !(await confirm(
+        `Defragment the member at ${url}?`,
+        'While it defragments, this member blocks all reads and writes (seconds to minutes on a large database). Do one member at a time, never all at once.',
+        'Defragment',
+      ))
+    )
+      return undefined;
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Defragmenting ${url}…` }, () =>
+      defragment(conn, url),
+    );
+    void vscode.window.showInformationMessage(
+      `Defragmented ${url} in ${(r.tookMs / 1000).toFixed(1)} s: ${humanBytes(r.before)} → ${humanBytes(r.after)}.`,
+    );
     refreshTree();
     return r;
   });
@@ -88,10 +127,27 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
     const conn = await pickConnection(store, sessions, arg);
     if (!conn) return undefined;
     const current = (await conn.status()).revision;
-    const rev = revision ?? Number(await vscode.window.showInputBox({ title: `Compact "${conn.profile.name}"`, prompt: `Discard history before this revision (current revision: ${current})`, value: String(current),
-      validateInput: (v) => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= current ? undefined : `A revision between 1 and ${current}.`) }));
+    const rev =
+      revision ??
+      Number(
+        await vscode.window.showInputBox({
+          title: `Compact "${conn.profile.name}"`,
+          prompt: `Discard history before this revision (current revision: ${current})`,
+          value: String(current),
+          validateInput: (v) =>
+            /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= current ? undefined : `A revision between 1 and ${current}.`,
+        }),
+      );
     if (!rev) return undefined;
-    if (!confirmed && !(await confirm(`Compact "${conn.profile.name}" at revision ${rev}?`, 'Older versions of every key become unreadable (history, watches from older revisions). This cannot be undone.', 'Compact'))) return undefined;
+    if (
+      !confirmed &&
+      !(await confirm(
+        `Compact "${conn.profile.name}" at revision ${rev}?`,
+        'Older versions of every key become unreadable (history, watches from older revisions). This cannot be undone.',
+        'Compact',
+      ))
+    )
+      return undefined;
     await compact(conn, rev);
     void vscode.window.showInformationMessage(`Compacted "${conn.profile.name}" at revision ${rev}.`);
     return rev;
@@ -101,7 +157,10 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
     const conn = await pickConnection(store, sessions, arg);
     if (!conn) return undefined;
     const leader = (await conn.status()).leader;
-    const id = targetId ?? (await pickMember(conn, arg, 'Move leadership to which member?', (m) => m.id !== leader && !m.isLearner && m.status === 'started'))?.id;
+    const id =
+      targetId ??
+      (await pickMember(conn, arg, 'Move leadership to which member?', (m) => m.id !== leader && !m.isLearner && m.status === 'started'))
+        ?.id;
     if (!id) return undefined;
     await moveLeader(conn, id);
     refreshTree();
@@ -111,12 +170,31 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
   registerCommand(ctx, log, CommandIds.memberAdd, async (arg?: unknown, peerUrls?: string[], learner?: boolean) => {
     const conn = await pickConnection(store, sessions, arg);
     if (!conn) return undefined;
-    const urls = peerUrls ?? (await vscode.window.showInputBox({ title: 'Add member', prompt: 'Peer URLs of the new member, comma-separated', placeHolder: 'https://10.0.0.13:2380' }))?.split(',').map((s) => s.trim()).filter(Boolean);
+    const urls =
+      peerUrls ??
+      (
+        await vscode.window.showInputBox({
+          title: 'Add member',
+          prompt: 'Peer URLs of the new member, comma-separated',
+          placeHolder: 'https://10.0.0.13:2380',
+        })
+      )
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     if (!urls?.length) return undefined;
-    const asLearner = learner ?? (await vscode.window.showQuickPick(['As a learner (recommended; promote when caught up)', 'As a voting member'], { title: 'Add member' }))?.startsWith('As a learner');
+    const asLearner =
+      learner ??
+      (
+        await vscode.window.showQuickPick(['As a learner (recommended; promote when caught up)', 'As a voting member'], {
+          title: 'Add member',
+        })
+      )?.startsWith('As a learner');
     if (asLearner === undefined) return undefined;
     const m = await addMember(conn, urls, asLearner);
-    void vscode.window.showInformationMessage(`Added member ${m.id}. Start etcd on the new machine with --initial-cluster-state=existing and the cluster's --initial-cluster.`);
+    void vscode.window.showInformationMessage(
+      `Added member ${m.id}. Start etcd on the new machine with --initial-cluster-state=existing and the cluster's --initial-cluster.`,
+    );
     refreshTree();
     return m;
   });
@@ -127,8 +205,15 @@ export function registerMaintenanceCommands(ctx: vscode.ExtensionContext, log: L
     const members = await listMembers(conn);
     const m = id ? members.find((x) => x.id === id) : await pickMember(conn, arg, 'Remove which member?');
     if (!m) return undefined;
-    if (!confirmed && !(await confirm(`Remove member ${m.name || m.id} (${m.id}) from "${conn.profile.name}"?`,
-      `The cluster goes from ${members.length} to ${members.length - 1} members. The removed etcd stops serving; its data directory must not be reused.`, 'Remove member'))) return undefined;
+    if (
+      !confirmed &&
+      !(await confirm(
+        `Remove member ${m.name || m.id} (${m.id}) from "${conn.profile.name}"?`,
+        `The cluster goes from ${members.length} to ${members.length - 1} members. The removed etcd stops serving; its data directory must not be reused.`,
+        'Remove member',
+      ))
+    )
+      return undefined;
     await removeMember(conn, m.id);
     refreshTree();
     return m.id;

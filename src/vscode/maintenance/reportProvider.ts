@@ -7,7 +7,10 @@ export const REPORT_SCHEME = 'etcd-report';
 
 /** `etcd-report:/<connection>/<report>.txt` (or `.json`): read-only documents, refreshed on demand. */
 export function reportUri(connection: string, kind: ReportKind, format: 'table' | 'json' = 'table'): vscode.Uri {
-  return vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${encodeURIComponent(connection)}/${kind}.${format === 'json' ? 'json' : 'txt'}` });
+  return vscode.Uri.from({
+    scheme: REPORT_SCHEME,
+    path: `/${encodeURIComponent(connection)}/${kind}.${format === 'json' ? 'json' : 'txt'}`,
+  });
 }
 
 function parse(uri: vscode.Uri): { connection: string; kind: ReportKind; json: boolean } {

@@ -7,6 +7,6 @@ export function createLogger(channel: vscode.LogOutputChannel, component: string
     trace: (m) => channel.trace(`[${component}] ${redact(m)}`),
     info: (m) => channel.info(`[${component}] ${redact(m)}`),
     warn: (m) => channel.warn(`[${component}] ${redact(m)}`),
-    error: (m) => channel.error(`[${component}] ${redact(m instanceof Error ? m.stack ?? m.message : m)}`),
+    error: (m) => channel.error(`[${component}] ${redact(m instanceof Error ? (m.stack ?? m.message) : m)}`),
   };
 }

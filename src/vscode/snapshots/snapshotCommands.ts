@@ -23,21 +23,58 @@ import { snapshotKeyUri, snapshotView } from './snapshotDocuments';
 import { SnapshotStore } from './snapshotStore';
 
 async function pickSnapshotFile(title: string): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: { 'etcd snapshot or db': ['db', 'snapshot', 'snap', '*'] } });
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    canSelectMany: false,
+    filters: { 'etcd snapshot or db': ['db', 'snapshot', 'snap', '*'] },
+  });
   return picked?.[0]?.fsPath;
 }
 
-export function registerSnapshotCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions, snapshots: SnapshotStore): void {
+export function registerSnapshotCommands(
+  ctx: vscode.ExtensionContext,
+  log: Logger,
+  store: ConnectionStore,
+  sessions: Sessions,
+  snapshots: SnapshotStore,
+): void {
   registerCommand(ctx, log, CommandIds.snapshotSave, async (arg?: ConnectionNode | string, fileArg?: string, endpointArg?: string) => {
-    const name = arg instanceof ConnectionNode ? arg.profile.name : arg ?? await vscode.window.showQuickPick(store.list().map((p) => p.name), { title: 'Save a snapshot of which cluster?' });
+    const name =
+      arg instanceof ConnectionNode
+        ? arg.profile.name
+        : (arg ??
+          (await vscode.window.showQuickPick(
+            store.list().map((p) => p.name),
+            { title: 'Save a snapshot of which cluster?' },
+          )));
     if (!name) return undefined;
     const conn = await sessions.get(name);
     const members = await listMembers(conn);
-    const endpoint = endpointArg ?? (members.length === 1 ? members[0].clientUrls[0] : (await vscode.window.showQuickPick(
-      members.filter((m) => m.clientUrls[0]).map((m) => ({ label: m.name, description: m.clientUrls[0], url: m.clientUrls[0] })), { title: 'Stream the snapshot from which member?' }))?.url);
+    const endpoint =
+      endpointArg ??
+      (members.length === 1
+        ? members[0].clientUrls[0]
+        : (
+            await vscode.window.showQuickPick(
+              members.filter((m) => m.clientUrls[0]).map((m) => ({ label: m.name, description: m.clientUrls[0], url: m.clientUrls[0] })),
+              { title: 'Stream the snapshot from which member?' },
+            )
+          )?.url);
     if (!endpoint) return undefined;
-    const stamp = new Date().toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const file = fileArg ?? (await vscode.window.showSaveDialog({ title: 'Save etcd snapshot', defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), `${name}-${stamp}.db`)) }))?.fsPath;
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    const file =
+      fileArg ??
+      (
+        await vscode.window.showSaveDialog({
+          title: 'Save etcd snapshot',
+          defaultUri: vscode.Uri.file(
+            path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), `${name}-${stamp}.db`),
+          ),
+        })
+      )?.fsPath;
     if (!file) return undefined;
     if (existsSync(file) && !fileArg) {
       const ok = await vscode.window.showWarningMessage(`${file} exists. Replace it?`, { modal: true }, 'Replace');
@@ -47,11 +84,19 @@ export function registerSnapshotCommands(ctx: vscode.ExtensionContext, log: Logg
     try {
       const started = Date.now();
       const r = await withCancellableProgress(`Saving snapshot of ${name} from ${endpoint}`, (signal, report) =>
-        saveSnapshot(member, file, { signal, onProgress: (bytes) => report(`${humanBytes(bytes)} · ${humanBytes(bytes / Math.max(0.001, (Date.now() - started) / 1000))}/s`) }));
+        saveSnapshot(member, file, {
+          signal,
+          onProgress: (bytes) => report(`${humanBytes(bytes)} · ${humanBytes(bytes / Math.max(0.001, (Date.now() - started) / 1000))}/s`),
+        }),
+      );
       const status = await snapshotStatus(file);
       log.info(`snapshot ${file}: ${r.bytes} bytes, sha256 ${r.sha256}, revision ${status.revision}`);
       if (!fileArg) {
-        void vscode.window.showInformationMessage(`Snapshot saved and verified: ${path.basename(file)} — ${humanBytes(r.bytes)}, revision ${status.revision}, ${status.totalKey} keys, hash ${status.hash.toString(16)}.`, 'Open in Tree')
+        void vscode.window
+          .showInformationMessage(
+            `Snapshot saved and verified: ${path.basename(file)} — ${humanBytes(r.bytes)}, revision ${status.revision}, ${status.totalKey} keys, hash ${status.hash.toString(16)}.`,
+            'Open in Tree',
+          )
           .then((c) => c && vscode.commands.executeCommand(CommandIds.openSnapshot, file));
       }
       return { file, ...status };
@@ -61,19 +106,24 @@ export function registerSnapshotCommands(ctx: vscode.ExtensionContext, log: Logg
   });
 
   registerCommand(ctx, log, CommandIds.snapshotStatus, async (fileArg?: string) => {
-    const file = fileArg ?? await pickSnapshotFile('Snapshot status');
+    const file = fileArg ?? (await pickSnapshotFile('Snapshot status'));
     if (!file) return undefined;
     const s = await withCancellableProgress(`Reading ${path.basename(file)}`, (signal, report) =>
-      snapshotStatus(file, { signal, onProgress: (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`) }));
-    if (!fileArg) void vscode.window.showInformationMessage(`${path.basename(file)}: hash ${s.hash.toString(16)}, revision ${s.revision}, total keys ${s.totalKey}, total size ${humanBytes(s.totalSize)}.`);
+      snapshotStatus(file, { signal, onProgress: (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`) }),
+    );
+    if (!fileArg)
+      void vscode.window.showInformationMessage(
+        `${path.basename(file)}: hash ${s.hash.toString(16)}, revision ${s.revision}, total keys ${s.totalKey}, total size ${humanBytes(s.totalSize)}.`,
+      );
     return s;
   });
 
   registerCommand(ctx, log, CommandIds.openSnapshot, async (fileArg?: string) => {
-    const file = fileArg ?? await pickSnapshotFile('Open etcd snapshot (read-only)');
+    const file = fileArg ?? (await pickSnapshotFile('Open etcd snapshot (read-only)'));
     if (!file) return undefined;
     const opened = await withCancellableProgress(`Opening ${path.basename(file)}`, (signal, report) =>
-      snapshots.open(file, signal, (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`)));
+      snapshots.open(file, signal, (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`)),
+    );
     await vscode.commands.executeCommand('etcdStudio.clusters.focus');
     return { file: opened.file, revision: opened.status.revision, keys: opened.snap.keyCount };
   });
@@ -99,17 +149,32 @@ export function registerSnapshotCommands(ctx: vscode.ExtensionContext, log: Logg
     return doc.getText();
   });
 
-  registerCommand(ctx, log, CommandIds.compareSnapshotKeyWithLive, async (arg?: KeyNode | string, keyText?: string, connectionArg?: string) => {
-    const t = snapshotTarget(arg, keyText);
-    if (!t) return undefined;
-    const connection = connectionArg ?? await vscode.window.showQuickPick(store.list().map((p) => p.name), { title: 'Compare with which live cluster?' });
-    if (!connection) return undefined;
-    if (!snapshots.get(t.file)) await snapshots.open(t.file);
-    const conn = await sessions.get(connection);
-    const live = await getKey(conn, t.key);
-    if (!live) throw new EtcdStudioError('NotFound', `The key does not exist in "${connection}" now (it was in the snapshot).`);
-    const left = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
-    const right = toEtcdUri({ connection, key: t.key, view: renderForConnection(conn.profile, live.value, t.key).view });
-    await vscode.commands.executeCommand('vscode.diff', left, right, `${path.basename(t.file)} ↔ ${connection}: ${keyText ?? t.key.toString('utf8')}`);
-  });
+  registerCommand(
+    ctx,
+    log,
+    CommandIds.compareSnapshotKeyWithLive,
+    async (arg?: KeyNode | string, keyText?: string, connectionArg?: string) => {
+      const t = snapshotTarget(arg, keyText);
+      if (!t) return undefined;
+      const connection =
+        connectionArg ??
+        (await vscode.window.showQuickPick(
+          store.list().map((p) => p.name),
+          { title: 'Compare with which live cluster?' },
+        ));
+      if (!connection) return undefined;
+      if (!snapshots.get(t.file)) await snapshots.open(t.file);
+      const conn = await sessions.get(connection);
+      const live = await getKey(conn, t.key);
+      if (!live) throw new EtcdStudioError('NotFound', `The key does not exist in "${connection}" now (it was in the snapshot).`);
+      const left = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
+      const right = toEtcdUri({ connection, key: t.key, view: renderForConnection(conn.profile, live.value, t.key).view });
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        left,
+        right,
+        `${path.basename(t.file)} ↔ ${connection}: ${keyText ?? t.key.toString('utf8')}`,
+      );
+    },
+  );
 }

@@ -25,7 +25,7 @@ export class SnapshotDocumentProvider implements vscode.TextDocumentContentProvi
     const q = new URLSearchParams(uri.query);
     const file = q.get('file') ?? '';
     const key = Buffer.from(q.get('key') ?? '', 'hex');
-    const opened = this.store.get(file) ?? await this.store.open(file);
+    const opened = this.store.get(file) ?? (await this.store.open(file));
     const v = getSnapshotKey(opened.snap, key);
     if (!v) throw new EtcdStudioError('NotFound', `No key ${keyToText(key)} in snapshot ${file}.`);
     return renderValue(v.value, key.toString('utf8'), uri.path.endsWith('.hex') ? 'hex' : undefined).text;

@@ -10,8 +10,18 @@ import { OpenedSnapshot } from './snapshotStore';
 export class SnapshotNode implements TreeNode {
   readonly keys: PrefixNode;
 
-  constructor(readonly opened: OpenedSnapshot, refresh: (n?: TreeNode) => void) {
-    this.keys = new PrefixNode({ source: new SnapshotKeySource(opened.file, opened.snap), refresh }, Buffer.alloc(0), 'Keys', undefined, this, true);
+  constructor(
+    readonly opened: OpenedSnapshot,
+    refresh: (n?: TreeNode) => void,
+  ) {
+    this.keys = new PrefixNode(
+      { source: new SnapshotKeySource(opened.file, opened.snap), refresh },
+      Buffer.alloc(0),
+      'Keys',
+      undefined,
+      this,
+      true,
+    );
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -21,15 +31,20 @@ export class SnapshotNode implements TreeNode {
     item.contextValue = 'snapshot';
     item.iconPath = new vscode.ThemeIcon('archive');
     item.description = `snapshot · rev ${status.revision} · ${snap.keyCount.toLocaleString('en-US')} keys · read-only`;
-    item.tooltip = new vscode.MarkdownString([
-      `**${path.basename(file)}** (read-only snapshot)`, '', '| | |', '|---|---|',
-      `| file | \`${file}\` |`,
-      `| hash | ${status.hash.toString(16)} |`,
-      `| revision | ${status.revision} |`,
-      `| total keys | ${status.totalKey} (bucket entries, as etcdctl counts them) |`,
-      `| live keys | ${snap.keyCount} |`,
-      `| total size | ${humanBytes(status.totalSize)} |`,
-    ].join('\n'));
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${path.basename(file)}** (read-only snapshot)`,
+        '',
+        '| | |',
+        '|---|---|',
+        `| file | \`${file}\` |`,
+        `| hash | ${status.hash.toString(16)} |`,
+        `| revision | ${status.revision} |`,
+        `| total keys | ${status.totalKey} (bucket entries, as etcdctl counts them) |`,
+        `| live keys | ${snap.keyCount} |`,
+        `| total size | ${humanBytes(status.totalSize)} |`,
+      ].join('\n'),
+    );
     return item;
   }
 

@@ -18,7 +18,11 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
 
   private snapshotNodes = new Map<string, SnapshotNode>();
 
-  constructor(private readonly store: ConnectionStore, private readonly sessions: Sessions, private readonly snapshots: SnapshotStore) {}
+  constructor(
+    private readonly store: ConnectionStore,
+    private readonly sessions: Sessions,
+    private readonly snapshots: SnapshotStore,
+  ) {}
 
   refresh(node?: TreeNode): void {
     this.emitter.fire(node);
@@ -70,11 +74,16 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
     const next = new Map<string, ConnectionNode>();
     for (const p of this.store.list()) {
       const existing = this.nodes.get(p.name);
-      next.set(p.name, existing && JSON.stringify(existing.profile) === JSON.stringify(p) ? existing : new ConnectionNode(p, {
-        sessions: this.sessions,
-        refresh: (n) => this.refresh(n),
-        forgetPassword: (name) => this.store.forgetPassword(name),
-      }));
+      next.set(
+        p.name,
+        existing && JSON.stringify(existing.profile) === JSON.stringify(p)
+          ? existing
+          : new ConnectionNode(p, {
+              sessions: this.sessions,
+              refresh: (n) => this.refresh(n),
+              forgetPassword: (name) => this.store.forgetPassword(name),
+            }),
+      );
     }
     this.nodes = next;
     const snaps = new Map<string, SnapshotNode>();

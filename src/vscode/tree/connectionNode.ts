@@ -22,7 +22,10 @@ export class ConnectionNode implements TreeNode {
   private error: string | undefined;
   keys: PrefixNode | undefined;
 
-  constructor(readonly profile: ConnectionProfile, private readonly deps: ConnectionNodeDeps) {}
+  constructor(
+    readonly profile: ConnectionProfile,
+    private readonly deps: ConnectionNodeDeps,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const p = this.profile;
@@ -42,21 +45,31 @@ export class ConnectionNode implements TreeNode {
       item.iconPath = new vscode.ThemeIcon('database');
     }
     if (p.insecureSkipVerify) item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
-    item.tooltip = new vscode.MarkdownString([
-      `**${p.name}**${p.readOnly ? ' (read-only)' : ''}`,
-      ...(p.insecureSkipVerify ? ['', '$(warning) **TLS verification is off**: the server certificate is not checked.'] : []),
-      '', '| | |', '|---|---|',
-      `| endpoints | ${p.endpoints.join(', ')} |`,
-      ...(p.cacert ? [`| CA | \`${p.cacert}\` |`] : []),
-      ...(p.cert ? [`| client cert | \`${p.cert}\` |`] : []),
-      ...(p.username ? [`| user | ${p.username} |`] : []),
-      ...(p.prefix ? [`| key prefix | \`${p.prefix}\` |`] : []),
-      ...(s ? [
-        `| cluster_id | \`${s.clusterId}\` |`, `| member_id | \`${s.memberId}\` |`,
-        `| revision | ${s.revision} |`, `| raft_term | ${s.raftTerm} |`, `| version | ${s.version} |`,
-      ] : []),
-      ...(this.error ? [`| error | ${this.error.replace(/\|/g, '\\|')} |`] : []),
-    ].join('\n'), true);
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${p.name}**${p.readOnly ? ' (read-only)' : ''}`,
+        ...(p.insecureSkipVerify ? ['', '$(warning) **TLS verification is off**: the server certificate is not checked.'] : []),
+        '',
+        '| | |',
+        '|---|---|',
+        `| endpoints | ${p.endpoints.join(', ')} |`,
+        ...(p.cacert ? [`| CA | \`${p.cacert}\` |`] : []),
+        ...(p.cert ? [`| client cert | \`${p.cert}\` |`] : []),
+        ...(p.username ? [`| user | ${p.username} |`] : []),
+        ...(p.prefix ? [`| key prefix | \`${p.prefix}\` |`] : []),
+        ...(s
+          ? [
+              `| cluster_id | \`${s.clusterId}\` |`,
+              `| member_id | \`${s.memberId}\` |`,
+              `| revision | ${s.revision} |`,
+              `| raft_term | ${s.raftTerm} |`,
+              `| version | ${s.version} |`,
+            ]
+          : []),
+        ...(this.error ? [`| error | ${this.error.replace(/\|/g, '\\|')} |`] : []),
+      ].join('\n'),
+      true,
+    );
     return item;
   }
 
@@ -66,7 +79,14 @@ export class ConnectionNode implements TreeNode {
       const conn = await this.deps.sessions.get(this.profile.name);
       this.status = await conn.status();
       this.error = undefined;
-      this.keys = new PrefixNode({ source: new LiveKeySource(conn), refresh: (n) => this.deps.refresh(n) }, Buffer.from(this.profile.prefix ?? ''), 'Keys', undefined, this, true);
+      this.keys = new PrefixNode(
+        { source: new LiveKeySource(conn), refresh: (n) => this.deps.refresh(n) },
+        Buffer.from(this.profile.prefix ?? ''),
+        'Keys',
+        undefined,
+        this,
+        true,
+      );
       return [new MembersNode(conn, this.status.leader, this), this.keys, new LeasesNode(conn, this)];
     } catch (e) {
       this.error = errorMessage(e);

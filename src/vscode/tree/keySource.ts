@@ -29,7 +29,10 @@ export class LiveKeySource {
 
 export class SnapshotKeySource {
   readonly kind = 'snapshot' as const;
-  constructor(readonly file: string, readonly snap: EtcdSnapshot) {}
+  constructor(
+    readonly file: string,
+    readonly snap: EtcdSnapshot,
+  ) {}
   get id(): string {
     return `snapshot:${this.file}`;
   }
@@ -44,5 +47,8 @@ export class SnapshotKeySource {
 /** The live connection behind a tree node, or a clear refusal for snapshot nodes. */
 export function liveConnection(source: KeySource, what: string): EtcdConnection {
   if (source.kind === 'live') return source.conn;
-  throw new EtcdStudioError('InvalidArgument', `${what} needs a live cluster; this key is in the snapshot file ${source.file} (read-only).`);
+  throw new EtcdStudioError(
+    'InvalidArgument',
+    `${what} needs a live cluster; this key is in the snapshot file ${source.file} (read-only).`,
+  );
 }

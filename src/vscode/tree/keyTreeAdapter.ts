@@ -34,11 +34,20 @@ export function levelOf(key: Buffer): LevelView {
   }
   const l = describeLevel(key);
   switch (l.kind) {
-    case 'resource': return { kind: 'resource', resource: l.resource, hint: l.k8sKind ? `${l.k8sKind}${l.namespaced === false ? ' · cluster-scoped' : ''}` : 'resource' };
-    case 'namespace': return { kind: 'namespace', resource: l.resource, hint: 'namespace' };
-    case 'group': return { kind: 'group', hint: l.group.includes('.') ? 'API group' : l.group === 'services' ? 'Services and Endpoints' : undefined };
-    case 'registry': return { kind: 'registry', hint: 'Kubernetes' };
-    default: return { kind: 'plain' };
+    case 'resource':
+      return {
+        kind: 'resource',
+        resource: l.resource,
+        hint: l.k8sKind ? `${l.k8sKind}${l.namespaced === false ? ' · cluster-scoped' : ''}` : 'resource',
+      };
+    case 'namespace':
+      return { kind: 'namespace', resource: l.resource, hint: 'namespace' };
+    case 'group':
+      return { kind: 'group', hint: l.group.includes('.') ? 'API group' : l.group === 'services' ? 'Services and Endpoints' : undefined };
+    case 'registry':
+      return { kind: 'registry', hint: 'Kubernetes' };
+    default:
+      return { kind: 'plain' };
   }
 }
 
@@ -48,7 +57,13 @@ export async function keyFromStore(conn: EtcdConnection, key: Buffer): Promise<E
   if (!kv) return undefined;
   const cut = key.length > 1 ? key.subarray(0, key.length - 1).lastIndexOf(0x2f) : -1;
   return {
-    kind: 'key', key, segment: keyToText(key.subarray(cut + 1)), version: kv.version, modRevision: kv.modRevision,
-    createRevision: kv.createRevision, lease: kv.lease === '0' ? '0' : BigInt(kv.lease).toString(16), size: kv.value.length,
+    kind: 'key',
+    key,
+    segment: keyToText(key.subarray(cut + 1)),
+    version: kv.version,
+    modRevision: kv.modRevision,
+    createRevision: kv.createRevision,
+    lease: kv.lease === '0' ? '0' : BigInt(kv.lease).toString(16),
+    size: kv.value.length,
   } as Extract<Child, { kind: 'key' }>;
 }

@@ -6,7 +6,10 @@ import { MessageNode, TreeNode } from './node';
 
 /** "Leases" under a connection: every lease with its TTLs and attached keys. */
 export class LeasesNode implements TreeNode {
-  constructor(readonly conn: EtcdConnection, readonly parent: TreeNode) {}
+  constructor(
+    readonly conn: EtcdConnection,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Leases', vscode.TreeItemCollapsibleState.Collapsed);
@@ -24,11 +27,18 @@ export class LeasesNode implements TreeNode {
 }
 
 export class LeaseNode implements TreeNode {
-  constructor(readonly conn: EtcdConnection, readonly lease: LeaseInfo, readonly parent: TreeNode) {}
+  constructor(
+    readonly conn: EtcdConnection,
+    readonly lease: LeaseInfo,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const l = this.lease;
-    const item = new vscode.TreeItem(l.id, l.keys.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      l.id,
+      l.keys.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `lease:${this.conn.profile.name}:${l.id}`;
     item.description = `${l.remainingTtl} s left of ${l.grantedTtl} s · ${l.keys.length} key${l.keys.length === 1 ? '' : 's'}`;
     item.iconPath = new vscode.ThemeIcon('clock');
@@ -44,7 +54,12 @@ export class LeaseNode implements TreeNode {
 
 /** A key attached to a lease; opens like any key. */
 export class LeaseKeyNode implements TreeNode {
-  constructor(readonly connection: string, readonly key: Buffer, readonly text: string, readonly parent: TreeNode) {}
+  constructor(
+    readonly connection: string,
+    readonly key: Buffer,
+    readonly text: string,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);

@@ -16,7 +16,10 @@ export interface MemberDetails {
 
 /** One member: name, hex id, leader/learner, health with latency, version, DB size and raft index. */
 export class MemberNode implements TreeNode {
-  constructor(readonly details: MemberDetails, readonly parent: TreeNode) {}
+  constructor(
+    readonly details: MemberDetails,
+    readonly parent: TreeNode,
+  ) {}
 
   get connection(): string {
     return this.details.connection;
@@ -28,27 +31,43 @@ export class MemberNode implements TreeNode {
     const item = new vscode.TreeItem(m.name || `(unstarted ${m.id})`, vscode.TreeItemCollapsibleState.None);
     item.id = `member:${m.id}`;
     const healthText = h ? (h.health ? `healthy ${h.tookMs} ms` : 'unhealthy') : undefined;
-    item.description = [m.id, leader ? 'leader' : '', m.isLearner ? 'learner' : '', healthText, s ? `v${s.version}` : '', s ? humanBytes(s.dbSize) : '']
-      .filter(Boolean).join(' · ');
-    item.iconPath = h && !h.health
-      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-      : new vscode.ThemeIcon(leader ? 'star-full' : 'server', h?.health ? new vscode.ThemeColor('charts.green') : undefined);
-    item.tooltip = new vscode.MarkdownString([
-      `**${m.name || 'unstarted member'}** \`${m.id}\`${leader ? ' — leader' : ''}${m.isLearner ? ' — learner' : ''}`,
-      '',
-      `| | |`, `|---|---|`,
-      `| peer URLs | ${m.peerUrls.join(', ') || '—'} |`,
-      `| client URLs | ${m.clientUrls.join(', ') || '—'} |`,
-      `| health | ${h ? (h.health ? `healthy, took ${h.tookMs} ms` : `unhealthy: ${h.error}`) : '—'} |`,
-      ...(s ? [
-        `| version | ${s.version} |`,
-        `| DB size | ${humanBytes(s.dbSize)} (in use ${humanBytes(s.dbSizeInUse)}) |`,
-        `| raft term | ${s.raftTerm} |`,
-        `| raft index | ${s.raftIndex} (applied ${s.raftAppliedIndex}) |`,
-        `| revision | ${s.revision} |`,
-        ...(s.errors.length ? [`| errors | ${s.errors.join('; ')} |`] : []),
-      ] : this.details.statusError ? [`| status | ${this.details.statusError} |`] : []),
-    ].join('\n'));
+    item.description = [
+      m.id,
+      leader ? 'leader' : '',
+      m.isLearner ? 'learner' : '',
+      healthText,
+      s ? `v${s.version}` : '',
+      s ? humanBytes(s.dbSize) : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath =
+      h && !h.health
+        ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+        : new vscode.ThemeIcon(leader ? 'star-full' : 'server', h?.health ? new vscode.ThemeColor('charts.green') : undefined);
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${m.name || 'unstarted member'}** \`${m.id}\`${leader ? ' — leader' : ''}${m.isLearner ? ' — learner' : ''}`,
+        '',
+        `| | |`,
+        `|---|---|`,
+        `| peer URLs | ${m.peerUrls.join(', ') || '—'} |`,
+        `| client URLs | ${m.clientUrls.join(', ') || '—'} |`,
+        `| health | ${h ? (h.health ? `healthy, took ${h.tookMs} ms` : `unhealthy: ${h.error}`) : '—'} |`,
+        ...(s
+          ? [
+              `| version | ${s.version} |`,
+              `| DB size | ${humanBytes(s.dbSize)} (in use ${humanBytes(s.dbSizeInUse)}) |`,
+              `| raft term | ${s.raftTerm} |`,
+              `| raft index | ${s.raftIndex} (applied ${s.raftAppliedIndex}) |`,
+              `| revision | ${s.revision} |`,
+              ...(s.errors.length ? [`| errors | ${s.errors.join('; ')} |`] : []),
+            ]
+          : this.details.statusError
+            ? [`| status | ${this.details.statusError} |`]
+            : []),
+      ].join('\n'),
+    );
     item.contextValue = m.isLearner ? 'member.learner' : 'member';
     return item;
   }

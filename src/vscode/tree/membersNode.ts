@@ -7,7 +7,11 @@ import { TreeNode } from './node';
 
 /** "Members": `member list` joined with each member's own health and status, fetched in parallel. */
 export class MembersNode implements TreeNode {
-  constructor(private readonly conn: EtcdConnection, private readonly leaderId: string, readonly parent: TreeNode) {}
+  constructor(
+    private readonly conn: EtcdConnection,
+    private readonly leaderId: string,
+    readonly parent: TreeNode,
+  ) {}
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Members', vscode.TreeItemCollapsibleState.Expanded);
@@ -21,13 +25,15 @@ export class MembersNode implements TreeNode {
     const members = await listMembers(this.conn);
     const profile = this.conn.profile;
     const opts = { password: this.conn.connectOptions.password };
-    return Promise.all(members.map(async (member) => {
-      const url = member.clientUrls[0];
-      if (!url) return new MemberNode({ connection: profile.name, member, leaderId: this.leaderId }, this);
-      const [status, health] = await Promise.all([endpointStatus(profile, url, opts), endpointHealth(profile, url, opts)]);
-      return 'memberId' in status
-        ? new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, status, health }, this)
-        : new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, health, statusError: status.error }, this);
-    }));
+    return Promise.all(
+      members.map(async (member) => {
+        const url = member.clientUrls[0];
+        if (!url) return new MemberNode({ connection: profile.name, member, leaderId: this.leaderId }, this);
+        const [status, health] = await Promise.all([endpointStatus(profile, url, opts), endpointHealth(profile, url, opts)]);
+        return 'memberId' in status
+          ? new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, status, health }, this)
+          : new MemberNode({ connection: profile.name, member, leaderId: this.leaderId, health, statusError: status.error }, this);
+      }),
+    );
   }
 }

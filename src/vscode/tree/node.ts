@@ -10,7 +10,11 @@ export interface TreeNode {
 
 /** A leaf that shows a message in the tree (errors, "nothing here"). */
 export class MessageNode implements TreeNode {
-  constructor(private readonly label: string, private readonly icon: string, private readonly tooltip?: string) {}
+  constructor(
+    private readonly label: string,
+    private readonly icon: string,
+    private readonly tooltip?: string,
+  ) {}
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon(this.icon);

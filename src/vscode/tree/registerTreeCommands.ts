@@ -14,8 +14,14 @@ import { keyLabel, parseKeyLabel } from './keyTreeAdapter';
 import { liveConnection } from './keySource';
 import { TreeNode } from './node';
 
-export function registerTreeCommands(ctx: vscode.ExtensionContext, log: Logger, store: ConnectionStore, sessions: Sessions,
-  tree: ClustersTreeProvider, view: vscode.TreeView<TreeNode>): void {
+export function registerTreeCommands(
+  ctx: vscode.ExtensionContext,
+  log: Logger,
+  store: ConnectionStore,
+  sessions: Sessions,
+  tree: ClustersTreeProvider,
+  view: vscode.TreeView<TreeNode>,
+): void {
   registerCommand(ctx, log, CommandIds.refresh, (node?: TreeNode) => {
     if (node instanceof PrefixNode) {
       node.reset();
@@ -43,16 +49,26 @@ export function registerTreeCommands(ctx: vscode.ExtensionContext, log: Logger, 
   registerCommand(ctx, log, CommandIds.copyAsEtcdctl, async (node?: KeyNode | PrefixNode) => {
     if (!(node instanceof KeyNode || node instanceof PrefixNode)) return undefined;
     const profile = liveConnection(node.ctx.source, 'Copy as etcdctl command').profile;
-    const text = node instanceof KeyNode
-      ? etcdctlCommand(profile, ['get'], node.key)
-      : etcdctlCommand(profile, ['get', '--prefix', '--keys-only'], node.prefix);
+    const text =
+      node instanceof KeyNode
+        ? etcdctlCommand(profile, ['get'], node.key)
+        : etcdctlCommand(profile, ['get', '--prefix', '--keys-only'], node.prefix);
     await vscode.env.clipboard.writeText(text);
     void vscode.window.setStatusBarMessage('etcdctl command copied', 3000);
     return text;
   });
   registerCommand(ctx, log, CommandIds.goToKey, async (arg?: ConnectionNode | string, keyText?: string) => {
-    const name = arg instanceof ConnectionNode ? arg.profile.name : typeof arg === 'string' ? arg
-      : store.list().length === 1 ? store.list()[0].name : await vscode.window.showQuickPick(store.list().map((p) => p.name), { title: 'Go to key in which connection?' });
+    const name =
+      arg instanceof ConnectionNode
+        ? arg.profile.name
+        : typeof arg === 'string'
+          ? arg
+          : store.list().length === 1
+            ? store.list()[0].name
+            : await vscode.window.showQuickPick(
+                store.list().map((p) => p.name),
+                { title: 'Go to key in which connection?' },
+              );
     if (!name) return undefined;
     const conn = await sessions.get(name);
     const key = keyText !== undefined ? parseKeyLabel(keyText) : await goToKey(conn, store.get(name)?.prefix ?? '');

@@ -34,7 +34,13 @@ function keyRange(cmd: ScriptCommand): { key: Buffer; range_end?: Buffer } {
   return cmd.args[1] ? { key, range_end: cmd.args[1].bytes } : { key };
 }
 
-const SORT_TARGETS: Record<string, IRangeRequest['sort_target']> = { KEY: 'Key', VERSION: 'Version', CREATE: 'Create', MODIFY: 'Mod', VALUE: 'Value' };
+const SORT_TARGETS: Record<string, IRangeRequest['sort_target']> = {
+  KEY: 'Key',
+  VERSION: 'Version',
+  CREATE: 'Create',
+  MODIFY: 'Mod',
+  VALUE: 'Value',
+};
 const int = (cmd: ScriptCommand, name: string) => Number(flagValue(cmd, name) ?? 0);
 
 export function rangeRequest(cmd: ScriptCommand): IRangeRequest {
@@ -82,19 +88,27 @@ const RESULTS = { '=': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' } 
 function compareOf(c: TxnCompare): ICompare {
   const base = { key: c.key, result: RESULTS[c.op] };
   switch (c.target) {
-    case 'version': return { ...base, target: 'Version', version: c.value };
-    case 'create': return { ...base, target: 'Create', create_revision: c.value };
-    case 'mod': return { ...base, target: 'Mod', mod_revision: c.value };
-    case 'value': return { ...base, target: 'Value', value: Buffer.from(c.value, 'utf8') };
-    case 'lease': return { ...base, target: 'Lease', lease: leaseDecimal(c.value) };
+    case 'version':
+      return { ...base, target: 'Version', version: c.value };
+    case 'create':
+      return { ...base, target: 'Create', create_revision: c.value };
+    case 'mod':
+      return { ...base, target: 'Mod', mod_revision: c.value };
+    case 'value':
+      return { ...base, target: 'Value', value: Buffer.from(c.value, 'utf8') };
+    case 'lease':
+      return { ...base, target: 'Lease', lease: leaseDecimal(c.value) };
   }
 }
 
 function requestOp(op: ScriptCommand): IRequestOp {
   switch (op.spec?.name) {
-    case 'get': return { request_range: rangeRequest(op) };
-    case 'put': return { request_put: putRequest(op) };
-    default: return { request_delete_range: deleteRequest(op) };
+    case 'get':
+      return { request_range: rangeRequest(op) };
+    case 'put':
+      return { request_put: putRequest(op) };
+    default:
+      return { request_delete_range: deleteRequest(op) };
   }
 }
 
@@ -120,11 +134,13 @@ export async function runTxn(conn: EtcdConnection, cmd: ScriptCommand): Promise<
   const ops = [...txn.success, ...txn.failure];
   // A txn of reads only is allowed on a read-only connection.
   if (ops.some((o) => o.spec?.name !== 'get')) conn.assertWritable('a txn with put or del');
-  const res = await conn.call('txn', () => conn.client.kv.txn({
-    compare: txn.compares.map(compareOf),
-    success: txn.success.map(requestOp),
-    failure: txn.failure.map(requestOp),
-  }));
+  const res = await conn.call('txn', () =>
+    conn.client.kv.txn({
+      compare: txn.compares.map(compareOf),
+      success: txn.success.map(requestOp),
+      failure: txn.failure.map(requestOp),
+    }),
+  );
   return printTxn(res, printOptions(cmd));
 }
 

@@ -23,8 +23,14 @@ async function keepAliveOnce(conn: EtcdConnection, id: string): Promise<ILeaseKe
   try {
     return await new Promise<ILeaseKeepAliveResponse>((resolve, reject) => {
       const timer = setTimeout(() => reject(new EtcdStudioError('Timeout', `No keep-alive answer within ${timeoutMs} ms.`)), timeoutMs);
-      stream.on('data', (r) => { clearTimeout(timer); resolve(r); });
-      stream.on('error', (e) => { clearTimeout(timer); reject(e); });
+      stream.on('data', (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      stream.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       stream.write({ ID: id });
     });
   } finally {
@@ -40,7 +46,15 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
     case 'grant': {
       conn.assertWritable('lease grant');
       const r = await conn.call('lease grant', () => conn.client.leaseClient.leaseGrant({ TTL: Number(cmd.args[0].value) }));
-      if (json(cmd)) return goJson(flatHeader(r.header).set('ID', num(r.ID)).set('TTL', num(r.TTL)).set('Error', r.error ?? '')) + '\n';
+      if (json(cmd))
+        return (
+          goJson(
+            flatHeader(r.header)
+              .set('ID', num(r.ID))
+              .set('TTL', num(r.TTL))
+              .set('Error', r.error ?? ''),
+          ) + '\n'
+        );
       return `lease ${hex016(r.ID)} granted with TTL(${r.TTL}s)\n`;
     }
     case 'revoke': {
@@ -54,8 +68,15 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
       const r = await conn.call('lease timetolive', () => conn.client.leaseClient.leaseTimeToLive({ ID: id, keys }));
       const attached = r.keys ?? [];
       if (json(cmd)) {
-        return goJson(flatHeader(r.header).set('id', num(r.ID)).set('ttl', num(r.TTL)).set('granted-ttl', num(r.grantedTTL))
-          .set('keys', attached.length ? attached : null)) + '\n';
+        return (
+          goJson(
+            flatHeader(r.header)
+              .set('id', num(r.ID))
+              .set('ttl', num(r.TTL))
+              .set('granted-ttl', num(r.grantedTTL))
+              .set('keys', attached.length ? attached : null),
+          ) + '\n'
+        );
       }
       if (Number(r.grantedTTL) === 0 && Number(r.TTL) === -1) return `lease ${hex016(id)} already expired\n`;
       const tail = keys ? `, attached keys([${attached.map((k) => k.toString('utf8')).join(' ')}])` : '';
@@ -63,7 +84,15 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
     }
     case 'list': {
       const r = await conn.call('lease list', () => conn.client.leaseClient.leaseLeases());
-      if (json(cmd)) return goJson(flatHeader(r.header).set('leases', r.leases.map((l) => new GoObject().set('id', num(l.ID))))) + '\n';
+      if (json(cmd))
+        return (
+          goJson(
+            flatHeader(r.header).set(
+              'leases',
+              r.leases.map((l) => new GoObject().set('id', num(l.ID))),
+            ),
+          ) + '\n'
+        );
       return `found ${r.leases.length} leases\n` + r.leases.map((l) => `${hex016(l.ID)}\n`).join('');
     }
     default: {

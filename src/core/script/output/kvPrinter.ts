@@ -30,16 +30,29 @@ function simpleKv(kv: IKeyValue, o: PrintOptions): string {
 }
 
 export function headerJson(h: IResponseHeader | undefined): GoObject {
-  return new GoObject().opt('cluster_id', num(h?.cluster_id)).opt('member_id', num(h?.member_id)).opt('revision', num(h?.revision)).opt('raft_term', num(h?.raft_term));
+  return new GoObject()
+    .opt('cluster_id', num(h?.cluster_id))
+    .opt('member_id', num(h?.member_id))
+    .opt('revision', num(h?.revision))
+    .opt('raft_term', num(h?.raft_term));
 }
 
 export function kvJson(kv: IKeyValue): GoObject {
-  return new GoObject().opt('key', kv.key).opt('create_revision', num(kv.create_revision)).opt('mod_revision', num(kv.mod_revision))
-    .opt('version', num(kv.version)).opt('value', kv.value).opt('lease', num(kv.lease));
+  return new GoObject()
+    .opt('key', kv.key)
+    .opt('create_revision', num(kv.create_revision))
+    .opt('mod_revision', num(kv.mod_revision))
+    .opt('version', num(kv.version))
+    .opt('value', kv.value)
+    .opt('lease', num(kv.lease));
 }
 
 function rangeJson(r: IRangeResponse): GoObject {
-  return new GoObject().opt('header', headerJson(r.header)).opt('kvs', (r.kvs ?? []).map(kvJson)).opt('more', Boolean(r.more)).opt('count', num(r.count));
+  return new GoObject()
+    .opt('header', headerJson(r.header))
+    .opt('kvs', (r.kvs ?? []).map(kvJson))
+    .opt('more', Boolean(r.more))
+    .opt('count', num(r.count));
 }
 
 function putJson(r: IPutResponse): GoObject {
@@ -47,14 +60,19 @@ function putJson(r: IPutResponse): GoObject {
 }
 
 function delJson(r: IDeleteRangeResponse): GoObject {
-  return new GoObject().opt('header', headerJson(r.header)).opt('deleted', num(r.deleted)).opt('prev_kvs', (r.prev_kvs ?? []).map(kvJson));
+  return new GoObject()
+    .opt('header', headerJson(r.header))
+    .opt('deleted', num(r.deleted))
+    .opt('prev_kvs', (r.prev_kvs ?? []).map(kvJson));
 }
 
 function txnJson(r: ITxnResponse): GoObject {
   // Go marshals the oneof as an interface field "Response" holding a wrapper struct without json tags.
   const ops = (r.responses ?? []).map((op) => {
-    const inner = op.response_range ? new GoObject().set('ResponseRange', rangeJson(op.response_range))
-      : op.response_put ? new GoObject().set('ResponsePut', putJson(op.response_put))
+    const inner = op.response_range
+      ? new GoObject().set('ResponseRange', rangeJson(op.response_range))
+      : op.response_put
+        ? new GoObject().set('ResponsePut', putJson(op.response_put))
         : new GoObject().set('ResponseDeleteRange', delJson(op.response_delete_range));
     return new GoObject().set('Response', inner);
   });
@@ -64,7 +82,10 @@ function txnJson(r: ITxnResponse): GoObject {
 // --- fields: one `"Name" : value` line per field (Go %q for strings) ---
 
 function goQuote(b: Buffer | undefined): string {
-  return JSON.stringify((b ?? Buffer.alloc(0)).toString('utf8')).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify((b ?? Buffer.alloc(0)).toString('utf8')).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function fieldsHeader(h: IResponseHeader | undefined): string {
@@ -72,13 +93,19 @@ function fieldsHeader(h: IResponseHeader | undefined): string {
 }
 
 function fieldsKv(pfx: string, kv: IKeyValue): string {
-  return `"${pfx}Key" : ${goQuote(kv.key)}\n"${pfx}CreateRevision" : ${kv.create_revision ?? 0}\n"${pfx}ModRevision" : ${kv.mod_revision ?? 0}\n`
-    + `"${pfx}Version" : ${kv.version ?? 0}\n"${pfx}Value" : ${goQuote(kv.value)}\n"${pfx}Lease" : ${kv.lease ?? 0}\n`;
+  return (
+    `"${pfx}Key" : ${goQuote(kv.key)}\n"${pfx}CreateRevision" : ${kv.create_revision ?? 0}\n"${pfx}ModRevision" : ${kv.mod_revision ?? 0}\n` +
+    `"${pfx}Version" : ${kv.version ?? 0}\n"${pfx}Value" : ${goQuote(kv.value)}\n"${pfx}Lease" : ${kv.lease ?? 0}\n`
+  );
 }
 
-const fieldsRange = (r: IRangeResponse) => fieldsHeader(r.header) + (r.kvs ?? []).map((kv) => fieldsKv('', kv)).join('') + `"More" : ${Boolean(r.more)}\n"Count" : ${r.count ?? 0}\n`;
+const fieldsRange = (r: IRangeResponse) =>
+  fieldsHeader(r.header) +
+  (r.kvs ?? []).map((kv) => fieldsKv('', kv)).join('') +
+  `"More" : ${Boolean(r.more)}\n"Count" : ${r.count ?? 0}\n`;
 const fieldsPut = (r: IPutResponse) => fieldsHeader(r.header) + (r.prev_kv ? fieldsKv('Prev', r.prev_kv) : '');
-const fieldsDel = (r: IDeleteRangeResponse) => fieldsHeader(r.header) + `"Deleted" : ${r.deleted ?? 0}\n` + (r.prev_kvs ?? []).map((kv) => fieldsKv('Prev', kv)).join('');
+const fieldsDel = (r: IDeleteRangeResponse) =>
+  fieldsHeader(r.header) + `"Deleted" : ${r.deleted ?? 0}\n` + (r.prev_kvs ?? []).map((kv) => fieldsKv('Prev', kv)).join('');
 
 // --- the four responses ---
 
@@ -103,8 +130,13 @@ export function printDelete(r: IDeleteRangeResponse, o: PrintOptions): string {
 
 export function printTxn(r: ITxnResponse, o: PrintOptions): string {
   if (o.format === 'json') return goJson(txnJson(r)) + '\n';
-  const each = (op: ITxnResponse['responses'][number]) => (op.response_range ? printRange(op.response_range, o)
-    : op.response_put ? printPut(op.response_put, o) : printDelete(op.response_delete_range, o));
-  if (o.format === 'fields') return fieldsHeader(r.header) + `"Succeeded" : ${Boolean(r.succeeded)}\n` + (r.responses ?? []).map(each).join('');
+  const each = (op: ITxnResponse['responses'][number]) =>
+    op.response_range
+      ? printRange(op.response_range, o)
+      : op.response_put
+        ? printPut(op.response_put, o)
+        : printDelete(op.response_delete_range, o);
+  if (o.format === 'fields')
+    return fieldsHeader(r.header) + `"Succeeded" : ${Boolean(r.succeeded)}\n` + (r.responses ?? []).map(each).join('');
   return (r.succeeded ? 'SUCCESS\n' : 'FAILURE\n') + (r.responses ?? []).map((op) => '\n' + each(op)).join('');
 }
