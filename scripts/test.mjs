@@ -3,7 +3,7 @@
 // tests (plain Node against real etcd) once per etcd release (3.4, 3.6, 3.7), the integration tests
 // (real extension host in code-server) and the UI tests (Chromium) on etcd 3.6.
 // Ends with one "N passed, N failed" line; exits non-zero on any failure.
-//   npm test [-- unit|integration|e2e ...] [--etcd 3.4,3.6,3.7]   (layers and releases; default all)
+//   npm test [-- tools|unit|integration|e2e ...] [--etcd 3.4,3.6,3.7]   (layers and releases; default all)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +83,13 @@ if (ok) {
     `--test-reporter-destination=${tap}`,
   ];
   const tapCounts = (tap) => () => nodeTestCounts(readFileSync(tap, 'utf8'));
+  if (want('tools'))
+    await step(
+      'install tests (scripts/hosts.mjs)',
+      node,
+      ['--test', ...reporters('out/tap-tools.txt'), 'test/tools/'],
+      tapCounts('out/tap-tools.txt'),
+    );
   if (want('unit')) {
     for (const m of minors) {
       const tap = `out/tap-unit-${m}.txt`;
