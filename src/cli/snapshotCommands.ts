@@ -1,8 +1,9 @@
 /**
  * `etcd-studio snapshot save|status|ls|get|restore`: etcdctl's snapshot commands plus offline
- * browsing. `save` and `status` print what etcdctl prints (status figures match `etcdctl snapshot
- * status` exactly); `ls` and `get` read a snapshot file like `ls`/`get` read a live cluster;
- * `restore` makes a new data dir with etcd's tool, or copies the keys into a live dev cluster.
+ * browsing. `save` and `status` print what etcd's tools print (status equals `etcdutl snapshot
+ * status` of the release that wrote the file, `etcdctl snapshot status` for etcd 3.4 files); `ls`
+ * and `get` read a snapshot file like `ls`/`get` read a live cluster; `restore` makes a new data
+ * dir with etcd's tool, or copies the keys into a live dev cluster.
  */
 import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
@@ -17,6 +18,9 @@ import {
   restoreToDataDir,
   saveSnapshot,
   snapshotStatus,
+  formatSnapshotStatus,
+  STATUS_FORMATS,
+  StatusFormat,
 } from '../core/snapshot';
 import { flag, parseArgs, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
@@ -25,7 +29,8 @@ import { humanBytes, renderTable } from './table';
 const USAGE = [
   'Usage:',
   '  etcd-studio snapshot save FILE [connection flags]      stream a verified snapshot of one member to FILE',
-  '  etcd-studio snapshot status FILE [-w simple|json|table] hash, revision, total keys, total size (as etcdctl)',
+  '  etcd-studio snapshot status FILE [-w simple|json|table|fields]  hash, revision, total keys, total size[, version] as',
+  '      the release that wrote FILE prints them (etcdutl 3.6+ for files with a storage version, else etcdctl 3.4)',
   '  etcd-studio snapshot ls FILE [PREFIX] [--limit N] [--after CURSOR] [-w simple|json|table]',
   '  etcd-studio snapshot get FILE KEY [-o yaml|json|raw]    KEY as of the snapshot: Kubernetes objects as YAML/JSON, else raw bytes',
   '  etcd-studio snapshot restore FILE --data-dir DIR [--name N --initial-cluster C --initial-cluster-token T',
@@ -91,24 +96,17 @@ async function save(rest: string[], args: ParsedArgs, io: CliIo): Promise<number
     process.removeListener('SIGINT', onSigint);
   }
   io.stdout.write(`Snapshot saved at ${file}\n`);
+  // etcdctl 3.6+ names the storage version etcd sent with the stream, which is the one in the file.
+  const { version } = await snapshotStatus(file);
+  if (version) io.stdout.write(`Server version ${version}\n`);
   return 0;
 }
 
 async function status(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
-  const format = writeOut(args);
-  const s = await snapshotStatus(needFile(rest, 'status'));
-  if (format === 'json') {
-    io.stdout.write(JSON.stringify({ hash: s.hash, revision: s.revision, totalKey: s.totalKey, totalSize: s.totalSize }) + '\n');
-    return 0;
-  }
-  const row = [s.hash.toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize)];
-  if (format === 'simple') {
-    io.stdout.write(row.join(', ') + '\n');
-    return 0;
-  }
-  // etcdctl right-aligns this table's cells (tablewriter ALIGN_RIGHT); pre-padding does that here.
-  const header = ['hash', 'revision', 'total keys', 'total size'];
-  io.stdout.write(renderTable(header, [row.map((c, i) => c.padStart(header[i].length))]));
+  const format = flag(args, 'write-out') ?? 'simple';
+  if (!(STATUS_FORMATS as readonly string[]).includes(format))
+    throw new EtcdStudioError('InvalidArgument', `-w must be ${STATUS_FORMATS.join(', ')}, got "${format}".`);
+  io.stdout.write(formatSnapshotStatus(await snapshotStatus(needFile(rest, 'status')), format as StatusFormat));
   return 0;
 }
 

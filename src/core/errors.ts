@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'Conflict'
   | 'Cancelled'
   | 'Corrupt'
+  /** The connected etcd release does not have the feature (see etcd/capabilities.ts). */
+  | 'Unsupported'
   | 'Internal';
 
 export class EtcdStudioError extends Error {

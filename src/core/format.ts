@@ -15,31 +15,48 @@ export function humanBytes(n: number): string {
   return `${whole} ${units[e]}`;
 }
 
-/** Renders rows like `etcdctl -w table`: a boxed grid with an upper-case header. */
-export function renderTable(header: string[], rows: string[][]): string {
+/** Box-drawing characters of a table: corners and joints (top, middle, bottom rows), then lines. */
+interface TableChars {
+  top: [string, string, string];
+  mid: [string, string, string];
+  bottom: [string, string, string];
+  horizontal: string;
+  vertical: string;
+}
+
+const ASCII: TableChars = { top: ['+', '+', '+'], mid: ['+', '+', '+'], bottom: ['+', '+', '+'], horizontal: '-', vertical: '|' };
+/** tablewriter v1 (etcd 3.7's etcdctl/etcdutl) draws with Unicode box characters. */
+const BOX: TableChars = { top: ['┌', '┬', '┐'], mid: ['├', '┼', '┤'], bottom: ['└', '┴', '┘'], horizontal: '─', vertical: '│' };
+
+/**
+ * Renders rows like `etcdctl -w table`: a boxed grid with an upper-case header. `box` draws it
+ * with Unicode lines as etcd 3.7's tools do; ASCII (+, -, |) is what 3.4-3.6 print.
+ */
+export function renderTable(header: string[], rows: string[][], style: 'ascii' | 'box' = 'ascii'): string {
+  const c = style === 'box' ? BOX : ASCII;
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = '+' + widths.map((w) => '-'.repeat(w + 2)).join('+') + '+';
+  const line = ([left, join, right]: [string, string, string]) => left + widths.map((w) => c.horizontal.repeat(w + 2)).join(join) + right;
   const fmt = (cells: string[], center: boolean) =>
-    '|' +
+    c.vertical +
     cells
-      .map((c, i) => {
-        const pad = widths[i] - c.length;
-        if (!center) return ' ' + c + ' '.repeat(pad) + ' ';
+      .map((cell, i) => {
+        const pad = widths[i] - cell.length;
+        if (!center) return ' ' + cell + ' '.repeat(pad) + ' ';
         const left = Math.floor(pad / 2);
-        return ' ' + ' '.repeat(left) + c + ' '.repeat(pad - left) + ' ';
+        return ' ' + ' '.repeat(left) + cell + ' '.repeat(pad - left) + ' ';
       })
-      .join('|') +
-    '|';
+      .join(c.vertical) +
+    c.vertical;
   return (
     [
-      line,
+      line(c.top),
       fmt(
         header.map((h) => h.toUpperCase()),
         true,
       ),
-      line,
+      line(c.mid),
       ...rows.map((r) => fmt(r, false)),
-      line,
+      line(c.bottom),
     ].join('\n') + '\n'
   );
 }

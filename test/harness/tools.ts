@@ -63,7 +63,27 @@ export function etcdTarget(): EtcdHost & { minor: EtcdMinor } {
 /** Environment for child processes that run etcd's own tools of the target release by name. */
 export function etcdToolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const t = etcdTarget();
-  return { ...process.env, PATH: `${t.bin}:${process.env.PATH}`, ETCDCTL_API: '3', ...extra };
+  // etcdctl 3.4 needs ETCDCTL_API=3; 3.5+ speak only v3 and warn about the variable.
+  const api = t.minor === '3.4' ? { ETCDCTL_API: '3' } : {};
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${t.bin}:${process.env.PATH}`, ...api, ...extra };
+  if (t.minor !== '3.4' && !('ETCDCTL_API' in extra)) delete env.ETCDCTL_API;
+  return env;
+}
+
+/** Runs the target release's etcdctl or etcdutl with an argument array (never a shell); returns stdout. */
+export function runEtcdTool(tool: 'etcdctl' | 'etcdutl', args: string[]): string {
+  const t = etcdTarget();
+  const bin = t[tool];
+  if (!bin) throw new Error(`etcd ${t.version} has no ${tool}`);
+  return execFileSync(bin, args, { env: etcdToolEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
+}
+
+/**
+ * `snapshot status FILE -w FORMAT` by the target release's own tool: etcdutl (3.5 moved it there),
+ * etcdctl on 3.4. What etcd-studio's status must equal for files that release wrote.
+ */
+export function releaseSnapshotStatus(file: string, format = 'json'): string {
+  return runEtcdTool(etcdTarget().etcdutl ? 'etcdutl' : 'etcdctl', ['snapshot', 'status', file, '-w', format]);
 }
 
 export function requireVscodeTools(): HostPaths {

@@ -1,16 +1,16 @@
 /**
  * The bbolt reader against files crafted byte by byte (so every layout and every kind of damage is
- * exercised on purpose), cross-checked with etcdctl's own bbolt where the file is valid.
+ * exercised on purpose), cross-checked with the release's etcdutl (etcdctl on 3.4) where the file is valid.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BoltDb, fnv64a, forEachLeaf } from '../../src/core/bbolt';
 import { EtcdStudioError } from '../../src/core/errors';
-import { openSnapshot, snapshotStatus } from '../../src/core/snapshot';
+import { formatSnapshotStatus, openSnapshot, snapshotStatus } from '../../src/core/snapshot';
+import { etcdTarget, releaseSnapshotStatus } from '../harness/tools';
 
 const PAGE = 4096;
 
@@ -114,8 +114,11 @@ function kvProto(key: string, create: number, mod: number, version: number, valu
   return Buffer.concat([Buffer.from([0x0a, kb.length]), kb, Buffer.from([0x10, create, 0x18, mod, 0x20, version, 0x2a, vb.length]), vb]);
 }
 
-/** A minimal etcd db: inline "key" and "meta" buckets, a put, an update and a delete. */
-function etcdFile(): Buffer {
+/**
+ * A minimal etcd db: inline "key" and "meta" buckets, a put, an update and a delete; with a storage
+ * version in "meta" as etcd 3.6+ writes it when one is given.
+ */
+function etcdFile(storageVersion = ''): Buffer {
   const keyBucket: Elem[] = [
     { key: revKey(2), value: kvProto('/a', 2, 2, 1, 'one') },
     { key: revKey(3), value: kvProto('/b', 3, 3, 1, 'two') },
@@ -127,7 +130,14 @@ function etcdFile(): Buffer {
   return boltFile([
     leaf(3, [
       { key: k('key'), value: bucketValue(0, keyBucket), bucket: true },
-      { key: k('meta'), value: bucketValue(0, [{ key: k('consistent_index'), value: ci }]), bucket: true },
+      {
+        key: k('meta'),
+        value: bucketValue(0, [
+          { key: k('consistent_index'), value: ci },
+          ...(storageVersion ? [{ key: k('storageVersion'), value: k(storageVersion) }] : []),
+        ]),
+        bucket: true,
+      },
     ]),
   ]);
 }
@@ -154,13 +164,14 @@ describe('bbolt reader', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test("a crafted etcd db: status equals etcdctl's, browsing sees the latest live keys", async () => {
-    const f = write('etcd.db', etcdFile());
-    const expected = JSON.parse(
-      execFileSync('etcdctl', ['snapshot', 'status', f, '-w', 'json'], { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8' }),
-    );
-    assert.deepEqual(await snapshotStatus(f), expected);
-    assert.deepEqual(expected, { ...expected, revision: 5, totalKey: 5, totalSize: 4 * PAGE });
+  test("a crafted etcd db as the release writes it: status equals the release's tool, browsing sees the latest live keys", async () => {
+    const { minor } = etcdTarget();
+    const f = write('etcd.db', etcdFile(minor === '3.4' ? '' : `${minor}.0`));
+    const expected = JSON.parse(releaseSnapshotStatus(f));
+    assert.deepEqual(JSON.parse(formatSnapshotStatus(await snapshotStatus(f), 'json')), expected);
+    // 3.4 counts all five bucket entries; 3.6+ the one live key (/b was deleted), plus the version.
+    if (minor === '3.4') assert.deepEqual(expected, { ...expected, revision: 5, totalKey: 5, totalSize: 4 * PAGE });
+    else assert.deepEqual(expected, { ...expected, revision: 5, totalKey: 1, totalSize: 4 * PAGE, version: `${minor}.0` });
     const snap = await openSnapshot(f);
     try {
       assert.deepEqual([...snap.keys()].map(String), ['/a']);
@@ -170,6 +181,16 @@ describe('bbolt reader', () => {
     } finally {
       snap.close();
     }
+  });
+
+  test('total keys follows the file: every entry without a storage version, live keys with one', async () => {
+    const old = await snapshotStatus(write('old.db', etcdFile()));
+    const versioned = await snapshotStatus(write('new.db', etcdFile('3.6.0')));
+    assert.deepEqual(old, { ...old, totalKey: 5, version: '' });
+    assert.deepEqual(versioned, { ...versioned, totalKey: 1, version: '3.6.0' });
+    // The version is hashed like any other meta entry, so the two files differ in hash too.
+    assert.notEqual(old.hash, versioned.hash);
+    assert.equal((await snapshotStatus(write('odd.db', etcdFile('not-a-version')))).version, '', 'etcd ignores a non-semver value');
   });
 
   test('branch pages, overflow values, nested and inline buckets, seek', () => {

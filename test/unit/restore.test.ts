@@ -14,6 +14,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -30,11 +31,14 @@ import {
   EtcdSnapshot,
   openSnapshot,
   planRestoreIntoCluster,
+  resolveRestoreTool,
+  RESTORE_DEFAULTS,
   restoreIntoCluster,
   restoreToDataDir,
   saveSnapshot,
 } from '../../src/core/snapshot';
 import { EtcdTestCluster, freePorts, startEtcd } from '../harness/etcd';
+import { etcdTarget } from '../harness/tools';
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<EtcdStudioError> {
   const err = await p.then(
@@ -78,7 +82,7 @@ async function writeSource(conn: EtcdConnection): Promise<void> {
 
 /** Starts etcd on a restored data dir with the start arguments the restore returned. */
 async function startRestored(startArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(process.env.ETCD_BIN ?? 'etcd', [...startArgs, '--log-level', 'warn', '--logger', 'zap'], {
+  const child = spawn(etcdTarget().etcd, [...startArgs, '--log-level', 'warn', '--logger', 'zap'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -181,6 +185,17 @@ describe('restoring snapshots', () => {
       },
       { clientUrls: client, onOutput: (t) => (streamed += t) },
     );
+    // The release's own tool: etcdctl on 3.4, etcdutl from 3.5 (npm test puts that release's tools first on PATH).
+    const release = etcdTarget();
+    assert.deepEqual(
+      r.tool,
+      release.etcdutl
+        ? { kind: 'etcdutl', path: release.etcdutl, version: release.version }
+        : { kind: 'etcdctl', path: release.etcdctl, version: release.version },
+    );
+    assert.equal(r.storageVersion, release.minor === '3.4' ? '' : `${release.minor}.0`);
+    if (r.storageVersion) assert.match(r.nextSteps, new RegExp(`start it with etcd ${release.minor.replace('.', '\\.')} or newer`));
+    assert.match(r.nextSteps, new RegExp(`with ${r.tool.kind} ${release.version.replace(/\./g, '\\.')} as member`));
     assert.ok(r.hashChecked, 'a saved snapshot is checked against its SHA-256 trailer');
     assert.ok(!r.args.includes('--skip-hash-check'));
     assert.equal(r.output, streamed);
@@ -223,6 +238,32 @@ describe('restoring snapshots', () => {
     );
     assert.deepEqual(readdirSync(target), ['keep.txt']);
     await rejectsWith(cli(['restore', file, '--data-dir', target]), 'Conflict', /not empty/);
+  });
+
+  test('without etcdutl, etcdctl restores on 3.4 and is refused, naming etcdutl, from 3.6 on', async () => {
+    const release = etcdTarget();
+    // A PATH that holds only this release's etcdctl.
+    const only = path.join(dir, 'only-etcdctl');
+    mkdirSync(only);
+    symlinkSync(release.etcdctl, path.join(only, 'etcdctl'));
+    const env = { ...process.env, PATH: only };
+    const tool = resolveRestoreTool({ env });
+    if (release.minor === '3.4') {
+      assert.deepEqual(await tool, { kind: 'etcdctl', path: path.join(only, 'etcdctl'), version: release.version });
+      return;
+    }
+    await rejectsWith(
+      tool,
+      'Unsupported',
+      new RegExp(`is etcdctl ${release.version.replace(/\./g, '\\.')}, which has no \`snapshot restore\`.*Install etcdutl`),
+    );
+    const target = path.join(dir, 'never');
+    await rejectsWith(
+      restoreToDataDir({ file, dataDir: target, ...RESTORE_DEFAULTS }, { env }),
+      'Unsupported',
+      /has no `snapshot restore`/,
+    );
+    assert.ok(!existsSync(target), 'nothing was written');
   });
 
   test('a raw db (no trailer) needs skip-hash-check; a damaged trailer is refused', async () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,18 +9,36 @@ import { parseArgs } from '../../src/cli/args';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { EtcdStudioError } from '../../src/core/errors';
 import { listChildren } from '../../src/core/keytree';
-import { getSnapshotKey, listSnapshotChildren, openSnapshot, saveSnapshot, snapshotStatus } from '../../src/core/snapshot';
+import {
+  formatSnapshotStatus,
+  getSnapshotKey,
+  listSnapshotChildren,
+  openSnapshot,
+  saveSnapshot,
+  snapshotStatus,
+} from '../../src/core/snapshot';
 import type { EtcdSnapshot } from '../../src/core/snapshot';
 import { enableAuth } from '../harness/auth';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { etcdTarget, releaseSnapshotStatus, runEtcdTool } from '../harness/tools';
 
-/** etcdctl with an argument array (never a shell), API v3. */
-function etcdctl(args: string[]): string {
-  return execFileSync('etcdctl', args, { env: { ...process.env, ETCDCTL_API: '3' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** The release's etcdctl with an argument array (never a shell). */
+const etcdctl = (args: string[]) => runEtcdTool('etcdctl', args);
+
+/** `snapshot status -w json` by the release's own tool (etcdutl; etcdctl on 3.4). */
+function toolStatus(file: string): { hash: number; revision: number; totalKey: number; totalSize: number; version?: string } {
+  return JSON.parse(releaseSnapshotStatus(file));
 }
 
-function etcdctlStatus(file: string): { hash: number; revision: number; totalKey: number; totalSize: number } {
-  return JSON.parse(etcdctl(['snapshot', 'status', file, '-w', 'json']));
+/** The storage version etcd of the release under test writes into its files ('' before 3.6). */
+function expectedStorageVersion(): string {
+  const { minor } = etcdTarget();
+  return minor === '3.4' ? '' : `${minor}.0`;
+}
+
+/** Our status as the release's tool prints it in JSON (no version field for files without one). */
+async function ourStatusJson(file: string): Promise<unknown> {
+  return JSON.parse(formatSnapshotStatus(await snapshotStatus(file), 'json'));
 }
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<void> {
@@ -142,22 +159,26 @@ describe('etcd snapshots: save, status, browse', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test("status equals `etcdctl snapshot status -w json` for our save and for etcdctl's", async () => {
+  test("status equals the release's `snapshot status -w json` (etcdutl; etcdctl on 3.4) for our save and for etcdctl's", async () => {
     for (const file of [ours, theirs]) {
-      const expected = etcdctlStatus(file);
+      const expected = toolStatus(file);
+      assert.deepEqual(await ourStatusJson(file), expected, file);
       const got = await snapshotStatus(file);
-      assert.deepEqual(got, expected, file);
       assert.equal(got.revision, revision);
+      assert.equal(got.version, expectedStorageVersion(), 'the storage version the release writes');
+      // etcdutl 3.6+ counts live keys; etcdctl 3.4 counts every entry of every bucket.
+      if (got.version) assert.equal(got.totalKey, live.length);
+      else assert.ok(got.totalKey > live.length);
     }
   });
 
-  test("our saved file carries etcd's SHA-256 trailer and etcdctl accepts it", () => {
+  test("our saved file carries etcd's SHA-256 trailer and the release's tool accepts it", () => {
     const bytes = readFileSync(ours);
     assert.equal(bytes.length % 512, 32);
     assert.deepEqual(createHash('sha256').update(bytes.subarray(0, -32)).digest(), bytes.subarray(-32));
     assert.ok(!existsSync(`${ours}.part`));
-    // etcdctl's own reader (bbolt, with its integrity check) opens it.
-    assert.equal(etcdctlStatus(ours).revision, revision);
+    // The release's own reader (bbolt, with its integrity check) opens it.
+    assert.equal(toolStatus(ours).revision, revision);
   });
 
   test('the snapshot keyspace equals the live keyspace at the snapshot revision', () => {
@@ -222,16 +243,27 @@ describe('etcd snapshots: save, status, browse', () => {
     ]);
   });
 
-  test("CLI: status in etcdctl's three formats, ls and get", async () => {
+  test("CLI: status in the release tool's four formats, save's report, ls and get", async () => {
     const run = async (argv: string[]) => {
       const c = capture();
       const code = await runSnapshot(parseArgs(argv), c.io);
       return { code, out: c.out(), err: c.err() };
     };
-    const json = await run(['status', theirs, '-w', 'json']);
-    assert.equal(json.out.toString(), etcdctl(['snapshot', 'status', theirs, '-w', 'json']));
-    assert.equal((await run(['status', theirs])).out.toString(), etcdctl(['snapshot', 'status', theirs]));
-    assert.equal((await run(['status', theirs, '-w', 'table'])).out.toString(), etcdctl(['snapshot', 'status', theirs, '-w', 'table']));
+    for (const format of ['json', 'simple', 'table', 'fields']) {
+      assert.equal((await run(['status', theirs, '-w', format])).out.toString(), releaseSnapshotStatus(theirs, format), format);
+    }
+    assert.equal((await run(['status', theirs])).out.toString(), releaseSnapshotStatus(theirs, 'simple'));
+    // etcdctl's save report: 3.6+ adds the storage version etcd sent with the stream.
+    const again = path.join(dir, 'cli-save.db');
+    const saved = await run(['save', again, '--endpoints', etcd.endpoints[0]]);
+    assert.equal(saved.code, 0);
+    assert.equal(
+      saved.out.toString(),
+      etcdctl(['--endpoints', etcd.endpoints[0], 'snapshot', 'save', path.join(dir, 'ctl-save.db')]).replaceAll(
+        'ctl-save.db',
+        'cli-save.db',
+      ),
+    );
     const ls = await run(['ls', ours, '/registry/']);
     assert.match(ls.out.toString(), /^pods\/\s+59$/m);
     const get = await run(['get', ours, '/registry/secrets/ns-0/big']);
@@ -247,7 +279,7 @@ describe('etcd snapshots: save, status, browse', () => {
     await rejectsWith(openSnapshot(cut), 'Corrupt', /truncated/);
   });
 
-  test('the raw db file of a stopped member opens and matches etcdctl', async () => {
+  test("the raw db file of a stopped member opens and matches the release's tool", async () => {
     const member = etcd.members[0];
     await new Promise<void>((resolve) => {
       member.process.once('exit', () => resolve());
@@ -255,7 +287,8 @@ describe('etcd snapshots: save, status, browse', () => {
     });
     const db = path.join(dir, 'member.db');
     copyFileSync(path.join(member.dataDir, 'member', 'snap', 'db'), db);
-    assert.deepEqual(await snapshotStatus(db), etcdctlStatus(db));
+    assert.deepEqual(await ourStatusJson(db), toolStatus(db));
+    assert.equal((await snapshotStatus(db)).version, expectedStorageVersion());
     const raw = await openSnapshot(db);
     try {
       assert.equal(raw.revision, revision + 2);
@@ -325,7 +358,7 @@ describe('saving snapshots: cancel and auth', () => {
       const file = path.join(dir, 'auth.db');
       const r = await saveSnapshot(conn, file);
       assert.equal(r.bytes, statSync(file).size);
-      assert.deepEqual(await snapshotStatus(file), etcdctlStatus(file));
+      assert.deepEqual(await ourStatusJson(file), toolStatus(file));
     } finally {
       conn.close();
     }

@@ -64,6 +64,14 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
       raw,
     );
   }
+  if (is(/UNIMPLEMENTED|unknown method|unknown service/i)) {
+    const method = /unknown (?:method|service) (\S+)(?: for service (\S+))?/i.exec(raw);
+    return new EtcdStudioError(
+      'Unsupported',
+      `etcd at ${where} does not have this request${method ? ` (${method[2] ? `${method[2]}/` : ''}${method[1]})` : ''}: its release is older than the one that added it. \`etcd-studio version\` (or the connection's tooltip) shows the member's version and what it lacks.`,
+      raw,
+    );
+  }
   if (is(/deadline exceeded|timed? ?out/i)) {
     return new EtcdStudioError(
       'Timeout',

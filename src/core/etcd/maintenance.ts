@@ -4,6 +4,7 @@
  */
 import type { IHashKVResponse } from 'etcd3';
 import { EtcdStudioError } from '../errors';
+import { FeatureId, requireFeature } from './capabilities';
 import { ConnectOptions, EtcdConnection, hexId } from './connection';
 import { listMembers, MemberInfo } from './members';
 import { ConnectionProfile } from './profile';
@@ -11,6 +12,11 @@ import { ConnectionProfile } from './profile';
 export interface AlarmInfo {
   memberId: string;
   alarm: 'NOSPACE' | 'CORRUPT';
+}
+
+/** Refuses, naming the member's version, a request its release does not have (instead of gRPC's "unknown method"). */
+async function requireOn(conn: EtcdConnection, id: FeatureId): Promise<void> {
+  requireFeature((await conn.status()).version, id);
 }
 
 /** etcd's member ids are uint64; the API takes them as decimal strings. */
@@ -93,6 +99,7 @@ export async function hashKv(
   revision = 0,
 ): Promise<{ endpoint: string; hash: number; compactRevision: number }> {
   return onEndpoint(conn.profile, endpoint, conn.connectOptions, async (c) => {
+    await requireOn(c, 'hashKv');
     // etcd3's hashKV() names the method "hashKV", but its loaded service calls it "HashKV".
     const pool = (
       c.client.maintenance as unknown as { client: { exec(service: string, method: string, req: unknown): Promise<IHashKVResponse> } }
@@ -106,6 +113,7 @@ export async function hashKv(
 export async function moveLeader(conn: EtcdConnection, targetId: string): Promise<void> {
   conn.assertWritable('moving the leader');
   const status = await conn.status();
+  requireFeature(status.version, 'moveLeader');
   const members = await listMembers(conn);
   const leader = members.find((m) => m.id === status.leader);
   if (!leader?.clientUrls[0]) throw new EtcdStudioError('Unavailable', 'The cluster has no leader with a client URL right now.');
@@ -118,6 +126,7 @@ export async function moveLeader(conn: EtcdConnection, targetId: string): Promis
 
 export async function addMember(conn: EtcdConnection, peerUrls: string[], learner: boolean): Promise<MemberInfo> {
   conn.assertWritable('adding a member');
+  if (learner) await requireOn(conn, 'learners');
   const res = await conn.call('member add', () => conn.client.cluster.memberAdd({ peerURLs: peerUrls, isLearner: learner }));
   return {
     id: hexId(res.member.ID),
@@ -136,5 +145,6 @@ export async function removeMember(conn: EtcdConnection, id: string): Promise<vo
 
 export async function promoteMember(conn: EtcdConnection, id: string): Promise<void> {
   conn.assertWritable('promoting a member');
+  await requireOn(conn, 'learners');
   await conn.call('member promote', () => conn.client.cluster.memberPromote({ ID: decimalId(id) }));
 }

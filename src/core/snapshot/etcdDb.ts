@@ -18,6 +18,11 @@ export interface EtcdMeta {
   compactRevision: number;
   /** Revision of the last scheduled compaction (0 when none). */
   scheduledCompactRevision: number;
+  /**
+   * etcd's storage version (`meta/storageVersion`, e.g. "3.6.0"): written by etcd 3.6 and newer, and
+   * the oldest etcd that can open the file; '' for files of etcd 3.5 and older.
+   */
+  storageVersion: string;
 }
 
 export function openEtcdDb(file: string, opts: BoltOpenOptions = {}): EtcdDb {
@@ -48,5 +53,12 @@ export function readEtcdMeta(meta: Bucket): EtcdMeta {
     consistentIndex: ci && ci.length >= 8 ? ci.readUInt32BE(0) * 0x1_0000_0000 + ci.readUInt32BE(4) : 0,
     compactRevision: finished ? mainRevision(finished) : 0,
     scheduledCompactRevision: scheduled ? mainRevision(scheduled) : 0,
+    storageVersion: readStorageVersion(meta),
   };
+}
+
+/** The storage version as etcd reads it (a semantic version, else none), '' when absent. */
+export function readStorageVersion(meta: Bucket): string {
+  const v = meta.get(Buffer.from('storageVersion'))?.toString('latin1') ?? '';
+  return /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v) ? v : '';
 }

@@ -14,7 +14,7 @@
  * few cached pages). The trade-off: opening costs one full read of the file; after that, listing
  * any prefix is a binary search, and memory is about the size of the keys, not of the values.
  */
-import { Bucket, corrupt, forEachLeaf } from '../bbolt';
+import { Bucket, corrupt, forEachLeaf, Page } from '../bbolt';
 import { EtcdStudioError } from '../errors';
 import { PAGE_HEADER_SIZE } from '../bbolt/page';
 import { KeyArena } from './keyArena';
@@ -159,8 +159,12 @@ class Slots {
   }
 }
 
-/** The slots (one per distinct key) built during the pass, plus the hash table that finds a key's slot. */
-class Builder {
+/**
+ * The slots (one per distinct key) built during the pass, plus the hash table that finds a key's slot.
+ * Fed one leaf page of the `key` bucket at a time, in revision order; `liveCount()` is the number of
+ * keys whose newest entry is not a tombstone (what etcdutl 3.6+ reports as a snapshot's total keys).
+ */
+export class KeyIndexBuilder {
   readonly arena = new KeyArena();
   readonly slots = new Slots();
   /** FNV-1a of each slot's key, for probing and rehashing; dropped with the table. */
@@ -168,8 +172,39 @@ class Builder {
   /** Open addressing: slot + 1, 0 for empty. */
   private table = new Uint32Array(1 << 15);
 
+  /** Entries read (every revision, tombstones included) and the newest main revision seen. */
+  scanned = 0;
+  lastRevision = 0;
+
+  constructor(private readonly file: string) {}
+
+  /** Records every entry of one leaf page of the `key` bucket, without a copy per entry. */
+  addLeaf(page: Page): void {
+    const buf = page.buf;
+    const file = this.file;
+    for (let i = 0; i < page.count; i++) {
+      const e = PAGE_HEADER_SIZE + i * 16;
+      const kStart = e + buf.readUInt32LE(e + 4);
+      const kEnd = kStart + buf.readUInt32LE(e + 8);
+      const vEnd = kEnd + buf.readUInt32LE(e + 12);
+      if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
+      const rev = parseRevisionAt(buf, kStart, kEnd, file);
+      const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${rev.main}_${rev.sub})`);
+      this.add(buf, from, to, rev.main, rev.sub, rev.tombstone);
+      this.lastRevision = rev.main;
+      this.scanned++;
+    }
+  }
+
+  /** Keys whose newest entry so far is not a tombstone. */
+  liveCount(): number {
+    let live = 0;
+    for (let s = 0; s < this.slots.count; s++) if (!this.slots.dead(s)) live++;
+    return live;
+  }
+
   /** Records revision (main, sub) of the key at src[start, end): a new slot, or a newer state of a known key. */
-  add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void {
+  private add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void {
     const hash = fnv1a(src, start, end);
     const slots = this.slots;
     const mask = this.table.length - 1;
@@ -205,17 +240,15 @@ class Builder {
   }
 
   /** Drops the hash table and sorts the live slots by key. */
-  finish(revisionsScanned: number, lastRevision: number): KeyIndex {
+  finish(): KeyIndex {
     this.table = new Uint32Array(0);
     this.hashes = new Column();
     const { arena, slots } = this;
     const n = slots.count;
-    let live = 0;
-    for (let s = 0; s < n; s++) if (!slots.dead(s)) live++;
-    const order = new Uint32Array(live);
+    const order = new Uint32Array(this.liveCount());
     for (let s = 0, j = 0; s < n; s++) if (!slots.dead(s)) order[j++] = s;
     sortByKey(order, (slot, depth) => arena.byteAt(slots.start.get(slot), slots.length(slot), depth));
-    return new KeyIndex(arena, slots, order, revisionsScanned, lastRevision);
+    return new KeyIndex(arena, slots, order, this.scanned, this.lastRevision);
   }
 }
 
@@ -231,34 +264,14 @@ export async function buildKeyIndex(
   opts: ScanOptions & { fileSize?: number; bytesRead?: () => number } = {},
 ): Promise<KeyIndex> {
   const file = keyBucket.file;
-  const b = new Builder();
-  let scanned = 0;
-  let lastRevision = 0;
-  await forEachLeaf(
-    keyBucket,
-    (page) => {
-      const buf = page.buf;
-      for (let i = 0; i < page.count; i++) {
-        const e = PAGE_HEADER_SIZE + i * 16;
-        const kStart = e + buf.readUInt32LE(e + 4);
-        const kEnd = kStart + buf.readUInt32LE(e + 8);
-        const vEnd = kEnd + buf.readUInt32LE(e + 12);
-        if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
-        const rev = parseRevisionAt(buf, kStart, kEnd, file);
-        const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${rev.main}_${rev.sub})`);
-        b.add(buf, from, to, rev.main, rev.sub, rev.tombstone);
-        lastRevision = rev.main;
-        scanned++;
-      }
+  const b = new KeyIndexBuilder(file);
+  await forEachLeaf(keyBucket, (page) => b.addLeaf(page), {
+    pagesPerPause: 1024,
+    pause: async () => {
+      await new Promise((r) => setImmediate(r));
+      throwIfAborted(opts.signal, `Indexing ${file}`);
+      if (opts.bytesRead) opts.onProgress?.(opts.bytesRead(), opts.fileSize ?? 0);
     },
-    {
-      pagesPerPause: 1024,
-      pause: async () => {
-        await new Promise((r) => setImmediate(r));
-        throwIfAborted(opts.signal, `Indexing ${file}`);
-        if (opts.bytesRead) opts.onProgress?.(opts.bytesRead(), opts.fileSize ?? 0);
-      },
-    },
-  );
-  return b.finish(scanned, lastRevision);
+  });
+  return b.finish();
 }

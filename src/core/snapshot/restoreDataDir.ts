@@ -1,16 +1,19 @@
 /**
  * Restoring a snapshot into a new data directory with etcd's own tool (etcdutl 3.5+, else etcdctl
- * 3.4 with ETCDCTL_API=3): the tool writes the member's WAL and snap files, which only etcd's code
- * should produce. Everything that would make the tool fail half-way is checked first, with a
- * message saying what to do: a target that is not empty, a file that is not an etcd db, a missing
- * or wrong hash trailer. The tool runs from an argument array, never a shell.
+ * 3.4 with ETCDCTL_API=3; etcdctl 3.6 no longer has the command): the tool writes the member's WAL
+ * and snap files, which only etcd's code should produce. Everything that would make the tool fail
+ * half-way is checked first, with a message saying what to do: a target that is not empty, a file
+ * that is not an etcd db, a missing or wrong hash trailer, an etcdctl too new to restore. The tool
+ * runs from an argument array, never a shell. A file with a storage version (etcd 3.6+) opens only
+ * in that etcd release or a newer one, which the next steps say.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { etcdctlHasSnapshotRestore, minimumEtcdForStorage } from '../etcd/capabilities';
 import { EtcdStudioError } from '../errors';
-import { openEtcdDb } from './etcdDb';
+import { openEtcdDb, readStorageVersion } from './etcdDb';
 import { checkHashTrailer } from './hashTrailer';
 
 export interface RestoreToDataDirOptions {
@@ -42,6 +45,8 @@ export interface RestoreRunOptions {
 export interface RestoreTool {
   kind: 'etcdutl' | 'etcdctl';
   path: string;
+  /** What `TOOL version` says, e.g. "3.6.16" ('' when it did not say). */
+  version: string;
 }
 
 export interface RestoreToDataDirResult {
@@ -52,6 +57,10 @@ export interface RestoreToDataDirResult {
   output: string;
   /** Whether the file carried etcd's SHA-256 trailer (and it matched). */
   hashChecked: boolean;
+  /** The snapshot's storage version ('' for files of etcd 3.5 and older). */
+  storageVersion: string;
+  /** The oldest etcd release that starts on the restored data dir ('' when any does). */
+  minimumEtcd: string;
   /** etcd's arguments to start the member on the restored data dir. */
   startArgs: string[];
   /** What to do next, with the start command as one shell line. */
@@ -71,9 +80,12 @@ export async function restoreToDataDir(opts: RestoreToDataDirOptions, run: Resto
   const dataDir = path.resolve(opts.dataDir);
   const existed = checkTarget(dataDir);
   checkClusterFlags(opts);
-  const tool = findRestoreTool(run);
+  const tool = await resolveRestoreTool(run);
   // A clear "not an etcd snapshot" beats the tool's bbolt panic.
-  openEtcdDb(opts.file).db.close();
+  const etcdDb = openEtcdDb(opts.file);
+  const storageVersion = readStorageVersion(etcdDb.metaBucket);
+  etcdDb.db.close();
+  const minimumEtcd = minimumEtcdForStorage(storageVersion);
   const trailer = await checkHashTrailer(opts.file, { signal: run.signal });
   if (!opts.skipHashCheck) {
     if (!trailer.present) {
@@ -116,12 +128,26 @@ export async function restoreToDataDir(opts: RestoreToDataDirOptions, run: Resto
   }
   const startArgs = etcdStartArgs(opts, dataDir, run.clientUrls ?? 'http://127.0.0.1:2379');
   const nextSteps = [
-    `Restored ${opts.file} into ${dataDir} as member "${opts.name}" of a new cluster (${opts.initialCluster}).`,
+    `Restored ${opts.file} into ${dataDir} with ${tool.kind}${tool.version ? ` ${tool.version}` : ''} as member "${opts.name}" of a new cluster (${opts.initialCluster}).`,
     'Start the member on it (for a multi-member cluster, restore the same file on every member with its own --name and peer URLs, then start them all):',
     `  ${['etcd', ...startArgs].map(shellQuote).join(' ')}`,
+    ...(minimumEtcd
+      ? [
+          `The snapshot has storage version ${storageVersion}: start it with etcd ${minimumEtcd} or newer (older etcd refuses it with 'version "${storageVersion}" is not supported').`,
+        ]
+      : []),
     "Clients then see the keyspace as of the snapshot's revision; the old cluster's members must not rejoin it.",
   ].join('\n');
-  return { tool, args, output, hashChecked: trailer.valid && !opts.skipHashCheck, startArgs, nextSteps };
+  return {
+    tool,
+    args,
+    output,
+    hashChecked: trailer.valid && !opts.skipHashCheck,
+    storageVersion,
+    minimumEtcd,
+    startArgs,
+    nextSteps,
+  };
 }
 
 /** etcd's flags to start the restored member (the restored WAL holds the membership; these must agree with it). */
@@ -194,8 +220,8 @@ function checkClusterFlags(opts: RestoreToDataDirOptions): void {
   }
 }
 
-/** etcdutl (3.5+) if given or on PATH, else etcdctl (3.4's restore). */
-export function findRestoreTool(run: Pick<RestoreRunOptions, 'etcdutl' | 'etcdctl' | 'env'> = {}): RestoreTool {
+/** etcdutl (3.5+) if given or on PATH, else etcdctl (3.4's restore); the version is not asked here. */
+export function findRestoreTool(run: Pick<RestoreRunOptions, 'etcdutl' | 'etcdctl' | 'env'> = {}): Omit<RestoreTool, 'version'> {
   const env = run.env ?? process.env;
   const etcdutl = run.etcdutl ?? onPath('etcdutl', env);
   if (etcdutl) return { kind: 'etcdutl', path: etcdutl };
@@ -203,8 +229,31 @@ export function findRestoreTool(run: Pick<RestoreRunOptions, 'etcdutl' | 'etcdct
   if (etcdctl) return { kind: 'etcdctl', path: etcdctl };
   throw new EtcdStudioError(
     'NotFound',
-    "Restoring needs etcd's own tool: neither etcdutl (etcd 3.5+) nor etcdctl was found on PATH. Install etcd's client tools (Debian: apt-get install etcd-client) or give their path.",
+    "Restoring needs etcd's own tool: neither etcdutl (etcd 3.5+) nor etcdctl 3.4 was found on PATH. Install etcdutl from the etcd release archive of your cluster's version (Debian's etcd-client 3.4 has etcdctl) or give its path.",
   );
+}
+
+/** findRestoreTool, then the tool's version: an etcdctl of 3.6 or newer cannot restore and is refused here. */
+export async function resolveRestoreTool(run: Pick<RestoreRunOptions, 'etcdutl' | 'etcdctl' | 'env'> = {}): Promise<RestoreTool> {
+  const found = findRestoreTool(run);
+  const version = await toolVersion(found, run.env ?? process.env);
+  if (found.kind === 'etcdctl' && version && !etcdctlHasSnapshotRestore(version)) {
+    throw new EtcdStudioError(
+      'Unsupported',
+      `${found.path} is etcdctl ${version}, which has no \`snapshot restore\` (etcd 3.5 moved it to etcdutl, 3.6 removed it from etcdctl). Install etcdutl ${version} (it ships next to etcdctl in etcd's release archive) and put it on PATH, or give its path.`,
+    );
+  }
+  return { ...found, version };
+}
+
+/** "etcdutl version: 3.6.16" / "etcdctl version: 3.4.23" -> the version; '' when the tool says nothing usable. */
+function toolVersion(tool: Omit<RestoreTool, 'version'>, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve) => {
+    const childEnv = { ...env, ...(tool.kind === 'etcdctl' ? { ETCDCTL_API: '3' } : {}) };
+    execFile(tool.path, ['version'], { env: childEnv, timeout: 10_000 }, (err, stdout) => {
+      resolve(err ? '' : (/version:\s*v?(\d+\.\d+\.\d+\S*)/.exec(stdout)?.[1] ?? ''));
+    });
+  });
 }
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -227,6 +276,7 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 function runTool(tool: RestoreTool, args: string[], run: RestoreRunOptions): Promise<string> {
   return new Promise((resolve, reject) => {
     if (run.signal?.aborted) return reject(new EtcdStudioError('Cancelled', 'The restore was cancelled before it started.'));
+    // etcdctl 3.4 needs API v3 said; etcdutl has no API versions.
     const env = { ...(run.env ?? process.env), ...(tool.kind === 'etcdctl' ? { ETCDCTL_API: '3' } : {}) };
     const child = spawn(tool.path, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

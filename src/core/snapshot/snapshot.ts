@@ -39,6 +39,7 @@ export class EtcdSnapshot implements EtcdMeta {
   readonly consistentIndex: number;
   readonly compactRevision: number;
   readonly scheduledCompactRevision: number;
+  readonly storageVersion: string;
 
   constructor(
     readonly file: string,
@@ -50,6 +51,7 @@ export class EtcdSnapshot implements EtcdMeta {
     this.consistentIndex = meta.consistentIndex;
     this.compactRevision = meta.compactRevision;
     this.scheduledCompactRevision = meta.scheduledCompactRevision;
+    this.storageVersion = meta.storageVersion;
     this.revision = Math.max(index.lastRevision, meta.compactRevision, meta.scheduledCompactRevision);
   }
 

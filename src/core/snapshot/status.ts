@@ -1,22 +1,31 @@
 /**
- * `etcdctl snapshot status` (etcd 3.4, clientv3/snapshot Status) in TypeScript. etcdctl walks the
+ * `etcdutl snapshot status` (etcdctl's on etcd 3.4) in TypeScript. Every release walks the
  * top-level buckets in name order and feeds a CRC-32C with each bucket's name, then each entry's key
  * and value (a nested bucket's entry contributes its key only, as bbolt's ForEach gives it no
- * value); it counts every entry as a key, takes the revision from the last key of the `key` bucket,
- * and reports bbolt's tx.Size() as the total size. The same walk here gives the same four figures.
+ * value); it takes the revision from the last key of the `key` bucket and reports bbolt's tx.Size()
+ * as the total size. The releases differ in "total keys" and in a fifth figure:
+ *  - etcdctl 3.4 and etcdutl 3.5 count every entry of every bucket (meta, members, auth… included);
+ *  - etcdutl 3.6+ counts the keys that are live as of the file's last revision (replaying the `key`
+ *    bucket: a put adds its key, a tombstone removes it) and adds the file's storage version.
+ * Which one applies is read from the file: etcd 3.6+ writes `meta/storageVersion`, older ones do not,
+ * so a file gets the figures of the tool of the release that wrote it.
  */
 import { corrupt, forEachLeaf, Page } from '../bbolt';
 import { BUCKET_LEAF_FLAG } from '../bbolt/page';
 import { EtcdStudioError } from '../errors';
 import { Crc32c } from './crc32c';
-import { openEtcdDb } from './etcdDb';
+import { openEtcdDb, readStorageVersion } from './etcdDb';
+import { KeyIndexBuilder } from './keyIndex';
 import { parseRevisionKey } from './revision';
 
 export interface SnapshotStatus {
   hash: number;
   revision: number;
+  /** Live keys when `version` is set (etcdutl 3.6+), else every bucket entry (etcdctl 3.4, etcdutl 3.5). */
   totalKey: number;
   totalSize: number;
+  /** The file's storage version ("3.6.0"; written by etcd 3.6+), '' for files of older releases. */
+  version: string;
 }
 
 export interface ScanOptions {
@@ -31,11 +40,13 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
 }
 
 export async function snapshotStatus(file: string, opts: ScanOptions = {}): Promise<SnapshotStatus> {
-  const { db } = openEtcdDb(file, { cacheBytes: opts.cacheBytes });
+  const { db, metaBucket } = openEtcdDb(file, { cacheBytes: opts.cacheBytes });
   try {
+    const version = readStorageVersion(metaBucket);
+    const live = version ? new KeyIndexBuilder(file) : undefined;
     const h = new Crc32c();
     let revision = 0;
-    let totalKey = 0;
+    let entries = 0;
     const pause = async () => {
       await new Promise((r) => setImmediate(r));
       throwIfAborted(opts.signal, `Reading the status of ${file}`);
@@ -55,18 +66,27 @@ export async function snapshotStatus(file: string, opts: ScanOptions = {}): Prom
         (page) => {
           const n = page.count;
           if (!n) return;
-          totalKey += n;
+          entries += n;
           hashLeaf(h, page);
-          if (isKeyBucket) revision = parseRevisionKey(page.leafKey(n - 1), file).main;
+          if (!isKeyBucket) return;
+          revision = parseRevisionKey(page.leafKey(n - 1), file).main;
+          live?.addLeaf(page);
         },
         { pause },
       );
     }
     opts.onProgress?.(db.bytesRead, db.fileSize);
-    return { hash: h.digest(), revision, totalKey, totalSize: db.size };
+    return { hash: h.digest(), revision, totalKey: live ? live.liveCount() : entries, totalSize: db.size, version };
   } finally {
     db.close();
   }
+}
+
+/** What "total keys" means for this status, for labels next to the figure. */
+export function totalKeyMeaning(s: SnapshotStatus): string {
+  return s.version
+    ? 'live keys, as etcdutl 3.6+ counts them'
+    : 'bucket entries (etcd metadata included), as etcdctl 3.4 and etcdutl 3.5 count them';
 }
 
 /**

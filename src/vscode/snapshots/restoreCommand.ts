@@ -98,7 +98,7 @@ export function registerRestoreCommand(
       output.appendLine(`\n# ${r.tool.kind} ${r.args.join(' ')}\n\n${r.nextSteps}`);
       if (!opts)
         void vscode.window.showInformationMessage(`Restored into ${dataDir}. The next steps are in the "etcd Studio: Restore" output.`);
-      return { dataDir, startArgs: r.startArgs, nextSteps: r.nextSteps, tool: r.tool.kind };
+      return { dataDir, startArgs: r.startArgs, nextSteps: r.nextSteps, tool: r.tool.kind, toolVersion: r.tool.version };
     }
 
     const o = opts?.mode === 'cluster' ? opts : undefined;

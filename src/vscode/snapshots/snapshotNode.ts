@@ -1,6 +1,8 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { humanBytes } from '../../core/format';
+import { minimumEtcdForStorage } from '../../core/etcd/capabilities';
+import { totalKeyMeaning } from '../../core/snapshot';
 import { PrefixNode } from '../tree/keyNodes';
 import { SnapshotKeySource } from '../tree/keySource';
 import { TreeNode } from '../tree/node';
@@ -40,9 +42,10 @@ export class SnapshotNode implements TreeNode {
         `| file | \`${file}\` |`,
         `| hash | ${status.hash.toString(16)} |`,
         `| revision | ${status.revision} |`,
-        `| total keys | ${status.totalKey} (bucket entries, as etcdctl counts them) |`,
+        `| total keys | ${status.totalKey} (${totalKeyMeaning(status)}) |`,
         `| live keys | ${snap.keyCount} |`,
         `| total size | ${humanBytes(status.totalSize)} |`,
+        `| storage version | ${status.version ? `${status.version} (restored, it needs etcd ${minimumEtcdForStorage(status.version)} or newer)` : 'none (written by etcd 3.5 or older)'} |`,
       ].join('\n'),
     );
     return item;
