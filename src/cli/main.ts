@@ -11,6 +11,7 @@ import { runSeedSample } from './seedCommand';
 import { runSnapshot } from './snapshotCommands';
 import { runChanges, runLeases, runWatch } from './watchCommands';
 import { runStatus } from './statusCommand';
+import { runVersion } from './versionCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
 
@@ -37,7 +38,7 @@ const COMMANDS: Record<string, Command> = {
   leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
   snapshot: {
     summary:
-      'snapshot save|status|ls|get|restore FILE … (status as etcdctl; ls/get browse offline; restore to a data dir or into a cluster)',
+      'snapshot save|status|ls|get|restore FILE … (status as etcdutl/etcdctl; ls/get browse offline; restore to a data dir or into a cluster)',
     run: runSnapshot,
   },
   decode: {
@@ -59,6 +60,7 @@ function usage(): string {
     '',
     'Commands:',
     ...Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`),
+    `  ${'version'.padEnd(width)}  this tool's version; with --endpoints, each member's etcd release and what it lacks (v2 keyspace, learners…)`,
     '',
     'Connection flags (as etcdctl; ETCDCTL_* environment variables work too):',
     '  --endpoints URLS   comma-separated client URLs (default 127.0.0.1:2379)',
@@ -80,10 +82,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(usage());
       return name || args.flags.has('help') ? 0 : 2;
     }
-    if (name === 'version') {
-      io.stdout.write(`etcd-studio ${typeof ETCD_STUDIO_VERSION === 'string' ? ETCD_STUDIO_VERSION : 'dev'}\n`);
-      return 0;
-    }
+    if (name === 'version') return await runVersion(args, io, typeof ETCD_STUDIO_VERSION === 'string' ? ETCD_STUDIO_VERSION : 'dev');
     const cmd = COMMANDS[name];
     if (!cmd) {
       io.stderr.write(`etcd-studio: unknown command "${name}". Run "etcd-studio help".\n`);

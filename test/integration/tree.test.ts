@@ -30,6 +30,10 @@ describe('Clusters tree against a real etcd', () => {
     const [member] = await members.getChildren();
     assert.match(await label(member), new RegExp(`^m1 — [0-9a-f]+ · leader · healthy \\d+ ms · v${etcdVersionPattern()} · [\\d.]+ [kM]B$`));
     assert.match(await label(conn), new RegExp(`^${name} — v${etcdVersionPattern()} · rev \\d+$`));
+    // The tooltip says what this release lacks (the suite runs on 3.6: no v2 keyspace) and which tool reads its snapshots.
+    const tooltip = ((await conn.getTreeItem()).tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, new RegExp(`\\| not on etcd ${etcdVersionPattern()} \\| v2 keyspace .* — removed in etcd 3\\.6`));
+    assert.match(tooltip, /\| snapshot files \| `etcdutl snapshot status\\\|restore` \|/);
 
     const keys = await child(conn, 'Keys');
     const slash = await child(keys, '/');

@@ -9,6 +9,7 @@ import {
   hashKv,
   listAlarms,
   moveLeader,
+  promoteMember,
   removeMember,
 } from '../../src/core/etcd/maintenance';
 import { listMembers } from '../../src/core/etcd/members';
@@ -63,29 +64,63 @@ describe('maintenance on a real 3-member cluster', () => {
     assert.equal(now, target.id);
   });
 
-  test('member add (as learner) shows an unstarted member; remove takes it out again', async () => {
+  test('a learner: added unstarted, started and caught up, promoted to a voting member that serves, then removed', async () => {
+    const plan = await etcd.planMember();
     // etcd refuses reconfiguration for a few seconds after a leader change ("unhealthy cluster").
-    let added: Awaited<ReturnType<typeof addMember>> | undefined;
-    for (let i = 0; i < 40 && !added; i++) {
-      added = await addMember(conn, ['http://127.0.0.1:1'], true).catch(async (e) => {
-        assert.match(e.message, /not healthy enough/);
-        await new Promise((r) => setTimeout(r, 250));
-        return undefined;
-      });
+    const added = await retrying(() => addMember(conn, [plan.peerUrl], true), /not healthy enough/);
+    let listed = (await listMembers(conn)).find((m) => m.id === added.id);
+    assert.deepEqual([listed?.status, listed?.isLearner], ['unstarted', true]);
+
+    const member = etcd.join(plan);
+    listed = await until(
+      async () => (await listMembers(conn)).find((m) => m.id === added.id),
+      (m) => m?.status === 'started',
+      `${plan.name} started as a learner:\n${member.output.join('\n')}`,
+    );
+    assert.deepEqual([listed?.name, listed?.isLearner], [plan.name, true]);
+    // etcd promotes only a learner that has caught up with the leader; until then it says so.
+    await retrying(() => promoteMember(conn, added.id), /has not caught up/);
+    listed = (await listMembers(conn)).find((m) => m.id === added.id);
+    assert.equal(listed?.isLearner, false, 'promoted to a voting member');
+    const voter = await EtcdConnection.open({ name: 'm4', endpoints: [plan.clientUrl] });
+    try {
+      assert.equal((await voter.status()).isLearner, false);
+      assert.equal(await voter.client.get('/m/k0').string(), 'x'.repeat(1000), 'it serves the keyspace');
+    } finally {
+      voter.close();
     }
-    assert.ok(added, 'member add succeeded once the cluster settled');
-    const listed = (await listMembers(conn)).find((m) => m.id === added.id);
-    assert.ok(listed, 'listed');
-    assert.equal(listed.status, 'unstarted');
-    assert.equal(listed.isLearner, true);
-    await removeMember(conn, added.id);
-    assert.equal(
-      (await listMembers(conn)).some((m) => m.id === added.id),
-      false,
+    await retrying(() => removeMember(conn, added.id), /not healthy enough/);
+    assert.deepEqual((await listMembers(conn)).map((m) => m.name).sort(), ['m1', 'm2', 'm3']);
+    await until(
+      async () => member.process.exitCode ?? member.process.signalCode,
+      (code) => code !== null,
+      'a removed member shuts itself down',
     );
     await assert.rejects(removeMember(conn, 'zz'), /"zz" is not a member id/);
   });
 });
+
+/** Runs `fn` until it stops failing with `transient` (at most ~10 s); other errors fail at once. */
+async function retrying<T>(fn: () => Promise<T>, transient: RegExp): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (i >= 40 || !transient.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Polls `get` until `done` holds (at most ~15 s). */
+async function until<T>(get: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; i < 75; i++) {
+    const v = await get();
+    if (done(v)) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting: ${what}`);
+}
 
 describe('NOSPACE alarm on a real etcd with a tiny quota', () => {
   let etcd: EtcdTestCluster;

@@ -119,6 +119,11 @@ export function describeUnavailable(caps: Capabilities): string[] {
   return caps.unavailable.map((f) => `${f.title} — ${f.removedIn ? `removed in etcd ${f.removedIn}` : `needs etcd ${f.since}+`}`);
 }
 
+/** One line per available feature that comes with a condition ("v2 keyspace … — only when …"). */
+export function describeNotes(caps: Capabilities): string[] {
+  return caps.available.filter((f) => f.note).map((f) => `${f.title} — ${f.note}`);
+}
+
 /**
  * The oldest etcd that can open a data dir or snapshot of this storage version ("3.7.0" -> "3.7"):
  * etcd refuses newer storage ('version "3.7.0" is not supported'). '' when the file has none.

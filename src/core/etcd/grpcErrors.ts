@@ -57,6 +57,13 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
       raw,
     );
   }
+  if (is(/can only promote a learner member which is in sync with leader/i)) {
+    return new EtcdStudioError(
+      'Unavailable',
+      'The learner has not caught up with the leader yet (etcd promotes only a learner in sync). Check that it is started, wait a few seconds and promote again.',
+      raw,
+    );
+  }
   if (is(/circuit breaker is open/i)) {
     return new EtcdStudioError(
       'Unavailable',

@@ -44,11 +44,20 @@ export interface LocalEtcdMember {
   output: string[];
 }
 
+export type LocalEtcdMemberPlan = Pick<LocalEtcdMember, 'name' | 'clientUrl' | 'peerUrl' | 'dataDir'>;
+
 export interface LocalEtcd {
   endpoints: string[];
   members: LocalEtcdMember[];
   /** SIGKILL one member, like a crash. */
   kill(index: number): Promise<void>;
+  /** Names and ports for one more member; add it with MemberAdd (its peer URL), then `join` it. */
+  planMember(): Promise<LocalEtcdMemberPlan>;
+  /**
+   * Starts a planned member that MemberAdd has added, with --initial-cluster-state existing and every
+   * member's peer URL (as `etcdctl member add` tells you to); it is stopped with the others.
+   */
+  join(plan: LocalEtcdMemberPlan): LocalEtcdMember;
   stop(): Promise<void>;
 }
 
@@ -110,63 +119,13 @@ export async function launchEtcd(opts: LocalEtcdOptions): Promise<LocalEtcd> {
     dataDir: path.join(opts.dataRoot, `m${i + 1}.etcd`),
   }));
   const initialCluster = defs.map((m) => `${m.name}=${m.peerUrl}`).join(',');
-  const tls = opts.tls;
-  const members: LocalEtcdMember[] = defs.map((m) => {
-    const args = [
-      '--name',
-      m.name,
-      '--data-dir',
-      m.dataDir,
-      '--listen-client-urls',
-      m.clientUrl,
-      '--advertise-client-urls',
-      m.clientUrl,
-      '--listen-peer-urls',
-      m.peerUrl,
-      '--initial-advertise-peer-urls',
-      m.peerUrl,
-      '--initial-cluster',
-      initialCluster,
-      '--initial-cluster-token',
-      token,
-      '--initial-cluster-state',
-      'new',
-      '--logger',
-      'zap',
-      '--log-level',
-      'warn',
-      ...(tls
-        ? [
-            '--cert-file',
-            tls.serverCert,
-            '--key-file',
-            tls.serverKey,
-            '--trusted-ca-file',
-            tls.ca,
-            '--client-cert-auth',
-            '--peer-cert-file',
-            tls.peerCert,
-            '--peer-key-file',
-            tls.peerKey,
-            '--peer-trusted-ca-file',
-            tls.ca,
-            '--peer-client-cert-auth',
-          ]
-        : []),
-      ...(opts.extraArgs ?? []),
-    ];
-    const child = spawn(opts.binary ?? 'etcd', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const member: LocalEtcdMember = { ...m, process: child, output: [] };
-    const keep = (d: Buffer) => {
-      member.output.push(...d.toString().split('\n').filter(Boolean));
-      if (member.output.length > 50) member.output.splice(0, member.output.length - 50);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    running.add(child);
-    child.on('exit', () => running.delete(child));
-    return member;
-  });
+  const start = (m: LocalEtcdMemberPlan, cluster: string, state: 'new' | 'existing') =>
+    spawnMember(
+      opts.binary ?? 'etcd',
+      m,
+      memberArgs(m, { initialCluster: cluster, token, state, tls: opts.tls, extraArgs: opts.extraArgs }),
+    );
+  const members: LocalEtcdMember[] = defs.map((m) => start(m, initialCluster, 'new'));
   const cluster: LocalEtcd = {
     endpoints: members.map((m) => m.clientUrl),
     members,
@@ -178,17 +137,103 @@ export async function launchEtcd(opts: LocalEtcdOptions): Promise<LocalEtcd> {
         await gone;
       }
     },
+    async planMember() {
+      const [client, peer] = await freePorts(2);
+      const name = `m${members.length + 1}`;
+      return {
+        name,
+        clientUrl: `${scheme}://127.0.0.1:${client}`,
+        peerUrl: `${scheme}://127.0.0.1:${peer}`,
+        dataDir: path.join(opts.dataRoot, `${name}.etcd`),
+      };
+    },
+    join(plan) {
+      const member = start(plan, [...members, plan].map((m) => `${m.name}=${m.peerUrl}`).join(','), 'existing');
+      members.push(member);
+      return member;
+    },
     async stop() {
       await Promise.all(members.map((m) => stopProcess(m.process)));
     },
   };
   try {
-    await Promise.all(members.map((m) => waitHealthy(m, tls, opts.readyTimeoutMs ?? 20_000)));
+    await Promise.all(members.map((m) => waitHealthy(m, opts.tls, opts.readyTimeoutMs ?? 20_000)));
   } catch (e) {
     await cluster.stop();
     throw e;
   }
   return cluster;
+}
+
+interface MemberArgsOptions {
+  initialCluster: string;
+  token: string;
+  state: 'new' | 'existing';
+  tls?: LocalEtcdTls;
+  extraArgs?: string[];
+}
+
+/** etcd's flags for one member on loopback (plain or TLS with client-certificate auth). */
+function memberArgs(m: LocalEtcdMemberPlan, o: MemberArgsOptions): string[] {
+  const tls = o.tls;
+  return [
+    '--name',
+    m.name,
+    '--data-dir',
+    m.dataDir,
+    '--listen-client-urls',
+    m.clientUrl,
+    '--advertise-client-urls',
+    m.clientUrl,
+    '--listen-peer-urls',
+    m.peerUrl,
+    '--initial-advertise-peer-urls',
+    m.peerUrl,
+    '--initial-cluster',
+    o.initialCluster,
+    '--initial-cluster-token',
+    o.token,
+    '--initial-cluster-state',
+    o.state,
+    '--logger',
+    'zap',
+    '--log-level',
+    'warn',
+    ...(tls
+      ? [
+          '--cert-file',
+          tls.serverCert,
+          '--key-file',
+          tls.serverKey,
+          '--trusted-ca-file',
+          tls.ca,
+          '--client-cert-auth',
+          '--peer-cert-file',
+          tls.peerCert,
+          '--peer-key-file',
+          tls.peerKey,
+          '--peer-trusted-ca-file',
+          tls.ca,
+          '--peer-client-cert-auth',
+        ]
+      : []),
+    ...(o.extraArgs ?? []),
+  ];
+}
+
+/** Spawns one member (argument array, no shell), keeping its last output lines for error messages. */
+function spawnMember(binary: string, m: LocalEtcdMemberPlan, args: string[]): LocalEtcdMember {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const member: LocalEtcdMember = { ...m, process: child, output: [] };
+  const keep = (d: Buffer) => {
+    member.output.push(...d.toString().split('\n').filter(Boolean));
+    if (member.output.length > 50) member.output.splice(0, member.output.length - 50);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  return member;
 }
 
 function getHealth(url: string, tls?: LocalEtcdTls): Promise<boolean> {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EndpointStatus } from '../../core/etcd/connection';
+import { capabilityRows } from './capabilityRows';
 import { ConnectionProfile } from '../../core/etcd/profile';
 import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
@@ -64,6 +65,7 @@ export class ConnectionNode implements TreeNode {
               `| revision | ${s.revision} |`,
               `| raft_term | ${s.raftTerm} |`,
               `| version | ${s.version} |`,
+              ...capabilityRows(s.version),
             ]
           : []),
         ...(this.error ? [`| error | ${this.error.replace(/\|/g, '\\|')} |`] : []),

@@ -3,6 +3,7 @@ import { EndpointStatus } from '../../core/etcd/connection';
 import { EndpointHealth } from '../../core/etcd/endpoints';
 import { MemberInfo } from '../../core/etcd/members';
 import { humanBytes } from '../../core/format';
+import { capabilityRows } from './capabilityRows';
 import { TreeNode } from './node';
 
 export interface MemberDetails {
@@ -57,6 +58,7 @@ export class MemberNode implements TreeNode {
         ...(s
           ? [
               `| version | ${s.version} |`,
+              ...capabilityRows(s.version),
               `| DB size | ${humanBytes(s.dbSize)} (in use ${humanBytes(s.dbSizeInUse)}) |`,
               `| raft term | ${s.raftTerm} |`,
               `| raft index | ${s.raftIndex} (applied ${s.raftAppliedIndex}) |`,
