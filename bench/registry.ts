@@ -6,7 +6,9 @@ import * as snapshotBench from './snapshot';
 import * as treeBench from './tree';
 import * as watchBench from './watch';
 
-export type Bench = (args: BenchArgs) => Promise<Record<string, number>>;
+/** Named figures: numbers, and strings where a figure names something (a tool, a version). */
+export type Figures = Record<string, number | string>;
+export type Bench = (args: BenchArgs) => Promise<Figures>;
 
 export function load(): Record<string, Bench> {
   return {

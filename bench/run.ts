@@ -1,7 +1,9 @@
 /**
- * Benchmark runner: `npm run bench -- <name> [--flag value]…`. Runs bench/<name>.ts's `run` and
- * prints its named figures (plus peak RSS) as one final JSON line.
+ * Benchmark runner: `npm run bench -- <name> [--etcd 3.4|3.6|3.7] [--flag value]…`. Runs
+ * bench/<name>.ts's `run` and prints its named figures (plus the etcd release and peak RSS) as one
+ * final JSON line.
  */
+import { etcdTarget } from '../test/harness/tools';
 import { load } from './registry';
 
 export interface BenchArgs {
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
   const figures = await benches[name](args);
   const result = {
     bench: name,
+    // The release the benchmark ran against (scripts/bench.mjs sets it from --etcd; tools of that release on PATH).
+    etcd: name === 'codec' ? undefined : etcdTarget().version,
     ...figures,
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     wall_seconds: (Date.now() - started) / 1000,

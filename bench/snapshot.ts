@@ -1,8 +1,10 @@
 /**
  * Benchmark `snapshot`: saving, status and browsing of etcd snapshots with our TypeScript code vs
- * etcdctl, on a loaded Kubernetes-shaped keyspace, with the targets of issue 6:
+ * etcd's own tools of the release under test (`--etcd`), on a loaded Kubernetes-shaped keyspace,
+ * with the targets of issue 6:
  *  - save throughput >= 0.9x etcdctl's (same cluster, same run; rounds alternate who goes first);
- *  - status within 1.5x of etcdctl's time (both as whole processes: our child vs etcdctl);
+ *  - status within 1.5x of the release's `snapshot status` (etcdutl; etcdctl on 3.4), both as whole
+ *    processes (our child vs the tool), with identical figures;
  *  - browse (openSnapshot + list /registry/ children) peak RSS < 200 MB for a ~1 GB file, measured
  *    in a child process of its own.
  * Timings are medians of --rounds runs (default 3); the machine is shared, so only ratios within
@@ -17,6 +19,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { listSnapshotChildren, openSnapshot, snapshotStatus } from '../src/core/snapshot';
+import { formatSnapshotStatus } from '../src/core/snapshot/statusReport';
+import type { Figures } from './registry';
 import type { BenchArgs } from './run';
 
 const CHILD_FLAG = '--snapshot-bench-child';
@@ -31,9 +35,10 @@ function timed<T>(fn: () => T): [T, number] {
   return [r, seconds(t)];
 }
 
-function etcdctl(args: string[]): string {
-  return execFileSync('etcdctl', args, {
-    env: { ...process.env, ETCDCTL_API: '3' },
+/** etcd's own tool of the release under test, found on PATH (scripts/bench.mjs puts that release first). */
+function etcdTool(tool: string, args: string[]): string {
+  return execFileSync(tool, args, {
+    env: { ...process.env, ...(tool === 'etcdctl' ? { ETCDCTL_API: '3' } : {}) },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
     maxBuffer: 1 << 26,
@@ -87,11 +92,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export async function run(args: BenchArgs): Promise<Record<string, number>> {
+export async function run(args: BenchArgs): Promise<Figures> {
   // Loaded here, not at the top: the child below shares this bundle and must not pay for grpc.
   const { EtcdConnection } = await import('../src/core/etcd/connection');
   const { saveSnapshot } = await import('../src/core/snapshot/save');
   const { startEtcd } = await import('../test/harness/etcd');
+  const { etcdTarget } = await import('../test/harness/tools');
+  const release = etcdTarget();
+  // etcd 3.5 moved `snapshot status` to etcdutl (3.6 removed it from etcdctl).
+  const statusTool = release.etcdutl ? 'etcdutl' : 'etcdctl';
+  const toolStatus = (file: string) => etcdTool(statusTool, ['snapshot', 'status', file, '-w', 'json']);
   const { DEFAULT_SHAPE, keyAt, loadKeyspace } = await import('./keyspace');
   const shape = { ...DEFAULT_SHAPE, keys: args.number('keys', 200_000), valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes) };
   const rounds = Math.max(1, args.number('rounds', 3));
@@ -114,7 +124,8 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
         await saveSnapshot(conn, ours);
         saveOurs.push(seconds(t));
       };
-      const runCtl = () => saveCtl.push(timed(() => etcdctl(['--endpoints', etcd.endpoints[0], 'snapshot', 'save', theirs]))[1]);
+      const runCtl = () =>
+        saveCtl.push(timed(() => etcdTool('etcdctl', ['--endpoints', etcd.endpoints[0], 'snapshot', 'save', theirs]))[1]);
       if (r % 2) {
         runCtl();
         await runOurs();
@@ -126,14 +137,13 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
     conn.close();
     const fileBytes = statSync(theirs).size;
 
-    // Status: our code in a child process vs etcdctl, both whole processes.
+    // Status: our code in a child process vs the release's tool, both whole processes.
     const [statusInProcess, statusInProcessSeconds] = await (async () => {
       const t = process.hrtime.bigint();
       const s = await snapshotStatus(theirs);
       return [s, seconds(t)] as const;
     })();
-    const ctlStatus = JSON.parse(etcdctl(['snapshot', 'status', theirs, '-w', 'json']));
-    const matches = ['hash', 'revision', 'totalKey', 'totalSize'].every((k) => ctlStatus[k] === (statusInProcess as any)[k]);
+    const matches = formatSnapshotStatus(statusInProcess, 'json') === toolStatus(theirs);
     const key = keyAt(shape, shape.keys - 1);
     const statusOurs: ChildFigures[] = [];
     const statusOursWall: number[] = [];
@@ -142,7 +152,7 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
       const c = inChild('status', theirs, key);
       statusOurs.push(c);
       statusOursWall.push(c.wallSeconds);
-      statusCtl.push(timed(() => etcdctl(['snapshot', 'status', theirs, '-w', 'json']))[1]);
+      statusCtl.push(timed(() => toolStatus(theirs))[1]);
     }
 
     // Browse: in-process timings, then peak RSS in children.
@@ -171,12 +181,13 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
       save_throughput_vs_etcdctl: round(saveRatio),
       save_target_min_ratio: 0.9,
       save_meets_target: saveRatio >= 0.9 ? 1 : 0,
-      status_matches_etcdctl: matches ? 1 : 0,
+      status_tool: statusTool,
+      status_matches_tool: matches ? 1 : 0,
       status_in_process_seconds: round(statusInProcessSeconds),
       status_child_seconds_median: round(median(statusOurs.map((s) => s.seconds))),
       status_child_wall_seconds_median: round(median(statusOursWall)),
-      etcdctl_status_seconds_median: round(median(statusCtl)),
-      status_time_vs_etcdctl: round(statusRatio),
+      tool_status_seconds_median: round(median(statusCtl)),
+      status_time_vs_tool: round(statusRatio),
       status_target_max_ratio: 1.5,
       status_meets_target: statusRatio <= 1.5 ? 1 : 0,
       status_child_peak_rss_mb: round(Math.max(...statusOurs.map((s) => s.maxRssMb))),

@@ -12,6 +12,7 @@ import { EtcdConnection } from '../src/core/etcd/connection';
 import { listChildren, ListChildrenResult } from '../src/core/keytree/listChildren';
 import { startEtcd } from '../test/harness/etcd';
 import { DEFAULT_SHAPE, KeyspaceShape, loadKeyspace } from './keyspace';
+import type { Figures } from './registry';
 import { BenchArgs } from './run';
 
 const PREFIXES: [name: string, prefix: string][] = [
@@ -76,7 +77,7 @@ async function listOnly(endpoint: string): Promise<Record<string, number>> {
   return figures;
 }
 
-export async function run(args: BenchArgs): Promise<Record<string, number>> {
+export async function run(args: BenchArgs): Promise<Figures> {
   const childEndpoint = args.string('list-only', '');
   if (childEndpoint) return listOnly(childEndpoint);
 
