@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { EtcdStudioError } from '../../src/core/errors';
+import { formatSnapshotStatus, saveSnapshot, snapshotStatus } from '../../src/core/snapshot';
+import { releaseSnapshotStatus } from '../harness/tools';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { freePorts } from '../harness/etcd';
 
@@ -68,20 +73,38 @@ describe('connection to a TLS etcd with client-certificate auth (kubeadm-style)'
     await etcd?.stop();
   });
 
-  test('connects with ca.crt and apiserver-etcd-client.crt', async () => {
-    const pki = etcd.pki!;
-    const conn = await EtcdConnection.open({
+  /** kubeadm's pair: the etcd CA and kube-apiserver's client certificate. */
+  const openWithApiserverCert = () =>
+    EtcdConnection.open({
       name: 'tls',
       endpoints: etcd.endpoints,
-      cacert: pki.ca,
-      cert: pki.apiserverClient.cert,
-      key: pki.apiserverClient.key,
+      cacert: etcd.pki!.ca,
+      cert: etcd.pki!.apiserverClient.cert,
+      key: etcd.pki!.apiserverClient.key,
     });
+
+  test('connects with ca.crt and apiserver-etcd-client.crt', async () => {
+    const conn = await openWithApiserverCert();
     try {
       const s = await conn.status();
       assert.match(s.version, /^3\./);
     } finally {
       conn.close();
+    }
+  });
+
+  test('a snapshot saves over TLS (its own channel keeps the CA and client certificate) and equals the release tool', async () => {
+    const conn = await openWithApiserverCert();
+    const dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-tls-snap-'));
+    try {
+      await conn.client.put('/tls/key').value('over tls');
+      const file = path.join(dir, 'tls.db');
+      const saved = await saveSnapshot(conn, file);
+      assert.equal(saved.revision, (await conn.status()).revision);
+      assert.equal(formatSnapshotStatus(await snapshotStatus(file), 'json'), releaseSnapshotStatus(file));
+    } finally {
+      conn.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -9,7 +9,7 @@ import { EtcdStudioError } from '../../core/errors';
 import { humanBytes } from '../../core/format';
 import { keyFromText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
-import { saveSnapshot, snapshotStatus } from '../../core/snapshot';
+import { saveSnapshot, snapshotStatus, totalKeyMeaning } from '../../core/snapshot';
 import { renderForConnection } from '../fs/valueRendering';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
@@ -113,7 +113,7 @@ export function registerSnapshotCommands(
     );
     if (!fileArg)
       void vscode.window.showInformationMessage(
-        `${path.basename(file)}: hash ${s.hash.toString(16)}, revision ${s.revision}, total keys ${s.totalKey}, total size ${humanBytes(s.totalSize)}.`,
+        `${path.basename(file)}: hash ${s.hash.toString(16)}, revision ${s.revision}, total keys ${s.totalKey} (${totalKeyMeaning(s)}), total size ${humanBytes(s.totalSize)}${s.version ? `, storage version ${s.version}` : ''}.`,
       );
     return s;
   });
