@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
+import { putIfUnchanged } from '../../src/core/etcd/kv';
 import { EtcdStudioError } from '../../src/core/errors';
 import { formatSnapshotStatus, saveSnapshot, snapshotStatus } from '../../src/core/snapshot';
 import { releaseSnapshotStatus } from '../harness/tools';
@@ -97,7 +98,7 @@ describe('connection to a TLS etcd with client-certificate auth (kubeadm-style)'
     const conn = await openWithApiserverCert();
     const dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-tls-snap-'));
     try {
-      await conn.client.put('/tls/key').value('over tls');
+      assert.equal((await putIfUnchanged(conn, Buffer.from('/tls/key'), Buffer.from('over tls'), 0)).ok, true);
       const file = path.join(dir, 'tls.db');
       const saved = await saveSnapshot(conn, file);
       assert.equal(saved.revision, (await conn.status()).revision);
