@@ -2,7 +2,7 @@
 export { snapshotStatus, totalKeyMeaning } from './status';
 export { formatSnapshotStatus, STATUS_FORMATS } from './statusReport';
 export type { StatusFormat } from './statusReport';
-export type { ScanOptions, SnapshotStatus } from './status';
+export type { ScanOptions, SnapshotStatus, StatusOptions } from './status';
 export { EtcdSnapshot, getSnapshotKey, openSnapshot } from './snapshot';
 export type { SnapshotKeysOptions, SnapshotValue } from './snapshot';
 export { listSnapshotChildren } from './listChildren';

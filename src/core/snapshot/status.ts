@@ -35,15 +35,23 @@ export interface ScanOptions {
   cacheBytes?: number;
 }
 
+export interface StatusOptions extends ScanOptions {
+  /**
+   * The file's live keys when the caller already has them (an opened EtcdSnapshot's keyCount), so a
+   * 3.6+ file is not indexed a second time just to count them.
+   */
+  liveKeyCount?: number;
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new EtcdStudioError('Cancelled', `${what} was cancelled.`);
 }
 
-export async function snapshotStatus(file: string, opts: ScanOptions = {}): Promise<SnapshotStatus> {
+export async function snapshotStatus(file: string, opts: StatusOptions = {}): Promise<SnapshotStatus> {
   const { db, metaBucket } = openEtcdDb(file, { cacheBytes: opts.cacheBytes });
   try {
     const version = readStorageVersion(metaBucket);
-    const live = version ? new KeyIndexBuilder(file) : undefined;
+    const live = version && opts.liveKeyCount === undefined ? new KeyIndexBuilder(file) : undefined;
     const h = new Crc32c();
     let revision = 0;
     let entries = 0;
@@ -76,7 +84,8 @@ export async function snapshotStatus(file: string, opts: ScanOptions = {}): Prom
       );
     }
     opts.onProgress?.(db.bytesRead, db.fileSize);
-    return { hash: h.digest(), revision, totalKey: live ? live.liveCount() : entries, totalSize: db.size, version };
+    const totalKey = !version ? entries : (opts.liveKeyCount ?? live!.liveCount());
+    return { hash: h.digest(), revision, totalKey, totalSize: db.size, version };
   } finally {
     db.close();
   }

@@ -27,8 +27,15 @@ export class SnapshotStore implements vscode.Disposable {
     const abs = path.resolve(file);
     const existing = this.opened.get(abs);
     if (existing) return existing;
-    const status = await snapshotStatus(abs, { signal, onProgress: (b, t) => onProgress?.(b / 2, t) });
-    const snap = await openSnapshot(abs, { signal, onProgress: (b, t) => onProgress?.(t / 2 + b / 2, t) });
+    const snap = await openSnapshot(abs, { signal, onProgress: (b, t) => onProgress?.(b / 2, t) });
+    let status: SnapshotStatus;
+    try {
+      // The index already counted the live keys (etcdutl 3.6+'s "total keys"); status does not count them again.
+      status = await snapshotStatus(abs, { signal, liveKeyCount: snap.keyCount, onProgress: (b, t) => onProgress?.(t / 2 + b / 2, t) });
+    } catch (e) {
+      snap.close();
+      throw e;
+    }
     const entry = { file: abs, snap, status };
     this.opened.set(abs, entry);
     this.emitter.fire();
