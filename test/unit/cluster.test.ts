@@ -60,5 +60,14 @@ describe('a real 3-member Raft cluster', () => {
     } finally {
       again.close();
     }
+    // Kill one more: quorum is lost, and the survivor still lists every member (from its own view).
+    const survivor = etcd.members.findIndex((m, i) => i !== leaderIndex && m.process.exitCode === null && m.process.signalCode === null);
+    await etcd.kill(etcd.members.findIndex((m, i) => i !== leaderIndex && i !== survivor));
+    const lone = await EtcdConnection.open({ name: 'c1', endpoints: [etcd.members[survivor].clientUrl], requestTimeoutMs: 1500 });
+    try {
+      assert.deepEqual((await listMembers(lone)).map((m) => m.name).sort(), ['m1', 'm2', 'm3']);
+    } finally {
+      lone.close();
+    }
   });
 });
