@@ -4,13 +4,16 @@
 // Run:   node tools/gen-k8s-schema/gen.mjs [--mirror /work/.mirror] [--out src/core/k8s/schema]
 //
 // Inputs are bare git directories of kubernetes/{api,apimachinery,apiextensions-apiserver,kube-aggregator}
-// at <mirror>/kubernetes+<name>/repo (what the search tool's `fetch` produces). Nothing is copied from them:
+// at <mirror>/kubernetes+<name>/repo (what the search tool's `fetch` produces), plus the same modules at the
+// release the test oracle pins (test/oracle/go.mod), from the Go module cache. Nothing is copied from them:
 // we read `generated.proto` (field numbers, wire types, maps) and the Go struct declarations (json names,
 // omitempty/omitzero, inline embedding, pointer-ness, Go field order) and write only those facts.
-// Every package served since Kubernetes 1.27 is covered: HEAD first, then release-1.36 down to release-1.27
-// for packages that were removed since (the newest ref that still has a package wins).
+// The schema is the union of every release from 1.27 to the newest source: a message (and so a kind) that
+// existed in any of them is kept, the newest definition wins, and fields that a newer release dropped are
+// added back when their number and JSON name are still free (old stored objects keep showing them).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const args = process.argv.slice(2);
@@ -43,6 +46,72 @@ const SCALARS = new Set([
 
 const gitDir = (repo) => path.join(MIRROR, `kubernetes+${repo}`, 'repo');
 const git = (repo, ...a) => execFileSync('git', ['--git-dir', gitDir(repo), ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const MODULES = {
+  api: 'k8s.io/api',
+  apimachinery: 'k8s.io/apimachinery',
+  'apiextensions-apiserver': 'k8s.io/apiextensions-apiserver',
+  'kube-aggregator': 'k8s.io/kube-aggregator',
+};
+
+/**
+ * A source of files: a git ref of a mirror, or a Go module directory.
+ * list(): every file path; read(path): its text; dirFiles(dir): the names directly in dir.
+ */
+function gitSource(repo, name, ref) {
+  const commit = git(repo, 'rev-parse', ref).trim();
+  return {
+    name,
+    id: { ref: name, commit },
+    list: () => git(repo, 'ls-tree', '-r', '--name-only', ref).split('\n').filter(Boolean),
+    read: (f) => git(repo, 'show', `${ref}:${f}`),
+    dirFiles: (dir) => git(repo, 'ls-tree', '--name-only', `${ref}:${dir}`).split('\n').filter(Boolean),
+  };
+}
+
+/** The version of a k8s.io module that test/oracle/go.mod pins (the oracle's release). */
+function pinnedVersion() {
+  const mod = fs.readFileSync(path.join(repoRoot, 'test/oracle/go.mod'), 'utf8');
+  return /k8s\.io\/apimachinery (v\S+)/.exec(mod)?.[1];
+}
+
+/** The module at the pinned release, from the Go module cache (`go mod download` fetches it if missing). */
+function moduleSource(repo) {
+  const version = pinnedVersion();
+  if (!version || process.argv.includes('--no-modules')) return null;
+  let info;
+  try {
+    info = JSON.parse(
+      execFileSync('go', ['mod', 'download', '-json', `${MODULES[repo]}@${version}`], { encoding: 'utf8', cwd: os.tmpdir() }),
+    );
+  } catch (e) {
+    console.warn(`skipping ${MODULES[repo]}@${version}: ${String(e.message).split('\n')[0]}`);
+    return null;
+  }
+  const dir = info.Dir;
+  const walk = (rel) =>
+    fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      return e.isDirectory() ? walk(r) : [r];
+    });
+  return {
+    name: `${MODULES[repo]}@${version}`,
+    id: { ref: `${MODULES[repo]}@${version}`, module: MODULES[repo], version },
+    list: () => walk(''),
+    read: (f) => fs.readFileSync(path.join(dir, f), 'utf8'),
+    dirFiles: (d) => fs.readdirSync(path.join(dir, d)),
+  };
+}
+
+/**
+ * Sources to read, newest first: the pinned module release (what the oracle and users' clusters run), the
+ * mirror's HEAD, and release branches down to 1.27. Fields HEAD added after that release still get in
+ * through the field union.
+ */
+function sourcesOf(repo) {
+  const refs = refsOf(repo).map((r) => gitSource(repo, r.name, r.ref));
+  const mod = moduleSource(repo);
+  return mod ? [mod, ...refs] : refs;
+}
 
 /** Refs to read, newest first: HEAD then release branches down to 1.27. */
 function refsOf(repo) {
@@ -60,7 +129,7 @@ function refsOf(repo) {
       seen.add(r.minor);
       refs.push({ name: `release-1.${r.minor}`, ref: r.ref });
     }
-  return refs.map((r) => ({ ...r, commit: git(repo, 'rev-parse', r.ref).trim() }));
+  return refs;
 }
 
 // ---------- generated.proto ----------
@@ -154,13 +223,13 @@ function parseGo(text) {
   return types;
 }
 
-/** Go facts for a package directory at a ref: all non-test, non-generated .go files. */
-function goTypesAt(repo, ref, dir) {
-  const files = git(repo, 'ls-tree', '--name-only', `${ref}:${dir}`)
-    .split('\n')
+/** Go facts for a package directory in a source: all non-test, non-generated .go files. */
+function goTypesAt(src, dir) {
+  const files = src
+    .dirFiles(dir)
     .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !f.startsWith('zz_generated') && !f.startsWith('generated.'));
   const all = new Map();
-  for (const f of files) for (const [k, v] of parseGo(git(repo, 'show', `${ref}:${dir}/${f}`))) all.set(k, v);
+  for (const f of files) for (const [k, v] of parseGo(src.read(`${dir}/${f}`))) all.set(k, v);
   return all;
 }
 
@@ -228,9 +297,9 @@ function groupVersionOf(repo, dir) {
   return null; // kubernetes/api: read from register.go below
 }
 
-function groupFromRegister(repo, ref, dir) {
+function groupFromRegister(source, dir) {
   try {
-    const src = git(repo, 'show', `${ref}:${dir}/register.go`);
+    const src = source.read(`${dir}/register.go`);
     const m = /GroupName\s*=\s*"([^"]*)"/.exec(src);
     return m ? m[1] : null;
   } catch {
@@ -272,30 +341,66 @@ function adoptAliasedStructs(packages) {
   }
 }
 
+/**
+ * Adds to `into` (a package built from newer sources) what an older release had: messages it no longer
+ * has, and fields of shared messages whose number and JSON name are still unused. Returns what was added.
+ */
+function unionPackage(into, older) {
+  const added = { messages: [], fields: [] };
+  for (const [name, msg] of Object.entries(older)) {
+    const cur = into[name];
+    if (!cur) {
+      into[name] = msg;
+      added.messages.push(name);
+      continue;
+    }
+    if (cur.x || msg.x) continue;
+    const nums = new Set(cur.f.map((f) => f[0]));
+    const names = new Set(cur.f.map((f) => f[1]).filter(Boolean));
+    for (const f of msg.f) {
+      if (nums.has(f[0]) || (f[1] && names.has(f[1]))) continue;
+      // the newer Go type has no such field: nil unless the stored object has it (pointer, omitempty),
+      // `r` marks it retired
+      cur.f.push([f[0], f[1], f[2], f[3], `pe${f[4].includes('h') ? 'h' : ''}r`, ...f.slice(5)]);
+      nums.add(f[0]);
+      if (f[1]) names.add(f[1]);
+      added.fields.push(`${name}.${f[1] || f[5]}`);
+    }
+  }
+  return added;
+}
+
 function main() {
   const sources = { generator: 'tools/gen-k8s-schema/gen.mjs', repos: {} };
-  const packages = {}; // pkg -> {from, messages}
+  const packages = {}; // pkg -> messages (union over sources)
   const groupVersions = {};
   for (const repo of REPOS) {
-    const refs = refsOf(repo);
-    sources.repos[`kubernetes/${repo}`] = { refs: refs.map((r) => ({ ref: r.name, commit: r.commit })), packagesFrom: {} };
-    for (const ref of refs) {
-      const files = git(repo, 'ls-tree', '-r', '--name-only', ref.ref)
-        .split('\n')
-        .filter((f) => f.endsWith('/generated.proto'));
+    const srcs = sourcesOf(repo);
+    const record = { sources: srcs.map((s) => s.id), packagesFrom: {}, addedFromOlder: {} };
+    sources.repos[`kubernetes/${repo}`] = record;
+    for (const src of srcs) {
+      const files = src.list().filter((f) => f.endsWith('/generated.proto'));
       for (const f of files) {
         if (f.includes('testapigroup') || f.includes('/testdata/') || f.startsWith('vendor/') || f.includes('/example')) continue;
         const dir = path.posix.dirname(f);
-        const proto = parseProto(git(repo, 'show', `${ref.ref}:${f}`));
-        if (packages[proto.pkg] || proto.messages.size === 0) continue;
-        packages[proto.pkg] = buildPackage(proto, goTypesAt(repo, ref.ref, dir));
-        sources.repos[`kubernetes/${repo}`].packagesFrom[proto.pkg] = ref.name;
+        const proto = parseProto(src.read(f));
+        if (proto.messages.size === 0) continue;
+        const built = buildPackage(proto, goTypesAt(src, dir));
+        if (!packages[proto.pkg]) {
+          packages[proto.pkg] = built;
+          record.packagesFrom[proto.pkg] = src.name;
+        } else {
+          const added = unionPackage(packages[proto.pkg], built);
+          if (added.messages.length || added.fields.length) {
+            (record.addedFromOlder[proto.pkg] ??= []).push({ from: src.name, ...added });
+          }
+        }
         let gv = groupVersionOf(repo, dir);
         if (!gv && repo === 'api') {
-          const g = groupFromRegister(repo, ref.ref, dir);
+          const g = groupFromRegister(src, dir);
           if (g !== null) gv = g === '' ? path.posix.basename(dir) : `${g}/${path.posix.basename(dir)}`;
         }
-        if (gv) groupVersions[gv] = proto.pkg;
+        if (gv) groupVersions[gv] ??= proto.pkg;
       }
     }
   }
