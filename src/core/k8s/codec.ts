@@ -12,7 +12,8 @@ import { buildEnvelope, detectFormat, parseEncryptionPrefix, parseEnvelope, type
 import type { PreserveTable } from './preserve';
 import { defaultSchema, type MessageDef, type Schema } from './schema';
 import { checkIdentity, parseEdit, throwIfAny, withLines } from './validate';
-import { sortKeys, toJson, toYaml } from './yaml';
+import { parseJsonExact, stringifyGo } from './goJson';
+import { toJson, toYaml } from './yaml';
 
 export { toJson, toYaml };
 
@@ -63,7 +64,7 @@ export function decodeValue(bytes: Uint8Array, opts: DecodeOptions = {}): Decode
       return decodeProtobuf(bytes, opts);
     case 'json':
       try {
-        return { format, bytes, object: asObject(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))) };
+        return { format, bytes, object: asObject(parseJsonExact(new TextDecoder('utf-8', { fatal: true }).decode(bytes))) };
       } catch (e) {
         return { format, bytes, error: `value starts like JSON but is not valid JSON: ${errorMessage(e)}` };
       }
@@ -168,9 +169,10 @@ export function encodeValue(original: Decoded | Uint8Array, editedText: string, 
   throwIfAny(checkIdentity(identity, edited, opts.key, parsed.lineOf));
   if (isDeepStrictEqual(edited, orig.object)) return orig.bytes;
   if (orig.format === 'json') {
-    // the apiserver stores custom resources as compact JSON with map keys sorted, newline-terminated
+    // the apiserver stores custom resources as Go's encoding/json writes a map: compact, keys sorted,
+    // newline-terminated
     const nl = orig.bytes[orig.bytes.length - 1] === 0x0a ? '\n' : '';
-    return new TextEncoder().encode(JSON.stringify(sortKeys(edited)) + nl);
+    return new TextEncoder().encode(stringifyGo(edited, { sortKeys: true }) + nl);
   }
   if (orig.format === 'cbor') return encodeCbor(edited);
   const schema = opts.schema ?? defaultSchema();
@@ -220,18 +222,24 @@ function encodeBody(
  * Encodes a free-standing object (YAML/JSON text) as kube-apiserver stores it: k8s protobuf for built-in
  * types, JSON for anything else (custom resources), or CBOR when asked.
  */
-export function encodeText(text: string, opts: EncodeOptions & { to?: 'pb' | 'json' | 'cbor' } = {}): Uint8Array {
+export function encodeText(
+  text: string,
+  opts: EncodeOptions & { to?: 'pb' | 'json' | 'cbor'; type?: { apiVersion: string; kind: string } } = {},
+): Uint8Array {
   const parsed = parseEdit(text);
   const obj = parsed.value as JsonObject;
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const own = { apiVersion: typeof obj.apiVersion === 'string' ? obj.apiVersion : '', kind: typeof obj.kind === 'string' ? obj.kind : '' };
   throwIfAny(checkIdentity({}, obj, opts.key, parsed.lineOf));
-  if (opts.to === 'json') return new TextEncoder().encode(JSON.stringify(sortKeys(obj)) + '\n');
+  if (opts.to === 'json') return new TextEncoder().encode(stringifyGo(obj, { sortKeys: true }) + '\n');
   if (opts.to === 'cbor') return encodeCbor(obj);
+  // the type to encode as: the object's own, or `type` for kinds whose JSON has no TypeMeta (WatchEvent)
+  const { apiVersion, kind } = opts.type ?? own;
   if (!apiVersion || !kind) {
     throw new K8sEditError([{ path: apiVersion ? 'kind' : 'apiVersion', message: 'is required to choose the protobuf type', line: 1 }]);
   }
-  return encodeChecked(opts.schema ?? defaultSchema(), apiVersion, kind, obj, parsed.lineOf);
+  const raw = encodeBody(opts.schema ?? defaultSchema(), apiVersion, kind, obj, parsed.lineOf);
+  // the envelope carries the object's own TypeMeta: empty for types whose JSON has none
+  return buildEnvelope(own.apiVersion, own.kind, raw);
 }
 
 /** Encodes a kube JSON object (no text involved) to stored protobuf bytes; throws K8sEditError on bad input. */

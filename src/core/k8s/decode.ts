@@ -3,7 +3,9 @@
  * Kubernetes Go types: Go struct key order, omitempty/omitzero, nil -> null, and the custom JSON forms of
  * Time, Quantity, IntOrString, raw JSON and the apiextensions schema unions.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { formatDuration, formatMicroTime, formatTime, toBase64, type PathSeg } from './jsonForms';
+import { parseJsonExact } from './goJson';
 import { PreserveTable } from './preserve';
 import type { FieldDef, MessageDef, Schema } from './schema';
 import { Reader, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, WireError, utf8Decode } from './wire';
@@ -121,7 +123,7 @@ export class Decoder {
   }
 
   private isZeroMessage(f: FieldDef, v: unknown): boolean {
-    return JSON.stringify(v) === JSON.stringify(this.zero(f));
+    return isDeepStrictEqual(v, this.zero(f));
   }
 
   private expectWire(f: FieldDef, got: number, want: number, at: number): void {
@@ -152,14 +154,10 @@ export class Decoder {
       case 'uint64': {
         const at = r.pos;
         const v = f.scalar === 'int64' ? r.int64() : r.varint();
-        if (!Number.isSafeInteger(v)) {
-          const end = r.pos;
-          r.pos = at;
-          const exact = f.scalar === 'int64' ? BigInt.asIntN(64, r.varintBig()) : r.varintBig();
-          r.pos = end;
-          this.preserved.at(this.path).big = { shown: v, exact };
-        }
-        return v;
+        if (Number.isSafeInteger(v)) return v;
+        // beyond 2^53 a number would round: keep every digit (Go prints them all)
+        r.pos = at;
+        return f.scalar === 'int64' ? BigInt.asIntN(64, r.varintBig()) : r.varintBig();
       }
       case 'int32':
         return r.int32();
@@ -179,8 +177,12 @@ export class Decoder {
       case 'sfixed32':
         return r.fixed32() | 0;
       case 'fixed64':
-      case 'sfixed64':
-        return Number(r.fixed64Bytes().getBigInt64(0, true));
+      case 'sfixed64': {
+        const dv = r.fixed64Bytes();
+        const big = f.scalar === 'fixed64' ? dv.getBigUint64(0, true) : dv.getBigInt64(0, true);
+        const n = Number(big);
+        return Number.isSafeInteger(n) ? n : big;
+      }
       default:
         throw new WireError(`unsupported scalar ${String(f.scalar)}`, r.pos);
     }
@@ -218,7 +220,8 @@ export class Decoder {
       this.path.length -= 2;
       hasVal = true;
     }
-    into[k] = hasVal ? val : this.zero(f);
+    // gogo-protobuf starts a bytes map value as []byte{}, so an entry without one reads as "" (not null)
+    into[k] = hasVal ? val : f.scalar === 'bytes' ? '' : this.zero(f);
   }
 
   private special(msg: MessageDef, buf: Uint8Array, start: number, end: number): unknown {
@@ -257,8 +260,10 @@ export class Decoder {
         if (msg.special === 'Time' ? nanos !== 0 : nanos % 1000 !== 0) this.preserved.at(this.path).time = { text, nanos };
         return text;
       }
-      case 'Duration':
-        return formatDuration(int(1));
+      case 'Duration': {
+        const x = fields.get(1);
+        return formatDuration(x ? BigInt.asIntN(64, new Reader(buf, x.s, x.e).varintBig()) : 0n);
+      }
       case 'Quantity':
         return fields.has(1) ? str(1) : '0';
       case 'IntOrString':
@@ -270,7 +275,7 @@ export class Decoder {
         if (bytes.length === 0) return null;
         let value: unknown;
         try {
-          value = JSON.parse(utf8Decode(bytes));
+          value = parseJsonExact(utf8Decode(bytes));
         } catch {
           throw new WireError(`embedded JSON at ${this.path.join('.') || '(root)'} is not valid JSON`, x.at);
         }
@@ -278,7 +283,8 @@ export class Decoder {
         return value;
       }
       case 'Items':
-        return this.collectRepeated(msg, buf, start, end, 1);
+        // present (even empty): a non-nil slice in Go, so [] rather than null
+        return this.collectRepeated(msg, buf, start, end, 1) ?? [];
       case 'PropsOrBool': {
         if (fields.has(2)) return this.subMessage(msg, 2, buf, fields.get(2)!);
         return int(1) !== 0;

@@ -10,6 +10,7 @@ import type { PreserveTable, UnknownField } from './preserve';
 import type { FieldDef, MessageDef, Scalar, Schema } from './schema';
 import { WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, Writer, utf8Encode } from './wire';
 import { wireTypeOf } from './decode';
+import { stringifyGo } from './goJson';
 
 export interface EncodeIssue {
   /** Display path, e.g. `spec.containers[0].ports[0].containerPort`. */
@@ -23,6 +24,23 @@ type Obj = Record<string, unknown>;
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+const I64: [bigint, bigint] = [-(2n ** 63n), 2n ** 63n - 1n];
+const U64: [bigint, bigint] = [0n, 2n ** 64n - 1n];
+const I32: [number, number] = [INT32_MIN, INT32_MAX];
+const U32: [number, number] = [0, 4294967295];
+/** Inclusive bounds per integer scalar (Go's int32/uint32/int64/uint64). */
+const INT_RANGE: Record<string, [number | bigint, number | bigint]> = {
+  int32: I32,
+  sint32: I32,
+  sfixed32: I32,
+  uint32: U32,
+  fixed32: U32,
+  int64: I64,
+  sint64: I64,
+  sfixed64: I64,
+  uint64: U64,
+  fixed64: U64,
+};
 const EMPTY = new Uint8Array(0);
 
 export class Encoder {
@@ -159,41 +177,30 @@ export class Encoder {
         if (s === 'double') w.tag(num, WIRE_FIXED64).double(v);
         else w.tag(num, WIRE_FIXED32).float(v);
         return;
-      default: {
-        if (typeof v !== 'number' || !Number.isInteger(v)) return this.issue(`expected integer, got ${describe(v)}`);
-        const is32 = s === 'int32' || s === 'uint32' || s === 'sint32' || s === 'fixed32' || s === 'sfixed32';
-        if (
-          is32 &&
-          (v < (s.startsWith('u') || s === 'fixed32' ? 0 : INT32_MIN) || v > (s === 'uint32' || s === 'fixed32' ? 4294967295 : INT32_MAX))
-        ) {
-          return this.issue(`integer ${v} out of range for ${s}`);
-        }
-        const wt = wireTypeOf(s);
-        w.tag(num, wt);
-        if (wt === WIRE_FIXED32) w.fixed32(v);
-        else if (wt === WIRE_FIXED64) {
-          const b = new Uint8Array(8);
-          new DataView(b.buffer).setBigInt64(0, BigInt(v), true);
-          w.raw(b);
-        } else if (s === 'sint32' || s === 'sint64') w.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
-        else this.intVarint(w, v);
-      }
+      default:
+        this.integer(w, num, s, v);
     }
   }
 
-  /** Writes an int64, restoring the exact value when it was rounded for display and not edited. */
-  private intVarint(w: Writer, v: number): void {
-    const big = this.preserved?.get(this.path)?.big;
-    if (big && big.shown === v) {
-      let u = BigInt.asUintN(64, big.exact);
-      while (u >= 0x80n) {
-        w.byte(Number(u & 0x7fn) | 0x80);
-        u >>= 7n;
-      }
-      w.byte(Number(u));
-      return;
+  /** Integer scalars: numbers or (beyond 2^53) bigints, range-checked for their protobuf type. */
+  private integer(w: Writer, num: number, s: Scalar, v: unknown): void {
+    if (!(typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))) {
+      return this.issue(`expected integer, got ${describe(v)}`);
     }
-    w.varint(v);
+    const [min, max] = INT_RANGE[s];
+    if (v < min || v > max) return this.issue(`integer ${v} out of range for ${s}`);
+    const wt = wireTypeOf(s);
+    w.tag(num, wt);
+    if (wt === WIRE_FIXED32) w.fixed32(Number(v));
+    else if (wt === WIRE_FIXED64) {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, BigInt(v)), true);
+      w.raw(b);
+    } else if (s === 'sint32' || s === 'sint64') {
+      const big = BigInt(v);
+      w.bigVarint(big >= 0n ? big * 2n : -big * 2n - 1n);
+    } else if (typeof v === 'bigint') w.bigVarint(BigInt.asUintN(64, v));
+    else w.varint(v);
   }
 
   private special(msg: MessageDef, v: unknown): Uint8Array {
@@ -214,7 +221,10 @@ export class Encoder {
       case 'Duration': {
         const ns = typeof v === 'string' ? parseDuration(v) : undefined;
         if (ns === undefined) return this.issueEmpty(`invalid duration ${describe(v)}: expected e.g. "1h2m3s"`);
-        return w.tag(1, WIRE_VARINT).varint(ns).finish();
+        w.tag(1, WIRE_VARINT);
+        if (typeof ns === 'bigint') w.bigVarint(BigInt.asUintN(64, ns));
+        else w.varint(ns);
+        return w.finish();
       }
       case 'Quantity': {
         const s = v === null || v === undefined ? '0' : typeof v === 'number' ? String(v) : v;
@@ -237,7 +247,8 @@ export class Encoder {
         return this.issueEmpty(`expected integer or string, got ${describe(v)}`);
       case 'RawJSON': {
         if (v === null || v === undefined) return EMPTY;
-        const bytes = here?.raw && isDeepStrictEqual(here.raw.value, v) ? here.raw.bytes : utf8Encode(JSON.stringify(v));
+        // unchanged: the stored bytes; else what Go's encoding/json would write for the value
+        const bytes = here?.raw && isDeepStrictEqual(here.raw.value, v) ? here.raw.bytes : utf8Encode(stringifyGo(v));
         return w.lengthDelimited(1, bytes).finish();
       }
       case 'Items':

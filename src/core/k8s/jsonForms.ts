@@ -38,43 +38,66 @@ export function parseTime(s: string): { seconds: number; nanos: number } | undef
   return { seconds: Math.floor(ms / 1000), nanos: frac ? Number(frac.padEnd(9, '0')) : 0 };
 }
 
-/** Go `time.Duration.String()`. */
-export function formatDuration(ns: number): string {
-  if (ns === 0) return '0s';
-  const neg = ns < 0;
-  let u = Math.abs(ns);
+/** Go `time.Duration.String()` of a nanosecond count (exact for the whole int64 range). */
+export function formatDuration(ns: number | bigint): string {
+  let u = BigInt(ns);
+  if (u === 0n) return '0s';
+  const neg = u < 0n;
+  if (neg) u = -u;
   let out: string;
-  if (u < 1e9) {
+  if (u < 1_000_000_000n) {
     // sub-second: ns, µs or ms with a fraction
-    const [unit, div] = u < 1e3 ? ['ns', 1] : u < 1e6 ? ['µs', 1e3] : ['ms', 1e6];
-    out = trimFraction(u / div) + unit;
+    const [unit, digits] = u < 1000n ? ['ns', 0] : u < 1_000_000n ? ['µs', 3] : ['ms', 6];
+    out = withFraction(u, digits) + unit;
   } else {
-    const h = Math.floor(u / 3600e9);
-    u -= h * 3600e9;
-    const m = Math.floor(u / 60e9);
-    u -= m * 60e9;
-    out = (h ? `${h}h` : '') + (h || m ? `${m}m` : '') + `${trimFraction(u / 1e9)}s`;
+    const secs = u / 1_000_000_000n;
+    const frac = withFraction(u % 1_000_000_000n, 9).slice(1); // "" or ".123"
+    const h = secs / 3600n;
+    const m = (secs / 60n) % 60n;
+    out = (h ? `${h}h` : '') + (h || m ? `${m}m` : '') + `${secs % 60n}${frac}s`;
   }
   return neg ? '-' + out : out;
 }
 
-function trimFraction(v: number): string {
-  // Go prints up to 9 fraction digits without trailing zeros
-  return v.toFixed(9).replace(/\.?0+$/, '');
+/** `v / 10^digits` with the fraction's trailing zeros dropped, as Go's fmtFrac/fmtInt print it. */
+function withFraction(v: bigint, digits: number): string {
+  if (digits === 0) return v.toString();
+  const p = 10n ** BigInt(digits);
+  const frac = (v % p).toString().padStart(digits, '0').replace(/0+$/, '');
+  return `${v / p}${frac ? '.' + frac : ''}`;
 }
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  μs: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+};
+const INT64_MAX = 2n ** 63n - 1n;
 
-/** Go `time.ParseDuration`; undefined if malformed. */
-export function parseDuration(s: string): number | undefined {
-  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
+/**
+ * Go `time.ParseDuration` (fractions truncated toward zero as Go does); a number when exact, a bigint
+ * beyond 2^53; undefined if malformed or out of the int64 range.
+ */
+export function parseDuration(s: string): number | bigint | undefined {
   if (s === '0' || s === '+0' || s === '-0') return 0;
+  const m = /^([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(s);
   if (!m) return undefined;
-  let total = 0;
-  for (const part of s.replace(/^[-+]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
-    total += Number(part[1]) * DURATION_UNITS[part[2]];
+  let total = 0n;
+  for (const part of s.replace(/^[-+]/, '').matchAll(/(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/g)) {
+    const unit = DURATION_UNITS[part[3]];
+    const whole = BigInt(part[1] || '0');
+    const frac = part[2] ?? '';
+    total += whole * unit + (frac ? (BigInt(frac) * unit) / 10n ** BigInt(frac.length) : 0n);
   }
-  return Math.round(m[1] === '-' ? -total : total);
+  if (m[1] === '-') total = -total;
+  if (total > INT64_MAX + (m[1] === '-' ? 1n : 0n) || total < -(INT64_MAX + 1n)) return undefined;
+  const n = Number(total);
+  return Number.isSafeInteger(n) ? n : total;
 }
 
 export function toBase64(b: Uint8Array): string {

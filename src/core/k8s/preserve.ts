@@ -18,8 +18,6 @@ export interface Preserved {
   time?: { text: string; nanos: number };
   /** Raw JSON payload (RawExtension, FieldsV1, JSON): the value shown and its original bytes. */
   raw?: { value: unknown; bytes: Uint8Array };
-  /** int64 beyond 2^53: the exact value and the rounded number shown. */
-  big?: { shown: number; exact: bigint };
 }
 
 export class PreserveTable {

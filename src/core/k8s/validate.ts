@@ -5,6 +5,7 @@
  */
 import { K8sEditError, type K8sEditIssue } from '../errors';
 import type { EncodeIssue } from './encode';
+import { stringifyGo } from './goJson';
 import type { PathSeg } from './jsonForms';
 import { parseText, TextParseError, type ParsedText } from './yaml';
 
@@ -47,6 +48,9 @@ export interface Identity {
   namespace?: string;
 }
 
+/** An edited value in a message (bigints and objects included). */
+const shown = (v: unknown): string => stringifyGo(v ?? null, { escapeHTML: false });
+
 const get = (o: unknown, k: string): unknown => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
 
 /** apiVersion/kind must stay as stored; name/namespace must match the key. */
@@ -61,7 +65,7 @@ export function checkIdentity(original: Identity, edited: unknown, key: string |
     if (want && got !== want) {
       at(
         [f],
-        `${f} cannot be changed (stored as ${JSON.stringify(want)}, edited to ${JSON.stringify(got ?? null)}): the stored encoding depends on it; create a new object instead`,
+        `${f} cannot be changed (stored as ${JSON.stringify(want)}, edited to ${shown(got)}): the stored encoding depends on it; create a new object instead`,
       );
     }
   }
@@ -73,12 +77,12 @@ export function checkIdentity(original: Identity, edited: unknown, key: string |
     if (name !== k.name) {
       at(
         ['metadata', 'name'],
-        `must be ${JSON.stringify(k.name)} to match the etcd key ${key} (got ${JSON.stringify(name ?? null)}); renaming needs a new key`,
+        `must be ${JSON.stringify(k.name)} to match the etcd key ${key} (got ${shown(name)}); renaming needs a new key`,
       );
     }
     const wantNs = original.namespace ?? (typeof ns === 'string' && ns !== '' ? k.parent : undefined);
     if (wantNs !== undefined && (ns ?? '') !== wantNs) {
-      at(['metadata', 'namespace'], `must be ${JSON.stringify(wantNs)} to match the etcd key ${key} (got ${JSON.stringify(ns ?? null)})`);
+      at(['metadata', 'namespace'], `must be ${JSON.stringify(wantNs)} to match the etcd key ${key} (got ${shown(ns)})`);
     }
   }
   return issues;

@@ -225,13 +225,17 @@ export class Writer {
   /** int32/int64 varint: negatives take 10 bytes (two's complement), as Go writes them. */
   varint(v: number): this {
     if (v >= 0) return this.uvarint(v);
-    let big = BigInt.asUintN(64, BigInt(Math.trunc(v)));
+    return this.bigVarint(BigInt.asUintN(64, BigInt(Math.trunc(v))));
+  }
+
+  /** Unsigned varint of a value already in 0..2^64-1. */
+  bigVarint(v: bigint): this {
     this.ensure(10);
-    while (big >= 0x80n) {
-      this.buf[this.len++] = Number(big & 0x7fn) | 0x80;
-      big >>= 7n;
+    while (v >= 0x80n) {
+      this.buf[this.len++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
     }
-    this.buf[this.len++] = Number(big);
+    this.buf[this.len++] = Number(v);
     return this;
   }
 

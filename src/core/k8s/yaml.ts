@@ -4,6 +4,7 @@
  * numbers so validation can point at the offending line.
  */
 import { isMap, isSeq, LineCounter, parseDocument, stringify, type Node } from 'yaml';
+import { stringifyGo } from './goJson';
 import type { PathSeg } from './jsonForms';
 import { emitYaml, KUBE_YAML_OPTIONS } from './yamlEmit';
 
@@ -23,11 +24,12 @@ export function toYaml(obj: unknown): string {
   return emitYaml(obj) ?? stringify(obj, KUBE_YAML_OPTIONS);
 }
 
-/** kube JSON text: Go struct order as decoded (kubectl -o json uses indent 4; the fixtures use 2). */
+/**
+ * kube JSON text as Go's encoding/json writes it: Go struct order as decoded, Go's string escapes, every
+ * digit of 64-bit integers (kubectl -o json uses indent 4; the upstream fixtures 2; 0 is compact).
+ */
 export function toJson(obj: unknown, indent = 2): string {
-  // Go's encoding/json escapes HTML-sensitive characters and line/paragraph separators; these can only
-  // occur inside strings, so replacing them in the output is safe
-  return JSON.stringify(obj, null, indent).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return stringifyGo(obj, { indent });
 }
 
 export interface ParsedText {
@@ -51,14 +53,15 @@ export class TextParseError extends Error {
 export function parseText(text: string): ParsedText {
   const lc = new LineCounter();
   // YAML 1.2 core schema: `on`/`yes` stay strings, like sigs.k8s.io/yaml's JSON conversion of quoted values
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  // integers are read as bigints first so that 64-bit values keep every digit (see exactIntegers)
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true, intAsBigInt: true });
   const err = doc.errors[0];
   if (err) {
     const pos = lc.linePos(err.pos[0]);
     throw new TextParseError(`invalid YAML at line ${pos.line}, column ${pos.col}: ${firstLine(err.message)}`, pos.line, pos.col);
   }
   if (doc.contents === null) throw new TextParseError('the document is empty: expected a Kubernetes object', 1);
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const value = exactIntegers(doc.toJS({ maxAliasCount: 100 }) as unknown);
   return {
     value,
     lineOf(path) {
@@ -81,6 +84,21 @@ export function parseText(text: string): ParsedText {
       return best;
     },
   };
+}
+
+/** Integers as numbers where that is exact, bigints beyond ±(2^53-1) (in place; aliases are shared). */
+function exactIntegers(v: unknown): unknown {
+  if (typeof v === 'bigint') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = exactIntegers(v[i]);
+  } else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = exactIntegers(o[k]);
+  }
+  return v;
 }
 
 function firstLine(s: string): string {

@@ -127,12 +127,14 @@ class Emitter {
         // stringifyNumber: JSON form, but -0 keeps its sign and non-finite use YAML's names
         if (Number.isFinite(v)) return Object.is(v, -0) ? '-0' : String(v);
         return Number.isNaN(v) ? '.nan' : v < 0 ? '-.inf' : '.inf';
+      case 'bigint':
+        return v.toString(); // 64-bit integers beyond 2^53, every digit
       case 'boolean':
         return v ? 'true' : 'false';
       case 'object':
         return v === null ? 'null' : undefined;
       default:
-        throw BAIL; // undefined, bigint, symbol, function
+        throw BAIL; // undefined, symbol, function
     }
   }
 

@@ -3,6 +3,7 @@
  * namespace, optionally each object's YAML diff folded in a <details> block).
  */
 import { decodeValue, toYaml } from '../k8s/codec';
+import { stringifyGo } from '../k8s/goJson';
 import type { ChangeSet, KeyChange, ValueAt } from './changes';
 import { unifiedDiff } from './lineDiff';
 import { summarizeChange } from './objectDiff';
@@ -31,8 +32,9 @@ export function changesToJson(set: ChangeSet, opts: { values?: boolean } = {}): 
     summary: summarizeChange(c.before?.value, c.after?.value).lines,
     ...(values ? { before: jsonValue(c.before), after: jsonValue(c.after) } : {}),
   });
+  // stringifyGo rather than JSON.stringify: decoded 64-bit integers beyond 2^53 are bigints
   return (
-    JSON.stringify(
+    stringifyGo(
       {
         sinceRevision: set.sinceRevision,
         toRevision: set.toRevision,
@@ -40,8 +42,7 @@ export function changesToJson(set: ChangeSet, opts: { values?: boolean } = {}): 
         counts: set.counts,
         changes: set.changes.map(row),
       },
-      null,
-      2,
+      { indent: 2, escapeHTML: false },
     ) + '\n'
   );
 }

@@ -90,7 +90,7 @@ export function shortValue(v: unknown, max = 60): string {
     const bare = /^[\w./:@+-]+$/.test(cut) && !/^(-?[\d.]+(e\d+)?|true|false|null)$/i.test(cut);
     return bare ? cut : JSON.stringify(cut);
   }
-  return JSON.stringify(v) ?? String(v);
+  return typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v));
 }
 
 export function formatFieldChange(c: FieldChange): string {
