@@ -1,6 +1,7 @@
 /**
- * Every upstream serialization fixture through the codec: what a user sees (JSON, YAML) must match what
- * Kubernetes prints, and what we write back must be the bytes kube-apiserver writes.
+ * Every kind's compatibility object (apimachinery's deterministic filler, as in the upstream kubernetes/api
+ * testdata, serialized at test time by the Kubernetes oracle) through the codec: what a user sees (JSON,
+ * YAML) must match what Kubernetes prints, and what we write back must be the bytes kube-apiserver writes.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { Encoder } from '../../src/core/k8s/encode';
 import { buildEnvelope } from '../../src/core/k8s/envelope';
 import { defaultSchema } from '../../src/core/k8s/schema';
 import { findMessage } from '../../src/core/k8s/codec';
-import { loadFixtures } from './k8s-fixtures';
+import { hexDiff, loadFixtures } from './k8s-vectors';
 
 const fixtures = loadFixtures();
 
@@ -21,15 +22,8 @@ function decodeFixture(f: (typeof fixtures)[number]): Extract<Decoded, { format:
   return d;
 }
 
-function hexDiff(got: Uint8Array, want: Uint8Array): string {
-  let i = 0;
-  while (i < got.length && got[i] === want[i]) i++;
-  const hex = (b: Uint8Array): string => Buffer.from(b.subarray(i, i + 16)).toString('hex');
-  return `first difference at byte ${i} of ${want.length} (got ${got.length} bytes): got ${hex(got)} want ${hex(want)}`;
-}
-
 test('there are fixtures to check', () => {
-  assert.ok(fixtures.length >= 140, `expected the shared fixtures, found ${fixtures.length}`);
+  assert.ok(fixtures.length >= 140, `expected every kind's compatibility object from the oracle, found ${fixtures.length}`);
 });
 
 describe('decode(.pb) equals the fixture JSON', () => {

@@ -8,7 +8,7 @@ import { K8sEditError } from '../../src/core/errors';
 import { decodeValue, encodeText, encodeValue, toYaml } from '../../src/core/k8s/codec';
 import { decodeCbor, encodeCbor } from '../../src/core/k8s/cbor';
 import { formatDuration, parseDuration, parseTime } from '../../src/core/k8s/jsonForms';
-import { loadFixtures } from './k8s-fixtures';
+import { loadFixtures } from './k8s-vectors';
 
 const fixtures = loadFixtures();
 const podFixture = fixtures.find((f) => f.name === 'core.v1.Pod')!;

@@ -34,7 +34,7 @@ import {
 } from '../../src/core/k8s/encryption';
 import { encodeEdit, renderValue } from '../../src/core/values/render';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
-import { loadFixtures } from './k8s-fixtures';
+import { loadFixtures } from './k8s-vectors';
 
 const secretFixture = loadFixtures().find((f) => f.name === 'core.v1.Secret')!;
 const PLAIN = secretFixture.pb;

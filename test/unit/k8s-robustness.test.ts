@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { decodeValue, encodeValue, toYaml, type Decoded } from '../../src/core/k8s/codec';
 import { buildEnvelope, parseEnvelope } from '../../src/core/k8s/envelope';
 import { Reader, Writer, WireError } from '../../src/core/k8s/wire';
-import { loadFixtures, rng } from './k8s-fixtures';
+import { loadFixtures, rng } from './k8s-vectors';
 
 const fixtures = loadFixtures();
 const pod = fixtures.find((f) => f.name === 'core.v1.Pod')!;
