@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { stringifyGo } from '../../src/core/k8s/goJson';
 import { hostPaths } from './tools';
 
 export interface Gvk {
@@ -165,7 +166,7 @@ export class Oracle {
 
   /** A JSON object stored through the etcd3 store (or the codec and a put, for kinds without ObjectMeta). */
   async create(t: Target, object: string | object): Promise<{ revision: number }> {
-    return this.request('create', { ...t, object: typeof object === 'string' ? new RawJson(object) : object });
+    return this.request('create', { ...t, object: new RawJson(typeof object === 'string' ? object : stringifyGo(object)) });
   }
 
   /** The object as kube-apiserver reads it (resourceVersion from the etcd revision). */
@@ -186,7 +187,7 @@ export class Oracle {
    * custom resource).
    */
   async encode(kind: Gvk | undefined, object: unknown, format: 'protobuf' | 'json' | 'yaml' | 'cbor', custom = false): Promise<Buffer> {
-    const obj = typeof object === 'string' ? new RawJson(object) : object;
+    const obj = new RawJson(typeof object === 'string' ? object : stringifyGo(object));
     const r = await this.request<{ data: string }>('encode', { kind, object: obj, format, resource: custom ? 'custom' : undefined });
     return Buffer.from(r.data, 'base64');
   }
