@@ -67,8 +67,9 @@ export interface BenchResult {
 /** apiVersion ("apps/v1", "v1") of a kind. */
 export const apiVersionOf = (k: Gvk): string => (k.group ? `${k.group}/${k.version}` : k.version);
 
+/** The oracle binary (ETCD_STUDIO_TEST_ORACLE, as the extension-host suites get it, or from hosts.mjs). */
 export function oracleBinary(): string {
-  const bin = hostPaths().oracle;
+  const bin = process.env.ETCD_STUDIO_TEST_ORACLE ?? hostPaths().oracle;
   if (!bin || !existsSync(bin)) {
     throw new Error(
       `the Kubernetes oracle is not built${bin ? ` (expected ${bin})` : ''}: run "node scripts/hosts.mjs install oracle" (npm test does it for you; it needs Go and the Go module proxy)`,

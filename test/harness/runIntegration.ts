@@ -9,6 +9,7 @@ import { EtcdConnection } from '../../src/core/etcd/connection';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
 import { startEtcd } from './etcd';
 import { launchChromium } from './browser';
+import { oracleBinary } from './oracle';
 import { startCodeServer } from './codeServer';
 import { repoRoot } from './tools';
 
@@ -83,7 +84,8 @@ async function main(): Promise<number> {
     const seed = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
     await writeEntries(seed.client, sampleKeyspace());
     seed.close();
-    const env = { ETCD_STUDIO_TEST_ENDPOINTS: etcd.endpoints.join(',') };
+    // the Kubernetes oracle (test/oracle) reads back what the suites write
+    const env = { ETCD_STUDIO_TEST_ENDPOINTS: etcd.endpoints.join(','), ETCD_STUDIO_TEST_ORACLE: oracleBinary() };
     return process.env.ETCD_STUDIO_TEST_HOST === 'electron'
       ? await runInElectron(root, testsIndex, env)
       : await runInCodeServer(root, testsIndex, env);
