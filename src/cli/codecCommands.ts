@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { K8sEditError, errorMessage } from '../core/errors';
 import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
-import { decryptValueDetailed, loadEncryptionConfig } from '../core/k8s/encryption';
+import { decryptValueAsync, loadEncryptionConfig } from '../core/k8s/encryption';
 import type { CliIo } from './io';
 
 export const DECODE_USAGE =
@@ -77,12 +77,12 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
         );
         return 1;
       }
-      if (d.encryption.provider === 'aesgcm' && !etcdKey) {
+      if ((d.encryption.provider === 'aesgcm' || d.encryption.provider === 'kms') && !etcdKey) {
         throw new UsageError(
-          `aesgcm values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`,
+          `${d.encryption.provider} values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`,
         );
       }
-      const dec = decryptValueDetailed(bytes, etcdKey ?? '', config);
+      const dec = await decryptValueAsync(bytes, etcdKey ?? '', config);
       io.stderr.write(`note: decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider}) from ${config.source}\n`);
       bytes = dec.plaintext;
       d = decodeValue(bytes, { key: etcdKey });

@@ -3,7 +3,7 @@ import { EtcdConnection } from '../core/etcd/connection';
 import { getKey, putIfUnchanged } from '../core/etcd/kv';
 import { EtcdStudioError } from '../core/errors';
 import { decodeValue, encodeText, encodeValue, toJson, toYaml } from '../core/k8s/codec';
-import { decryptValueDetailed, loadEncryptionConfig } from '../core/k8s/encryption';
+import { decryptValueAsync, loadEncryptionConfig } from '../core/k8s/encryption';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
@@ -63,7 +63,7 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
     let decrypted = '';
     if (d.format === 'encrypted' && config) {
       // aesgcm authenticates the key's exact bytes
-      const dec = decryptValueDetailed(v.value, key, config);
+      const dec = await decryptValueAsync(v.value, key, config);
       d = decodeValue(dec.plaintext, { key: key.toString('utf8') });
       decrypted = `, decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider})`;
     }

@@ -276,13 +276,19 @@ describe('decryption failures say why', () => {
     );
   });
 
-  test('kms, unknown providers and plain values are refused clearly', () => {
+  test('kms v1, KMS v2 providers the config lacks, unknown providers and plain values are refused clearly', () => {
     const config = configFor('aesgcm', 'k1', keyOf(32, 1));
-    const kms = Buffer.concat([Buffer.from('k8s:enc:kms:v2:my-kms:'), crypto.randomBytes(64)]);
+    const kms1 = Buffer.concat([Buffer.from('k8s:enc:kms:v1:my-kms:'), crypto.randomBytes(64)]);
     expectDecryptError(
-      () => decryptValue(kms, KEY, config),
+      () => decryptValue(kms1, KEY, config),
       'unsupported',
-      /encrypted by the KMS v2 provider "my-kms": .*only kube-apiserver .* cannot decrypt it/,
+      /KMS v1 provider "my-kms": KMS v1 is deprecated .* cannot decrypt it/,
+    );
+    const kms2 = Buffer.concat([Buffer.from('k8s:enc:kms:v2:my-kms:'), crypto.randomBytes(64)]);
+    expectDecryptError(
+      () => decryptValue(kms2, KEY, config),
+      'unknown-key',
+      /encrypted by the KMS v2 provider "my-kms", which is not in .* \(it has no KMS v2 provider\)/,
     );
     const other = Buffer.concat([Buffer.from('k8s:enc:aesxyz:v1:k1:'), crypto.randomBytes(64)]);
     expectDecryptError(() => decryptValue(other, KEY, config), 'unsupported', /unsupported provider "aesxyz"/);
@@ -358,10 +364,18 @@ describe('EncryptionConfiguration parsing', () => {
     );
     assert.equal(config.keys[0].path, 'resources[0].providers[1].aesgcm.keys[0]');
     assert.deepEqual(config.keys[0].resources, ['secrets', 'namespaces']);
-    assert.deepEqual(config.kms, [{ name: 'testprovider', apiVersion: 'v1', path: 'resources[0].providers[2].kms' }]);
+    assert.deepEqual(config.kms, [
+      {
+        name: 'testprovider',
+        apiVersion: 'v1',
+        endpoint: 'unix:///tmp/testprovider.sock',
+        timeoutMs: 3000,
+        path: 'resources[0].providers[2].kms',
+      },
+    ]);
     assert.equal(config.notes.length, 2);
     assert.match(config.notes[0], /providers\[0\]\.identity: identity/);
-    assert.match(config.notes[1], /providers\[2\]\.kms: KMS v1 provider "testprovider" ignored/);
+    assert.match(config.notes[1], /providers\[2\]\.kms: KMS v1 provider "testprovider" ignored: KMS v1 is deprecated/);
   });
 
   test('JSON is accepted too; unknown fields are noted, not fatal', () => {

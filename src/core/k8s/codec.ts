@@ -80,7 +80,7 @@ export function decodeValue(bytes: Uint8Array, opts: DecodeOptions = {}): Decode
         format,
         bytes,
         encryption,
-        error: `encrypted at rest by the ${encryption.provider} provider (key "${encryption.keyName}"): only kube-apiserver holds the key, so the value cannot be shown or edited here`,
+        error: `encrypted at rest by the ${encryption.provider} provider (key "${encryption.keyName}"): it can be shown (read-only) with kube-apiserver's EncryptionConfiguration file (the connection's encryptionConfig, or --encryption-config)`,
       };
     }
     case 'text':

@@ -9,14 +9,18 @@
  * - aesgcm: nonce (12 bytes) + AES-GCM sealed box (ciphertext + 16-byte tag), with the full etcd key
  *   (e.g. `/registry/secrets/default/s1`) as additional authenticated data;
  * - secretbox: nonce (24 bytes) + NaCl secretbox (Poly1305 tag + XSalsa20 ciphertext), no associated data;
- * - kms v1/v2 wrap a data key with an external service: not decryptable here.
+ * - kms v2 wraps a data key with an external service: decrypted through the plugin the config names
+ *   (kmsV2.ts; decryptValueAsync asks the plugin, after which the sync functions can open values that
+ *   use the same data key); kms v1 (deprecated) is not decryptable here.
  * The plaintext is again a stored object (k8s protobuf, JSON or CBOR).
  */
 import * as crypto from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import nacl from 'tweetnacl';
 import { EtcdStudioError, errorMessage } from '../errors';
 import { detectFormat, parseEncryptionPrefix, type Encryption } from './envelope';
 import { EncryptionConfig, LOCAL_PROVIDERS, type EncryptionKeyInfo, type LocalProvider } from './encryptionConfig';
+import { dekCacheKey, kmsV2Box, parseKmsV2Object, pluginDecrypt, type KmsV2Object } from './kmsV2';
 
 export * from './encryptionConfig';
 
@@ -24,7 +28,7 @@ export * from './encryptionConfig';
 export class DecryptError extends EtcdStudioError {
   constructor(
     message: string,
-    readonly reason: 'not-encrypted' | 'unsupported' | 'unknown-key' | 'auth' | 'truncated',
+    readonly reason: 'not-encrypted' | 'unsupported' | 'unknown-key' | 'auth' | 'truncated' | 'kms-plugin',
   ) {
     super(reason === 'unknown-key' || reason === 'unsupported' ? 'NotFound' : 'Corrupt', message);
     this.name = 'DecryptError';
@@ -71,7 +75,7 @@ function openCbc(secret: Uint8Array, data: Uint8Array): Uint8Array | undefined {
 }
 
 /** AES-GCM as aes.go's gcm.TransformFromStorage: 12-byte nonce, sealed box, etcd key as AAD. */
-function openGcm(secret: Uint8Array, data: Uint8Array, aad: Uint8Array): Uint8Array | undefined {
+export function openGcm(secret: Uint8Array, data: Uint8Array, aad: Uint8Array): Uint8Array | undefined {
   const nonce = data.subarray(0, GCM_NONCE);
   const tag = data.subarray(data.length - GCM_TAG);
   const body = data.subarray(GCM_NONCE, data.length - GCM_TAG);
@@ -106,10 +110,11 @@ export function decryptValueDetailed(bytes: Uint8Array, etcdKey: string | Uint8A
   const enc = parseEncryptionPrefix(bytes);
   if (!enc) throw new DecryptError('the value is not encrypted at rest (it has no k8s:enc: prefix)', 'not-encrypted');
   const where = keyText(etcdKey) || 'the value';
+  if (enc.provider === 'kms' && enc.version === 'v2') return openKmsV2(bytes, enc, etcdKey, config);
   if (enc.provider === 'kms') {
     throw new DecryptError(
-      `${where} is encrypted by the KMS ${enc.version} provider "${enc.keyName}": its data key is wrapped by an external key service ` +
-        'that only kube-apiserver (through its KMS plugin) can use, so etcd Studio cannot decrypt it; only aescbc, aesgcm and secretbox values can be decrypted from the config file',
+      `${where} is encrypted by the KMS ${enc.version} provider "${enc.keyName}": KMS v1 is deprecated and etcd Studio cannot decrypt it ` +
+        '(aescbc, aesgcm, secretbox and KMS v2 values can be decrypted)',
       'unsupported',
     );
   }
@@ -170,6 +175,85 @@ export function decryptValueDetailed(bytes: Uint8Array, etcdKey: string | Uint8A
   );
 }
 
+/** The KMS v2 provider of `config` that wrote `enc`, its EncryptedObject, and where the DEK is cached. */
+function kmsV2Parts(bytes: Uint8Array, enc: Encryption, etcdKey: string | Uint8Array, config: EncryptionConfig) {
+  const where = keyText(etcdKey) || 'the value';
+  const provider = config.kms.find((k) => k.name === enc.keyName && k.apiVersion === 'v2');
+  if (!provider) {
+    const v2 = config.kms.filter((k) => k.apiVersion === 'v2').map((k) => `"${k.name}"`);
+    throw new DecryptError(
+      `${where} was encrypted by the KMS v2 provider "${enc.keyName}", which is not in ${config.source}${v2.length ? ` (its KMS v2 providers are ${v2.join(', ')})` : ' (it has no KMS v2 provider)'}`,
+      'unknown-key',
+    );
+  }
+  let obj: KmsV2Object;
+  try {
+    obj = parseKmsV2Object(bytes.subarray(enc.prefixLength));
+  } catch (e) {
+    throw new DecryptError(`${where} is not a valid KMS v2 value: ${errorMessage(e)}`, 'truncated');
+  }
+  return { where, provider, obj, cacheKey: dekCacheKey(provider.name, obj) };
+}
+
+/** KMS v2 with the DEK already unwrapped (decryptValueAsync asks the plugin for it). */
+function openKmsV2(bytes: Uint8Array, enc: Encryption, etcdKey: string | Uint8Array, config: EncryptionConfig): Decrypted {
+  const { where, provider, obj, cacheKey } = kmsV2Parts(bytes, enc, etcdKey, config);
+  const dek = config.dek(cacheKey);
+  const info: EncryptionKeyInfo = { provider: 'kms', name: provider.name, path: provider.path, resources: [], size: 32 };
+  if (!dek) {
+    throw new DecryptError(
+      `${where} is encrypted by the KMS v2 provider "${provider.name}": its data key must first be unwrapped by the plugin at ${provider.endpoint}`,
+      'kms-plugin',
+    );
+  }
+  let box: { key: Uint8Array; box: Uint8Array };
+  try {
+    box = kmsV2Box(obj, dek);
+  } catch (e) {
+    throw new DecryptError(`${where}: ${errorMessage(e)}`, 'truncated');
+  }
+  const plain =
+    box.box.length >= GCM_NONCE + GCM_TAG && [16, 24, 32].includes(box.key.length)
+      ? openGcm(box.key, box.box, keyBytes(etcdKey))
+      : undefined;
+  if (!plain) {
+    throw new DecryptError(
+      `cannot decrypt ${where} with the data key the KMS v2 plugin "${provider.name}" returned: corrupted value, or a value copied from another etcd key (the key is authenticated)`,
+      'auth',
+    );
+  }
+  return { plaintext: plain, encryption: enc, key: { ...info, name: `${provider.name} (key id ${obj.keyId})` } };
+}
+
+/**
+ * As decryptValueDetailed, and for KMS v2 values first asks the provider's plugin (the socket the config
+ * names) to unwrap the data key; other values need nothing asynchronous.
+ */
+export async function decryptValueAsync(bytes: Uint8Array, etcdKey: string | Uint8Array, config: EncryptionConfig): Promise<Decrypted> {
+  await unwrapKmsKey(bytes, etcdKey, config);
+  return decryptValueDetailed(bytes, etcdKey, config);
+}
+
+/** For a KMS v2 value, unwraps its data key through the plugin (once; cached in `config`). */
+export async function unwrapKmsKey(bytes: Uint8Array, etcdKey: string | Uint8Array, config: EncryptionConfig): Promise<void> {
+  const enc = parseEncryptionPrefix(bytes);
+  if (!enc || enc.provider !== 'kms' || enc.version !== 'v2') return;
+  const { where, provider, obj, cacheKey } = kmsV2Parts(bytes, enc, etcdKey, config);
+  if (config.dek(cacheKey)) return;
+  if (!provider.endpoint)
+    throw new DecryptError(`the KMS v2 provider "${provider.name}" in ${config.source} has no endpoint`, 'kms-plugin');
+  try {
+    config.rememberDek(cacheKey, await pluginDecrypt(provider.endpoint, obj, provider.timeoutMs));
+  } catch (e) {
+    const grpcCode = (e as { code?: number }).code;
+    const why =
+      grpcCode === grpc.status.UNAVAILABLE || grpcCode === grpc.status.DEADLINE_EXCEEDED
+        ? `cannot reach the plugin at ${provider.endpoint} (etcd Studio must run where that socket is, e.g. on the control-plane node)`
+        : `the plugin at ${provider.endpoint} refused to decrypt its data key (key id ${obj.keyId}): ${(e as Error).message}`;
+    throw new DecryptError(`cannot decrypt ${where} (KMS v2 provider "${provider.name}"): ${why}`, 'kms-plugin');
+  }
+}
+
 /**
  * Decrypts a value read from etcd under `etcdKey` (aesgcm authenticates it, so it must be the full key
  * the value is stored at) and returns the plaintext bytes. Throws DecryptError.
@@ -178,7 +262,14 @@ export function decryptValue(bytes: Uint8Array, etcdKey: string | Uint8Array, co
   return decryptValueDetailed(bytes, etcdKey, config).plaintext;
 }
 
-/** The `decrypt` option of renderValue for this config. */
-export function decryptorFor(config: EncryptionConfig): (bytes: Uint8Array, etcdKey: string) => Uint8Array {
-  return (bytes, etcdKey) => decryptValue(bytes, etcdKey, config);
+/** The `decrypt` option of renderValue for this config; `prepare` unwraps KMS v2 data keys beforehand. */
+export function decryptorFor(config: EncryptionConfig): Decryptor {
+  return Object.assign((bytes: Uint8Array, etcdKey: string) => decryptValue(bytes, etcdKey, config), {
+    prepare: (bytes: Uint8Array, etcdKey: string) => unwrapKmsKey(bytes, etcdKey, config),
+  });
 }
+
+export type Decryptor = ((bytes: Uint8Array, etcdKey: string) => Uint8Array) & {
+  /** Asks a KMS v2 plugin for the value's data key, so that the synchronous call can open it. */
+  prepare(bytes: Uint8Array, etcdKey: string): Promise<void>;
+};

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import { EtcdStudioError, errorMessage } from '../errors';
-import type { PathSeg } from './jsonForms';
+import { parseDuration, type PathSeg } from './jsonForms';
 import { parseText, TextParseError } from './yaml';
 
 export type LocalProvider = 'aescbc' | 'aesgcm' | 'secretbox';
@@ -27,9 +27,23 @@ export const KEY_SIZES: Readonly<Record<LocalProvider, readonly number[]>> = {
   secretbox: [32],
 };
 
+/** A `kms` provider of the file. */
+export interface KmsProvider {
+  name: string;
+  /** v1 or v2 (kube-apiserver's default when absent is v1). */
+  apiVersion: string;
+  /** The plugin's gRPC socket, e.g. unix:///var/run/kms-plugin/socket.sock. */
+  endpoint: string;
+  /** How long a call to the plugin may take (the file's `timeout`, default 3s). */
+  timeoutMs: number;
+  /** Where in the file: `resources[0].providers[0].kms`. */
+  path: string;
+}
+
 /** A key from the file, without its secret. */
 export interface EncryptionKeyInfo {
-  provider: LocalProvider;
+  /** kms: a KMS v2 provider (the name says which, and the key id the plugin used). */
+  provider: LocalProvider | 'kms';
   name: string;
   /** Where in the file: `resources[0].providers[1].aesgcm.keys[0]`. */
   path: string;
@@ -81,10 +95,24 @@ export class EncryptionConfig {
     secrets: Uint8Array[],
     /** Things skipped (identity, kms providers, unknown fields); never secrets. */
     readonly notes: readonly string[],
-    /** KMS providers configured in the file (their values cannot be decrypted here). */
-    readonly kms: readonly { name: string; apiVersion: string; path: string }[],
+    /** KMS providers configured in the file (v2 values are decrypted through their plugin's socket). */
+    readonly kms: readonly KmsProvider[],
   ) {
     this.#secrets = secrets;
+  }
+
+  /** DEK sources unwrapped by KMS v2 plugins, by kmsV2.dekCacheKey (never logged or serialized). */
+  readonly #deks = new Map<string, Uint8Array>();
+
+  /** @internal for decryptValue only. */
+  dek(cacheKey: string): Uint8Array | undefined {
+    return this.#deks.get(cacheKey);
+  }
+
+  /** @internal for decryptValue only. */
+  rememberDek(cacheKey: string, dek: Uint8Array): void {
+    if (this.#deks.size > 10_000) this.#deks.clear();
+    this.#deks.set(cacheKey, dek);
   }
 
   /**
@@ -159,7 +187,7 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
   const notes: string[] = [];
   const keys: EncryptionKeyInfo[] = [];
   const secrets: Uint8Array[] = [];
-  const kms: { name: string; apiVersion: string; path: string }[] = [];
+  const kms: KmsProvider[] = [];
   const issue = (path: readonly PathSeg[], message: string): void => {
     issues.push({ path: fmtPath(path), message, line: parsed.lineOf(path) });
   };
@@ -237,9 +265,20 @@ export function parseEncryptionConfig(text: string, source = 'the encryption con
           const b = isObj(body) ? body : {};
           const name = typeof b.name === 'string' ? b.name : '';
           const v = typeof b.apiVersion === 'string' && b.apiVersion ? b.apiVersion : 'v1';
-          kms.push({ name, apiVersion: v, path: fmtPath([...pp, 'kms']) });
+          const endpoint = typeof b.endpoint === 'string' ? b.endpoint : '';
+          const timeout = typeof b.timeout === 'string' ? parseDuration(b.timeout) : undefined;
+          const at = fmtPath([...pp, 'kms']);
+          kms.push({
+            name,
+            apiVersion: v,
+            endpoint,
+            timeoutMs: typeof timeout === 'number' && timeout > 0 ? timeout / 1e6 : 3000,
+            path: at,
+          });
           notes.push(
-            `${fmtPath([...pp, 'kms'])}: KMS ${v} provider "${name}" ignored: its keys live in an external KMS that only kube-apiserver's plugin can reach, so values it encrypted stay hidden`,
+            v === 'v2'
+              ? `${at}: KMS v2 provider "${name}": values are decrypted through its plugin at ${endpoint || '(no endpoint)'} when that socket is reachable from here`
+              : `${at}: KMS ${v} provider "${name}" ignored: KMS v1 is deprecated and its values cannot be decrypted here (kube-apiserver migrates them to v2)`,
           );
           return;
         }

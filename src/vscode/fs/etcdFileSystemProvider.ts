@@ -5,7 +5,7 @@ import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
 import { encodeEdit, RenderedValue } from '../../core/values/render';
-import { renderForConnection } from './valueRendering';
+import { prepareForConnection, renderForConnection } from './valueRendering';
 import { EtcdLocation, fromEtcdUri } from './etcdUri';
 
 interface OpenValue {
@@ -56,10 +56,11 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     const stored = await getKey(conn, loc.key, loc.revision);
     if (!stored) throw vscode.FileSystemError.FileNotFound(uri);
     const cached = this.open.get(uri.toString());
-    const rendered =
-      cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value)
-        ? cached.rendered
-        : renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined);
+    const fresh = !(cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value));
+    if (fresh) await prepareForConnection(conn.profile, stored.value, loc.key);
+    const rendered = fresh
+      ? renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined)
+      : cached.rendered;
     return { loc, conn, value: { stored, rendered } };
   }
 

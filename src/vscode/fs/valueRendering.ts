@@ -1,15 +1,15 @@
 import { statSync } from 'node:fs';
 import { ConnectionProfile } from '../../core/etcd/profile';
-import { decryptorFor, loadEncryptionConfig } from '../../core/k8s/encryption';
+import { decryptorFor, loadEncryptionConfig, type Decryptor } from '../../core/k8s/encryption';
 import { renderValue, RenderedValue, ValueView } from '../../core/values/render';
 
-const configs = new Map<string, { mtimeMs: number; decrypt: (bytes: Uint8Array, key: string) => Uint8Array }>();
+const configs = new Map<string, { mtimeMs: number; decrypt: Decryptor }>();
 
 /**
  * The decryptor of a connection's EncryptionConfiguration, reloaded when the file changes. The keys
  * stay inside core's config object (never logged, never stored by the extension).
  */
-function decryptorOf(profile: ConnectionProfile | undefined): ((bytes: Uint8Array, key: string) => Uint8Array) | undefined {
+function decryptorOf(profile: ConnectionProfile | undefined): Decryptor | undefined {
   const file = profile?.encryptionConfig;
   if (!file) return undefined;
   const mtimeMs = statSync(file).mtimeMs;
@@ -18,6 +18,18 @@ function decryptorOf(profile: ConnectionProfile | undefined): ((bytes: Uint8Arra
   const decrypt = decryptorFor(loadEncryptionConfig(file));
   configs.set(file, { mtimeMs, decrypt });
   return decrypt;
+}
+
+/**
+ * Before rendering: a KMS v2 value's data key is asked from the plugin the connection's config names (the
+ * rendering itself is synchronous). Failures are left for rendering to report.
+ */
+export async function prepareForConnection(profile: ConnectionProfile | undefined, bytes: Uint8Array, key: Buffer): Promise<void> {
+  try {
+    await decryptorOf(profile)?.prepare(bytes, key.toString('utf8'));
+  } catch {
+    // renderValue shows why the value cannot be decrypted
+  }
 }
 
 /** How the editor shows a value of this connection (decrypting for viewing when configured). */
