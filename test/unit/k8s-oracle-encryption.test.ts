@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { getKey } from '../../src/core/etcd/kv';
 import { decodeValue } from '../../src/core/k8s/codec';
@@ -19,7 +18,7 @@ import { parseEncryptionPrefix } from '../../src/core/k8s/envelope';
 import { parseJsonExact } from '../../src/core/k8s/goJson';
 import { renderValue } from '../../src/core/values/render';
 import { Oracle, type Target } from '../harness/oracle';
-import { repoRoot } from '../harness/tools';
+import { runCli } from '../harness/cli';
 import { useEtcdConnection } from '../harness/useEtcd';
 
 type Provider = 'aescbc' | 'aesgcm' | 'secretbox' | 'kms' | 'identity';
@@ -86,18 +85,6 @@ function objectFor(r: (typeof RESOURCES)[number], name: string): Record<string, 
     Event: { involvedObject: { kind: 'Pod', name }, reason: 'Tested', message: `event ${name}`, count: 1 },
   };
   return { kind: r.kind, apiVersion, metadata, ...body[r.kind] };
-}
-
-const CLI = path.join(repoRoot(), 'dist', 'cli.js');
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
 }
 
 describe("encryption at rest written by kube-apiserver's own transformers, decrypted for viewing", () => {
@@ -186,7 +173,7 @@ describe("encryption at rest written by kube-apiserver's own transformers, decry
 
   test('etcd-studio get --encryption-config decrypts every provider, KMS v2 included', async () => {
     for (const w of written.filter((x) => x.r.provider !== 'identity')) {
-      const r = await cli(['get', w.key, '-o', 'json', '--endpoints', t.etcd.endpoints[0], '--encryption-config', file('after.yaml')]);
+      const r = await runCli(['get', w.key, '-o', 'json', '--endpoints', t.etcd.endpoints[0], '--encryption-config', file('after.yaml')]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepStrictEqual(JSON.parse(r.stdout), JSON.parse(w.json));
       assert.match(r.stderr, new RegExp(`decrypted for viewing with key .*\\(${w.r.provider}\\)`));
@@ -252,7 +239,7 @@ describe("encryption at rest written by kube-apiserver's own transformers, decry
     const shown = renderValue(bytes, w.key);
     assert.equal(shown.view, 'hex');
     assert.match(shown.readOnlyReason!, /encrypted at rest by kube-apiserver \(provider aesgcm, key "key2"\); it cannot be edited here/);
-    const r = await cli(['get', w.key, '--endpoints', t.etcd.endpoints[0]]);
+    const r = await runCli(['get', w.key, '--endpoints', t.etcd.endpoints[0]]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /--encryption-config FILE/);
   });

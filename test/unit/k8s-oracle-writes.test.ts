@@ -7,7 +7,6 @@
  * succeeds).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,23 +18,9 @@ import { findSchemaDir } from '../../src/core/k8s/schema';
 import { parseText } from '../../src/core/k8s/yaml';
 import { encodeEdit, renderValue } from '../../src/core/values/render';
 import { Oracle, type Target } from '../harness/oracle';
-import { repoRoot } from '../harness/tools';
+import { runCli } from '../harness/cli';
 import { useEtcdConnection } from '../harness/useEtcd';
 import { editsOf, getPath, setPath, WRITE_CASES, type Path, type WriteCase } from './k8s-oracle-cases';
-
-const CLI = path.join(repoRoot(), 'dist', 'cli.js');
-
-function cli(args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 /** The case under its own key and name (`<name>-<suffix>`), so each path edits a fresh object. */
 function variant(c: WriteCase, suffix: string): { target: Target; object: Record<string, unknown>; key: string } {
@@ -127,10 +112,10 @@ describe("our writes, read back and updated by Kubernetes' own storage code", ()
         const v = variant(c, 'cli');
         await oracle.create(v.target, v.object);
         const before = await oracle.get(v.target);
-        const got = await cli(['get', v.key, '-o', 'yaml', '--endpoints', endpoint], '');
+        const got = await runCli(['get', v.key, '-o', 'yaml', '--endpoints', endpoint], '');
         assert.equal(got.code, 0, got.stderr);
         const edits = editsOf(c, 'etcd-studio-put');
-        const put = await cli(['put', v.key, '-f', '-', '--endpoints', endpoint], edited(got.stdout, edits));
+        const put = await runCli(['put', v.key, '-f', '-', '--endpoints', endpoint], edited(got.stdout, edits));
         assert.equal(put.code, 0, put.stderr);
         const revision = Number(/mod_revision=(\d+)/.exec(put.stdout)?.[1]);
         await oracleReadsAndUpdates(v.target, before.json, edits, revision);
@@ -143,11 +128,11 @@ describe("our writes, read back and updated by Kubernetes' own storage code", ()
           await oracle.create(v.target, v.object);
           const before = await oracle.get(v.target);
           const env = { ETCD_STUDIO_K8S_SCHEMA: olderSchema };
-          const got = await cli(['get', v.key, '-o', 'yaml', '--endpoints', endpoint], '', env);
+          const got = await runCli(['get', v.key, '-o', 'yaml', '--endpoints', endpoint], '', env);
           assert.equal(got.code, 0, got.stderr);
           assert.equal(getPath(parseText(got.stdout).value, at), undefined, `${json} is not shown by the older schema`);
           const edits = editsOf(c, 'older-etcd-studio');
-          const put = await cli(['put', v.key, '-f', '-', '--endpoints', endpoint], edited(got.stdout, edits), env);
+          const put = await runCli(['put', v.key, '-f', '-', '--endpoints', endpoint], edited(got.stdout, edits), env);
           assert.equal(put.code, 0, put.stderr);
           const revision = Number(/mod_revision=(\d+)/.exec(put.stdout)?.[1]);
           assert.notEqual(getPath(parseJsonExact((await oracle.get(v.target)).json), at), undefined);
