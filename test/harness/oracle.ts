@@ -161,7 +161,7 @@ export class Oracle {
   }
 
   /** Fuzzed objects (apimachinery's fuzzer, fixed seeds) written into etcd under `prefix`, and what was read back. */
-  async fuzz(opts: { kinds?: Gvk[]; seeds?: number[]; prefix?: string } = {}): Promise<FuzzVector[]> {
+  async fuzz(opts: { kinds?: Gvk[]; seeds?: number[]; prefix?: string; format?: 'protobuf' | 'cbor' } = {}): Promise<FuzzVector[]> {
     return (await this.request<{ vectors: FuzzVector[] }>('fuzz', opts)).vectors;
   }
 

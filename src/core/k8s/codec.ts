@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { K8sEditError, errorMessage } from '../errors';
-import { decodeCbor, encodeCbor } from './cbor';
+import { decodeCborDetailed, encodeCbor, type CborHints } from './cbor';
 import { Decoder, type JsonObject } from './decode';
 import { Encoder } from './encode';
 import { buildEnvelope, detectFormat, parseEncryptionPrefix, parseEnvelope, type Encryption, type K8sEnvelope } from './envelope';
@@ -13,6 +13,7 @@ import type { PreserveTable } from './preserve';
 import { defaultSchema, type MessageDef, type Schema } from './schema';
 import { checkIdentity, parseEdit, throwIfAny, withLines } from './validate';
 import { parseJsonExact, stringifyGo } from './goJson';
+import { inGoMapOrder, inGoStructOrder } from './goOrder';
 import { toJson, toYaml } from './yaml';
 
 export { toJson, toYaml };
@@ -39,7 +40,12 @@ export type Decoded =
       unknownFieldPaths?: string[];
     })
   | (Base & { format: 'json'; object?: JsonObject })
-  | (Base & { format: 'cbor'; object?: JsonObject })
+  | (Base & {
+      format: 'cbor';
+      object?: JsonObject;
+      /** Encodings the JSON view cannot show (whole-number floats, tags, text strings), kept on save. */
+      cborHints?: CborHints;
+    })
   | (Base & { format: 'encrypted'; encryption: Encryption })
   | (Base & { format: 'text'; text: string })
   | (Base & { format: 'binary' });
@@ -70,7 +76,12 @@ export function decodeValue(bytes: Uint8Array, opts: DecodeOptions = {}): Decode
       }
     case 'cbor':
       try {
-        return { format, bytes, object: asObject(decodeCbor(bytes)) };
+        const { value, hints } = decodeCborDetailed(bytes);
+        const obj = asObject(value);
+        // CBOR maps come sorted shortest key first; show them in the order Go's JSON has
+        const typed = typedCbor(opts.schema, obj, opts.type);
+        const object = (typed ? inGoStructOrder(obj, typed.schema, typed.message) : inGoMapOrder(obj)) as JsonObject;
+        return { format, bytes, object, ...(hints.size ? { cborHints: hints } : {}) };
       } catch (e) {
         return { format, bytes, error: `value has the CBOR prefix (d9 d9 f7) but cannot be decoded: ${errorMessage(e)}` };
       }
@@ -174,7 +185,7 @@ export function encodeValue(original: Decoded | Uint8Array, editedText: string, 
     const nl = orig.bytes[orig.bytes.length - 1] === 0x0a ? '\n' : '';
     return new TextEncoder().encode(stringifyGo(edited, { sortKeys: true }) + nl);
   }
-  if (orig.format === 'cbor') return encodeCbor(edited);
+  if (orig.format === 'cbor') return encodeCbor(edited, { hints: orig.cborHints, schema: typedCbor(opts.schema, edited) });
   const schema = opts.schema ?? defaultSchema();
   const apiVersion = orig.apiVersion || identity.apiVersion || '';
   const kind = orig.kind || identity.kind || '';
@@ -219,6 +230,18 @@ function encodeBody(
 }
 
 /**
+ * A built-in kind is written in CBOR as its Go type (apimachinery's serializer): []byte fields as tag 22,
+ * float fields as floats. Custom resources (not in the schema) have no such type.
+ */
+function typedCbor(schema: Schema | undefined, obj: JsonObject, type?: { apiVersion: string; kind: string }) {
+  const apiVersion = type?.apiVersion ?? (typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
+  const kind = type?.kind ?? (typeof obj.kind === 'string' ? obj.kind : '');
+  const s = schema ?? defaultSchema();
+  const message = apiVersion && kind ? findMessage(s, apiVersion, kind) : undefined;
+  return message ? { schema: s, message } : undefined;
+}
+
+/**
  * Encodes a free-standing object (YAML/JSON text) as kube-apiserver stores it: k8s protobuf for built-in
  * types, JSON for anything else (custom resources), or CBOR when asked.
  */
@@ -231,7 +254,7 @@ export function encodeText(
   const own = { apiVersion: typeof obj.apiVersion === 'string' ? obj.apiVersion : '', kind: typeof obj.kind === 'string' ? obj.kind : '' };
   throwIfAny(checkIdentity({}, obj, opts.key, parsed.lineOf));
   if (opts.to === 'json') return new TextEncoder().encode(stringifyGo(obj, { sortKeys: true }) + '\n');
-  if (opts.to === 'cbor') return encodeCbor(obj);
+  if (opts.to === 'cbor') return encodeCbor(obj, { schema: typedCbor(opts.schema, obj, opts.type) });
   // the type to encode as: the object's own, or `type` for kinds whose JSON has no TypeMeta (WatchEvent)
   const { apiVersion, kind } = opts.type ?? own;
   if (!apiVersion || !kind) {

@@ -38,6 +38,9 @@ export function compareGoKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+/** A key JavaScript orders before all others (an array index). */
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+
 export interface GoJsonOptions {
   /** Spaces per level (encoding/json's MarshalIndent with prefix ""); 0 or absent: compact. */
   indent?: number;
@@ -90,7 +93,8 @@ export function stringifyGo(value: unknown, opts: GoJsonOptions = {}): string {
         }
         const o = v as Record<string, unknown>;
         const keys = Object.keys(o).filter((k) => o[k] !== undefined);
-        if (opts.sortKeys) keys.sort(compareGoKeys);
+        // JavaScript lists integer-like keys first; only Go maps have such keys, and Go sorts maps
+        if (opts.sortKeys || (keys.length > 1 && INDEX_KEY.test(keys[0]))) keys.sort(compareGoKeys);
         if (keys.length === 0) return void out.push('{}');
         out.push('{');
         keys.forEach((k, i) => {
@@ -109,8 +113,11 @@ export function stringifyGo(value: unknown, opts: GoJsonOptions = {}): string {
   return out.join('');
 }
 
-/** Integers that a JavaScript number cannot hold exactly (16 or more digits) may be in the text. */
-const LONG_INTEGER = /\d{16}/;
+/**
+ * Text that JSON.parse would read differently from Go: integers a JavaScript number cannot hold exactly
+ * (16 or more digits), and `-0`, which Go's Kubernetes JSON reader takes as the integer 0.
+ */
+const NOT_FOR_JSON_PARSE = /\d{16}|-0(?![.\deE])/;
 
 export class JsonSyntaxError extends Error {
   constructor(
@@ -123,11 +130,11 @@ export class JsonSyntaxError extends Error {
 }
 
 /**
- * JSON.parse, except that integers outside ±(2^53-1) become bigints (every digit kept). Duplicate keys:
- * the last wins, as in JSON.parse and Go.
+ * JSON.parse, except that integers read as Kubernetes' Go code reads them: outside ±(2^53-1) they become
+ * bigints (every digit kept), and `-0` is 0. Duplicate keys: the last wins, as in JSON.parse and Go.
  */
 export function parseJsonExact(text: string): unknown {
-  if (!LONG_INTEGER.test(text)) return JSON.parse(text) as unknown;
+  if (!NOT_FOR_JSON_PARSE.test(text)) return JSON.parse(text) as unknown;
   let i = 0;
   const ws = (): void => {
     while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
@@ -190,8 +197,9 @@ export function parseJsonExact(text: string): unknown {
     if (m[0] === 'false') return false;
     if (m[0] === 'null') return null;
     const n = Number(m[0]);
-    if (!m[1] && !m[2] && !Number.isSafeInteger(n)) return BigInt(m[0]);
-    return n;
+    if (m[1] || m[2]) return n;
+    // an integer: Go reads it as int64 (so -0 is 0); beyond 2^53 keep every digit
+    return Number.isSafeInteger(n) ? n + 0 : BigInt(m[0]);
   };
   const str = (): string => {
     const start = i;
