@@ -1,30 +1,21 @@
 /**
- * Kubernetes codec benchmark: decode throughput over the shared fixtures repeated to >= 50 MB, compared
- * with plain protobufjs decoding the same inner bytes against a Root built from our schema (no JSON
- * mapping, so it is the floor), and the time to render a ~100 KB Pod as YAML.
- * Targets: ratio (ours / protobufjs time) <= 3, podYamlMs < 20.
+ * Kubernetes codec benchmark on every kind's compatibility object (made by the Kubernetes oracle, as in
+ * kubernetes/api testdata), the set repeated to >= 50 MB:
+ * - decode (stored bytes -> JSON object) and encode (object -> stored bytes) throughput, side by side with
+ *   apimachinery's own protobuf serializer in Go on the same bytes and the same number of rounds (the
+ *   oracle), and our time as a ratio to Go's;
+ * - plain protobufjs decoding the same inner bytes against a Root built from our schema (no JSON mapping,
+ *   the JavaScript floor);
+ * - the time to render a ~100 KB Pod as YAML.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { decodeValue, toYaml } from '../src/core/k8s/codec';
+import { decodeValue, encodeObject, findMessage, toYaml, type Decoded } from '../src/core/k8s/codec';
 import { parseEnvelope } from '../src/core/k8s/envelope';
 import { defaultSchema, type Schema } from '../src/core/k8s/schema';
-import { findMessage } from '../src/core/k8s/codec';
+import { Oracle, oracleOnce, type CompatVector } from '../test/harness/oracle';
 
 interface Args {
   number(name: string, fallback: number): number;
-}
-
-function fixturesDir(): string {
-  if (process.env.K8S_FIXTURES) return process.env.K8S_FIXTURES;
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above the benchmark');
-    dir = parent;
-  }
-  return path.join(dir, '..', 'shared', 'k8s-fixtures', 'HEAD');
 }
 
 /** protobufjs Root with every message of every package in our schema (same facts, same wire). */
@@ -47,14 +38,13 @@ function protobufjsRoot(schema: Schema, packages: string[]): protobuf.Root {
   return root;
 }
 
+const seconds = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e9;
+const round = (v: number, digits = 1): number => Math.round(v * 10 ** digits) / 10 ** digits;
+
 export async function run(args?: Args): Promise<Record<string, number>> {
   const targetMb = args?.number('mb', 50) ?? 50;
   const schema = defaultSchema();
-  const dir = fixturesDir();
-  const values = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.pb'))
-    .map((f) => new Uint8Array(fs.readFileSync(path.join(dir, f))));
+  const values = oracleOnce<{ vectors: CompatVector[] }>('compat').vectors.map((v) => new Uint8Array(Buffer.from(v.pb, 'base64')));
   // only values whose envelope names their type (WatchEvent's does not)
   const items = values
     .map((pb) => ({ pb, env: parseEnvelope(pb) }))
@@ -66,26 +56,49 @@ export async function run(args?: Args): Promise<Record<string, number>> {
   const pbTypes = items.map((x) => root.lookupType(findMessage(schema, x.env.apiVersion, x.env.kind)!.fullName));
 
   // warm up both paths (JIT, lazy schema loading)
-  for (let i = 0; i < 3; i++)
-    items.forEach((x, j) => {
-      decodeValue(x.pb);
+  let decoded: Decoded[] = [];
+  for (let i = 0; i < 3; i++) {
+    decoded = items.map((x, j) => {
       pbTypes[j].decode(x.env.raw);
+      return decodeValue(x.pb);
     });
+  }
+  const objects = decoded.map((d) => (d as { object: Record<string, unknown> }).object);
+  for (let i = 0; i < 3; i++) objects.forEach((o) => encodeObject(o));
 
   let t = process.hrtime.bigint();
   for (let r = 0; r < rounds; r++) for (let j = 0; j < items.length; j++) pbTypes[j].decode(items[j].env.raw);
-  const pbjsSec = Number(process.hrtime.bigint() - t) / 1e9;
+  const pbjsSec = seconds(t);
 
   t = process.hrtime.bigint();
   let failures = 0;
   for (let r = 0; r < rounds; r++) for (const x of items) if (decodeValue(x.pb).error) failures++;
-  const oursSec = Number(process.hrtime.bigint() - t) / 1e9;
+  const oursSec = seconds(t);
+
+  t = process.hrtime.bigint();
+  for (let r = 0; r < rounds; r++) for (const o of objects) encodeObject(o);
+  const oursEncodeSec = seconds(t);
+
+  // the same bytes and rounds through apimachinery's protobuf serializer, in Go
+  const oracle = Oracle.start();
+  let go;
+  try {
+    go = await oracle.bench(
+      items.map((x) => x.pb),
+      rounds,
+    );
+  } finally {
+    await oracle.stop();
+  }
+  const goDecodeSec = go.decodeNs / 1e9;
+  const goEncodeSec = go.encodeNs / 1e9;
+  const goDecodeJsonSec = go.decodeJsonNs / 1e9;
 
   const totalMb = (setBytes * rounds) / 1e6;
-  const objects = items.length * rounds;
+  const count = items.length * rounds;
 
-  // a ~100 KB Pod: the fixture Pod with its containers repeated
-  const podPb = values.find((_, i) => items[i]?.env.kind === 'Pod') ?? items.find((x) => x.env.kind === 'Pod')!.pb;
+  // a ~100 KB Pod: the compatibility Pod with its containers repeated
+  const podPb = items.find((x) => x.env.kind === 'Pod' && x.env.apiVersion === 'v1')!.pb;
   const pod = (decodeValue(podPb) as unknown as { object: { spec: { containers: unknown[] } } }).object;
   const base = [...pod.spec.containers];
   while (JSON.stringify(pod).length < 100_000) pod.spec.containers.push(...base.map((c) => structuredClone(c)));
@@ -98,13 +111,21 @@ export async function run(args?: Args): Promise<Record<string, number>> {
   yamlRuns.sort((a, b) => a - b);
 
   return {
-    decodedMB: Math.round(totalMb * 10) / 10,
-    decodeMBps: Math.round((totalMb / oursSec) * 10) / 10,
-    decodeObjectsPerSec: Math.round(objects / oursSec),
-    protobufjsMBps: Math.round((totalMb / pbjsSec) * 10) / 10,
-    ratioToProtobufjs: Math.round((oursSec / pbjsSec) * 100) / 100,
+    kinds: items.length,
+    decodedMB: round(totalMb),
+    decodeMBps: round(totalMb / oursSec),
+    decodeObjectsPerSec: Math.round(count / oursSec),
+    encodeMBps: round(totalMb / oursEncodeSec),
+    goDecodeMBps: round(totalMb / goDecodeSec),
+    goDecodeToJsonMBps: round(totalMb / goDecodeJsonSec),
+    goEncodeMBps: round(totalMb / goEncodeSec),
+    ratioToGoDecode: round(oursSec / goDecodeSec, 2),
+    ratioToGoDecodeToJson: round(oursSec / goDecodeJsonSec, 2),
+    ratioToGoEncode: round(oursEncodeSec / goEncodeSec, 2),
+    protobufjsMBps: round(totalMb / pbjsSec),
+    ratioToProtobufjs: round(oursSec / pbjsSec, 2),
     decodeFailures: failures,
     podJsonKB: Math.round(JSON.stringify(pod).length / 1024),
-    podYamlMs: Math.round(yamlRuns[Math.floor(yamlRuns.length / 2)] * 100) / 100,
+    podYamlMs: round(yamlRuns[Math.floor(yamlRuns.length / 2)], 2),
   };
 }

@@ -12,7 +12,8 @@ if (!MINORS.includes(minor)) {
   console.error(`--etcd must be one of ${MINORS.join(', ')}, got "${minor}"`);
   process.exit(2);
 }
-const hosts = ensureSetup({ components: [`etcd-${minor}`] });
+// the codec benchmark runs apimachinery's serializer side by side (the Kubernetes oracle)
+const hosts = ensureSetup({ components: [`etcd-${minor}`, 'oracle'] });
 const build = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 const env = { ...process.env, ETCD_STUDIO_ETCD: minor, PATH: `${hosts.etcd[minor].bin}:${process.env.PATH}` };

@@ -60,7 +60,7 @@ export class Encoder {
   /** Encodes `value` (the JSON form) as `msg`, without a length prefix. */
   message(msg: MessageDef, value: unknown, inlineChild = false): Uint8Array {
     if (msg.special) return this.special(msg, value);
-    const w = new Writer();
+    const w = new Writer(64);
     let obj: Obj = {};
     if (value !== null && value !== undefined) {
       if (typeof value !== 'object' || Array.isArray(value)) this.issue(`expected object, got ${describe(value)}`);

@@ -279,8 +279,9 @@ export class Writer {
     return this;
   }
 
+  /** The bytes written (a view: the writer must not be used afterwards). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.buf.subarray(0, this.len);
   }
 }
 

@@ -10,7 +10,7 @@ import (
 
 // opBench times apimachinery's protobuf serializer on the given stored values (k8s protobuf envelopes):
 // decode into Go structs, encode them back, and decode + kube JSON (what a reader that shows JSON does).
-// Each phase runs `rounds` times over all items; the fastest round is reported.
+// Each phase runs `rounds` times over all items (after one warm-up round); the total time is reported.
 func opBench(req *request) (any, error) {
 	rounds := req.Rounds
 	if rounds <= 0 {
@@ -26,20 +26,19 @@ func opBench(req *request) (any, error) {
 		objs[i] = obj
 		total += len(data)
 	}
-	best := func(f func() error) (time.Duration, error) {
-		var min time.Duration
+	timed := func(f func() error) (time.Duration, error) {
+		if err := f(); err != nil { // warm-up
+			return 0, err
+		}
+		start := time.Now()
 		for r := 0; r < rounds; r++ {
-			start := time.Now()
 			if err := f(); err != nil {
 				return 0, err
 			}
-			if d := time.Since(start); r == 0 || d < min {
-				min = d
-			}
 		}
-		return min, nil
+		return time.Since(start), nil
 	}
-	decode, err := best(func() error {
+	decode, err := timed(func() error {
 		for _, data := range req.Items {
 			if _, _, err := pbSerializer.Decode(data, nil, nil); err != nil {
 				return err
@@ -51,7 +50,7 @@ func opBench(req *request) (any, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	decodeJSON, err := best(func() error {
+	decodeJSON, err := timed(func() error {
 		for _, data := range req.Items {
 			obj, _, err := pbSerializer.Decode(data, nil, nil)
 			if err != nil {
@@ -67,7 +66,7 @@ func opBench(req *request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	encode, err := best(func() error {
+	encode, err := timed(func() error {
 		for _, obj := range objs {
 			buf.Reset()
 			if err := pbSerializer.Encode(obj, &buf); err != nil {
