@@ -4,7 +4,8 @@
 //   node scripts/hosts.mjs paths                  print where everything is, as JSON
 // Components: etcd-3.4 (Debian's etcd + etcdctl), etcd-3.6 and etcd-3.7 (etcd, etcdctl, etcdutl built
 // from Go modules pinned in test/hosts/etcd-*/go.mod), oracle (Kubernetes' own serializers, test/oracle),
-// vscode (Chromium from Debian, Node 24 + code-server from npm).
+// kube-apiserver (built from k8s.io/kubernetes, test/hosts/kube-apiserver), vscode (Chromium from Debian,
+// Node 24 + code-server from npm).
 // Every tool goes into its own folder under the tools folder ($ETCD_STUDIO_TOOLS, default
 // ~/.cache/etcd-studio/tools), named by its version or by a hash of its Go sources. It is built in a
 // `.partial-PID` folder and renamed into place only when complete, so an interrupted install leaves
@@ -21,12 +22,13 @@ export const TOOLS = path.resolve(process.env.ETCD_STUDIO_TOOLS ?? path.join(hom
 const NODE24_VERSION = '24.21.0';
 const CODE_SERVER_VERSION = '4.139.1';
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-export const COMPONENTS = ['etcd-3.4', 'etcd-3.6', 'etcd-3.7', 'oracle', 'vscode'];
+export const COMPONENTS = ['etcd-3.4', 'etcd-3.6', 'etcd-3.7', 'oracle', 'kube-apiserver', 'vscode'];
 /** Go modules of the test tooling: folder under the repository, binaries they build. */
 const GO_MODULES = {
   'etcd-3.6': 'test/hosts/etcd-3.6',
   'etcd-3.7': 'test/hosts/etcd-3.7',
   oracle: 'test/oracle',
+  'kube-apiserver': 'test/hosts/kube-apiserver',
 };
 
 const log = (msg) => process.stderr.write(`[hosts] ${msg}\n`);
@@ -290,6 +292,7 @@ export function hostPaths() {
       3.7: goEtcd('etcd-3.7'),
     },
     oracle: existsSync(path.join(root, GO_MODULES.oracle)) ? path.join(goToolDir('oracle', gover()), 'bin', 'k8s-oracle') : null,
+    kubeApiserver: path.join(goToolDir('kube-apiserver', gover()), 'bin', 'kube-apiserver'),
   };
 }
 
@@ -318,7 +321,7 @@ function main(argv) {
     return;
   }
   if (cmd !== 'install') {
-    log('usage: node scripts/hosts.mjs install [etcd-3.4 etcd-3.6 etcd-3.7 oracle vscode] | paths');
+    log('usage: node scripts/hosts.mjs install [etcd-3.4 etcd-3.6 etcd-3.7 oracle kube-apiserver vscode] | paths');
     process.exit(2);
   }
   try {

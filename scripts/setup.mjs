@@ -1,6 +1,6 @@
 // Makes a fresh clone ready: npm dependencies (npm ci when package-lock.json changed) and the real
 // hosts the tests, demo and benchmarks run on (scripts/hosts.mjs: etcd 3.4/3.6/3.7, the Kubernetes
-// oracle, Chromium, Node 24 + code-server). Uses only Node built-ins, so it runs before node_modules exists.
+// oracle, kube-apiserver, Chromium, Node 24 + code-server). Uses only Node built-ins, so it runs before node_modules exists.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ export function ensureNodeModules() {
 
 /**
  * components: which hosts to install (see scripts/hosts.mjs): 'etcd-3.4', 'etcd-3.6', 'etcd-3.7',
- * 'oracle', 'vscode'. Exits with the failed step and how to retry when an install fails.
+ * 'oracle', 'kube-apiserver', 'vscode'. Exits with the failed step and how to retry when an install fails.
  * Returns where everything is.
  */
 export function ensureSetup({ components = [] } = {}) {

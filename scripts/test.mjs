@@ -61,7 +61,7 @@ const integrationCounts = (out) => {
 const started = Date.now();
 const ui = want('integration') || want('e2e');
 const hosts = ensureSetup({
-  components: [...new Set([...minors.map((m) => `etcd-${m}`), 'oracle', ...(ui ? [`etcd-${UI_ETCD}`, 'vscode'] : [])])],
+  components: [...new Set([...minors.map((m) => `etcd-${m}`), 'oracle', 'kube-apiserver', ...(ui ? [`etcd-${UI_ETCD}`, 'vscode'] : [])])],
 });
 /** The environment that points the harness (and etcdctl/etcdutl by name) at one etcd release. */
 const etcdEnv = (minor) => ({ ...process.env, ETCD_STUDIO_ETCD: minor, PATH: `${hosts.etcd[minor].bin}:${process.env.PATH}` });

@@ -32,6 +32,8 @@ export interface HostPaths {
   chromium: string;
   etcd: Record<EtcdMinor, EtcdHost>;
   oracle: string | null;
+  /** kube-apiserver built from k8s.io/kubernetes (test/hosts/kube-apiserver). */
+  kubeApiserver: string;
 }
 
 export type EtcdMinor = '3.4' | '3.6' | '3.7';

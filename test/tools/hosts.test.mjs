@@ -35,7 +35,7 @@ describe('scripts/hosts.mjs installs the test hosts from nothing', () => {
   test('an unknown component is refused with the list of known ones', () => {
     const r = hosts(['install', 'etcd-3.5']);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /unknown component\(s\) etcd-3\.5; known: etcd-3\.4, etcd-3\.6, etcd-3\.7, oracle, vscode/);
+    assert.match(r.stderr, /unknown component\(s\) etcd-3\.5; known: etcd-3\.4, etcd-3\.6, etcd-3\.7, oracle, kube-apiserver, vscode/);
   });
 
   test('an install killed half-way leaves only a .partial folder, which the next run removes before building', async () => {
