@@ -12,7 +12,7 @@
 // nothing that looks finished and is simply redone next time.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,6 +234,27 @@ function goToolDir(component, gover) {
   return path.join(TOOLS, 'go', `${component}-${goModuleHash(moduleDir, gover)}`);
 }
 
+const STALE_DAYS = 14;
+
+/**
+ * Go tool folders are named by a hash of their sources, so every change of a go.mod leaves the old
+ * build behind. Each install marks the folder it uses; siblings of the same component that no
+ * checkout has used for STALE_DAYS are removed (other clones may still use recent ones).
+ */
+function pruneStaleGoBuilds(component, keep) {
+  const now = new Date();
+  utimesSync(keep, now, now);
+  const dir = path.dirname(keep);
+  for (const name of readdirSync(dir)) {
+    const f = path.join(dir, name);
+    if (f === keep || !name.startsWith(`${component}-`) || /\.partial-\d+$/.test(name)) continue;
+    if (/^[0-9a-f]{12}$/.test(name.slice(component.length + 1)) && now - statSync(f).mtimeMs > STALE_DAYS * 86400_000) {
+      log(`removing ${f} (a build of older sources, unused for ${STALE_DAYS} days)`);
+      rmSync(f, { recursive: true, force: true });
+    }
+  }
+}
+
 function installGo(component, gover) {
   const moduleDir = path.join(root, GO_MODULES[component]);
   const final = goToolDir(component, gover);
@@ -244,6 +265,7 @@ function installGo(component, gover) {
       run(`go build ${t.pkg}`, 'go', ['build', '-trimpath', '-o', path.join(dir, 'bin', t.name), t.pkg], { cwd: moduleDir, env });
     }
   });
+  pruneStaleGoBuilds(component, final);
 }
 
 // ---------------------------------------------------------------- paths

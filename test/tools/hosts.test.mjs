@@ -4,7 +4,7 @@
 // rebuild is mostly linking.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -78,6 +78,21 @@ describe('scripts/hosts.mjs installs the test hosts from nothing', () => {
     const r = hosts(['install', 'etcd-3.7']);
     assert.equal(r.status, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /go build|npm install|apt-get/);
+  });
+
+  test('builds of older Go sources are removed once unused for 14 days; recent ones (other clones) stay', () => {
+    const goDir = path.join(tools, 'go');
+    const old = path.join(goDir, 'etcd-3.7-000000000000');
+    const recent = path.join(goDir, 'etcd-3.7-111111111111');
+    for (const d of [old, recent]) mkdirSync(path.join(d, 'bin'), { recursive: true });
+    const monthAgo = new Date(Date.now() - 30 * 86400_000);
+    utimesSync(old, monthAgo, monthAgo);
+    const r = hosts(['install', 'etcd-3.7']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /removing .*etcd-3\.7-000000000000 \(a build of older sources, unused for 14 days\)/);
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(recent), true);
+    assert.equal(existsSync(path.dirname(paths().etcd['3.7'].bin)), true);
   });
 
   test('paths names each release with its own etcd, etcdctl and etcdutl (3.4: etcdctl only)', () => {
