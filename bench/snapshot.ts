@@ -102,6 +102,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
   // etcd 3.5 moved `snapshot status` to etcdutl (3.6 removed it from etcdctl).
   const statusTool = release.etcdutl ? 'etcdutl' : 'etcdctl';
   const toolStatus = (file: string) => etcdTool(statusTool, ['snapshot', 'status', file, '-w', 'json']);
+  const { rawClient } = await import('../test/harness/rawClient');
   const { DEFAULT_SHAPE, keyAt, loadKeyspace } = await import('./keyspace');
   const shape = { ...DEFAULT_SHAPE, keys: args.number('keys', 200_000), valueBytes: args.number('value-bytes', DEFAULT_SHAPE.valueBytes) };
   const rounds = Math.max(1, args.number('rounds', 3));
@@ -109,7 +110,9 @@ export async function run(args: BenchArgs): Promise<Figures> {
   const etcd = await startEtcd({ extraArgs: ['--quota-backend-bytes', String(8 * 1024 ** 3)] });
   try {
     const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 60_000 });
-    await loadKeyspace(conn.client, shape);
+    const raw = rawClient(etcd);
+    await loadKeyspace(raw, shape);
+    raw.close();
     const ours = path.join(dir, 'ours.db');
     const theirs = path.join(dir, 'etcdctl.db');
 

@@ -102,7 +102,7 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
           next = Math.min(total, next + BATCH);
           const ops = [];
           for (let i = from; i < next; i++) ops.push({ request_put: { key: Buffer.from(`/bench/k${i % keys}`), value } });
-          const res = await c.client.kv.txn({ success: ops });
+          const res = await c.write('bench writes', { op: 'txn', request: { success: ops } });
           committed.set(Number(res.header.revision), ops.length);
         }
       }),

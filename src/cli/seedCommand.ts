@@ -8,7 +8,7 @@ export async function runSeedSample(args: ParsedArgs, io: CliIo): Promise<number
   const { profile, password } = profileFromArgs(args, io.env);
   const conn = await EtcdConnection.open(profile, { password });
   try {
-    const n = await conn.call('seed', () => writeEntries(conn.client, sampleKeyspace()));
+    const n = await writeEntries(conn, sampleKeyspace());
     io.stdout.write(`wrote ${n} keys under /registry/\n`);
     return 0;
   } finally {

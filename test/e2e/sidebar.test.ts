@@ -28,7 +28,7 @@ describe('etcd Studio sidebar in code-server', () => {
     assert.ok(existsSync(VSIX), `${VSIX} exists (npm test packages it first; or run "npm run package")`);
     etcd = await startEtcd();
     const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
-    await writeEntries(conn.client, sampleKeyspace());
+    await writeEntries(conn, sampleKeyspace());
     conn.close();
     cs = await startCodeServer({
       vsix: [VSIX],

@@ -82,7 +82,7 @@ async function main(): Promise<number> {
   try {
     // The suites see the demo's Kubernetes-shaped keyspace (real protobuf values).
     const seed = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
-    await writeEntries(seed.client, sampleKeyspace());
+    await writeEntries(seed, sampleKeyspace());
     seed.close();
     // the Kubernetes oracle (test/oracle) reads back what the suites write
     const env = { ETCD_STUDIO_TEST_ENDPOINTS: etcd.endpoints.join(','), ETCD_STUDIO_TEST_ORACLE: oracleBinary() };

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import type { Etcd3 } from 'etcd3';
+import { rawClient } from '../harness/rawClient';
 import { decodeValue } from '../../src/core/k8s/codec';
 
 const CONN = 'it-editor';
 
-async function etcd(): Promise<EtcdConnection> {
-  return EtcdConnection.open({ name: 'check', endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+async function etcd(): Promise<Etcd3> {
+  return rawClient({ endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
 }
 
-async function podKey(c: EtcdConnection): Promise<string> {
-  const keys = await c.client.getAll().prefix('/registry/pods/default/web-').keys();
+async function podKey(c: Etcd3): Promise<string> {
+  const keys = await c.getAll().prefix('/registry/pods/default/web-').keys();
   assert.ok(keys.length > 0, 'the seeded keyspace has web pods');
   return keys[0];
 }
@@ -25,7 +26,7 @@ async function replaceInDoc(doc: vscode.TextDocument, from: string, to: string):
 }
 
 describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)', () => {
-  let c: EtcdConnection;
+  let c: Etcd3;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
     await vscode.commands.executeCommand('etcdStudio.addConnection', {
@@ -42,7 +43,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
   it("opens a Pod stored as protobuf as YAML; a label edit saves and changes only that field's bytes", async () => {
     const key = await podKey(c);
-    const before = (await c.client.get(key).buffer())!;
+    const before = (await c.get(key).buffer())!;
     assert.deepEqual([...before.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00], 'stored as k8s protobuf');
     const uri = await vscode.commands.executeCommand<string>('etcdStudio.openKey', CONN, key);
     const doc = vscode.window.activeTextEditor!.document;
@@ -53,7 +54,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
     await replaceInDoc(doc, '    app: web\n', '    app: web\n    tier: frontend\n');
     assert.equal(await doc.save(), true, 'saved');
-    const after = (await c.client.get(key).buffer())!;
+    const after = (await c.get(key).buffer())!;
     const decoded = decodeValue(after);
     assert.equal(decoded.format, 'k8s-protobuf');
     assert.deepEqual((decoded as unknown as { object: { metadata: { labels: Record<string, string> } } }).object.metadata.labels, {
@@ -74,7 +75,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
   it('saving an unchanged document writes nothing', async () => {
     const key = await podKey(c);
-    const rev = (await c.client.get(key).exec()).kvs[0].mod_revision;
+    const rev = (await c.get(key).exec()).kvs[0].mod_revision;
     await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
     const doc = vscode.window.activeTextEditor!.document;
     // Change and change back: the document is dirty but its content equals the stored value.
@@ -82,7 +83,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     await replaceInDoc(doc, 'kind: Pods', 'kind: Pod');
     assert.equal(doc.isDirty, true);
     assert.equal(await doc.save(), true);
-    assert.equal((await c.client.get(key).exec()).kvs[0].mod_revision, rev, 'no new revision');
+    assert.equal((await c.get(key).exec()).kvs[0].mod_revision, rev, 'no new revision');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -91,16 +92,16 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
     const doc = vscode.window.activeTextEditor!.document;
     // Someone else changes the ConfigMap (kubectl, the API server…).
-    const theirs = (await c.client.get(key).buffer())!;
+    const theirs = (await c.get(key).buffer())!;
     const theirText = (decodeValue(theirs) as { object: Record<string, unknown> }).object;
-    await c.client.put(key).value(Buffer.concat([theirs])); // same bytes, new revision: still a concurrent write
-    const theirRev = (await c.client.get(key).exec()).kvs[0].mod_revision;
+    await c.put(key).value(Buffer.concat([theirs])); // same bytes, new revision: still a concurrent write
+    const theirRev = (await c.get(key).exec()).kvs[0].mod_revision;
     await replaceInDoc(doc, 'LOG_LEVEL: info', 'LOG_LEVEL: debug');
     const saved = await doc.save();
     assert.equal(saved, false, 'the save was refused');
     assert.equal(doc.isDirty, true, 'my edit is still in the editor');
     assert.match(doc.getText(), /LOG_LEVEL: debug/);
-    const now = await c.client.get(key).exec();
+    const now = await c.get(key).exec();
     assert.equal(now.kvs[0].mod_revision, theirRev, 'their write stands');
     assert.deepEqual((decodeValue(now.kvs[0].value) as { object: Record<string, unknown> }).object, theirText);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
@@ -108,22 +109,22 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
   it('an invalid edit is refused with the path and line; nothing is written', async () => {
     const key = await podKey(c);
-    const rev = (await c.client.get(key).exec()).kvs[0].mod_revision;
+    const rev = (await c.get(key).exec()).kvs[0].mod_revision;
     await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
     const doc = vscode.window.activeTextEditor!.document;
     await replaceInDoc(doc, 'containerPort: 8080', 'containerPort: eighty');
     assert.equal(await doc.save(), false);
-    assert.equal((await c.client.get(key).exec()).kvs[0].mod_revision, rev);
+    assert.equal((await c.get(key).exec()).kvs[0].mod_revision, rev);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   it('delete-prefix removes exactly the counted keys', async () => {
-    for (let i = 0; i < 5; i++) await c.client.put(`/it/del/k${i}`).value('x');
-    await c.client.put('/it/keep').value('y');
+    for (let i = 0; i < 5; i++) await c.put(`/it/del/k${i}`).value('x');
+    await c.put('/it/keep').value('y');
     const deleted = await vscode.commands.executeCommand<number>('etcdStudio.deletePrefix', CONN, '/it/del/', 5);
     assert.equal(deleted, 5);
-    assert.equal((await c.client.getAll().prefix('/it/del/').keys()).length, 0);
-    assert.equal(await c.client.get('/it/keep').string(), 'y');
+    assert.equal((await c.getAll().prefix('/it/del/').keys()).length, 0);
+    assert.equal(await c.get('/it/keep').string(), 'y');
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('etcdStudio.deletePrefix', CONN, '/it/', 99)),
       /Expected 99 keys under \/it\/ but there are 1; nothing was deleted/,
@@ -132,7 +133,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
   it('history lists the revisions; diff and revision documents show the right values; restore writes the old one', async () => {
     const key = '/it/history';
-    for (const v of ['alpha\n', 'beta\n', 'gamma\n']) await c.client.put(key).value(v);
+    for (const v of ['alpha\n', 'beta\n', 'gamma\n']) await c.put(key).value(v);
     const revs = await vscode.commands.executeCommand<number[]>('etcdStudio.showHistory', CONN, key);
     assert.equal(revs.length, 3);
     await vscode.commands.executeCommand('etcdStudio.compareRevisions', CONN, key, revs[2]);
@@ -141,7 +142,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     assert.equal((await vscode.workspace.openTextDocument(tabs.original)).getText(), 'alpha\n');
     assert.equal((await vscode.workspace.openTextDocument(tabs.modified)).getText(), 'gamma\n');
     await vscode.commands.executeCommand('etcdStudio.restoreRevision', CONN, key, revs[1], true);
-    assert.equal(await c.client.get(key).string(), 'beta\n');
+    assert.equal(await c.get(key).string(), 'beta\n');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import { rawClient } from '../harness/rawClient';
 import { encodeObject } from '../../src/core/k8s/codec';
 
 const CONN = 'it-enc';
@@ -50,8 +50,8 @@ describe('values encrypted at rest (kube-apiserver EncryptionConfiguration)', ()
       data: { password: Buffer.from('hunter2').toString('base64') },
     };
     const endpoints = process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',');
-    const c = await EtcdConnection.open({ name: 'w', endpoints });
-    await c.client.put(KEY).value(aesgcm(encodeObject(obj), secret, KEY));
+    const c = rawClient({ endpoints });
+    await c.put(KEY).value(aesgcm(encodeObject(obj), secret, KEY));
     c.close();
     await vscode.commands.executeCommand('etcdStudio.addConnection', { name: CONN, endpoints });
     await vscode.commands.executeCommand('etcdStudio.addConnection', { name: `${CONN}-keys`, endpoints, encryptionConfig: config });

@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import type { Etcd3 } from 'etcd3';
+import { rawClient } from '../harness/rawClient';
 import { encodeObject } from '../../src/core/k8s/codec';
 
 const CONN = 'it-live';
 
 describe('live debugging: recorder, events, leases, watch; snapshot restore', () => {
-  let c: EtcdConnection;
+  let c: Etcd3;
   let dir: string;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
@@ -17,7 +18,7 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
       name: CONN,
       endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
     });
-    c = await EtcdConnection.open({ name: 'check', endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    c = rawClient({ endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
     dir = mkdtempSync(path.join(tmpdir(), 'it-live-'));
   });
   after(async () => {
@@ -45,7 +46,7 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
       lastTimestamp: '2026-11-22T01:00:00Z',
       source: { component: 'default-scheduler' },
     };
-    await c.client.put('/registry/events/default/it-live-pod.17f0aa01').value(Buffer.from(encodeObject(event)));
+    await c.put('/registry/events/default/it-live-pod.17f0aa01').value(Buffer.from(encodeObject(event)));
 
     const changes = await vscode.commands.executeCommand<{ counts: { created: number }; keys: Array<{ key: string; change: string }> }>(
       'etcdStudio.showChanges',
@@ -88,16 +89,16 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
     const lease = await vscode.commands.executeCommand<{ id: string; ttl: number }>('etcdStudio.grantLease', CONN, 120);
     assert.match(lease.id, /^[0-9a-f]+$/);
     await vscode.commands.executeCommand('etcdStudio.putWithLease', CONN, lease.id, '/it/leased', 'v');
-    assert.equal(await c.client.get('/it/leased').string(), 'v');
+    assert.equal(await c.get('/it/leased').string(), 'v');
     const alive = await vscode.commands.executeCommand<{ ttl: number }>('etcdStudio.keepAliveLease', CONN, lease.id);
     assert.ok(alive.ttl > 100);
     assert.equal(await vscode.commands.executeCommand<number>('etcdStudio.revokeLease', CONN, lease.id, true), 1);
-    assert.equal(await c.client.get('/it/leased').exists(), false);
+    assert.equal(await c.get('/it/leased').exists(), false);
   });
 
   it('a watch starts on a prefix and stops', async () => {
     const id = await vscode.commands.executeCommand<number>('etcdStudio.watch', CONN, '/it/watch/', true);
-    await c.client.put('/it/watch/a').value('1');
+    await c.put('/it/watch/a').value('1');
     await vscode.commands.executeCommand('etcdStudio.stopWatch', id);
   });
 

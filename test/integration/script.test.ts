@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import type { Etcd3 } from 'etcd3';
+import { rawClient } from '../harness/rawClient';
 
 const CONN = 'it-script';
 
@@ -15,7 +16,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
 }
 
 describe('etcdctl scripts (language server, Run lenses, live validation of etcd: YAML)', () => {
-  let c: EtcdConnection;
+  let c: Etcd3;
   before(async () => {
     await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
     await vscode.commands.executeCommand('etcdStudio.addConnection', {
@@ -23,12 +24,12 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
       endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
     });
     assert.equal(await vscode.commands.executeCommand('etcdStudio.selectScriptConnection', CONN), CONN);
-    c = await EtcdConnection.open({ name: 'check', endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
+    c = rawClient({ endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('etcdStudio.removeConnection', CONN);
-    await c.client.delete().prefix('/it/script/');
+    await c.delete().prefix('/it/script/');
     c.close();
   });
 
@@ -62,7 +63,7 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
     assert.equal(result.connection, CONN);
     assert.equal(result.ok, true);
     assert.equal(result.results[0].stdout, 'OK\n');
-    assert.equal(await c.client.get('/it/script/k').string(), 'from a script');
+    assert.equal(await c.get('/it/script/k').string(), 'from a script');
 
     const all = await vscode.commands.executeCommand<{ ok: boolean; results: { stdout: string }[] }>(
       'etcdStudio.runScript',

@@ -19,19 +19,19 @@ describe('changesSince on a real etcd', () => {
   const t = useEtcdConnection('changes');
 
   test('created, modified and deleted keys with their values then and now, grouped resource -> namespace -> name', async () => {
-    await t.conn.client.put('/registry/configmaps/shop/keep').value(cm('keep', 'shop', { a: '1' }));
-    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '1' }));
-    await t.conn.client.put('/registry/configmaps/pay/gone').value(cm('gone', 'pay', { a: '1' }));
-    await t.conn.client.put('/plain/x').value('old');
+    await t.raw.put('/registry/configmaps/shop/keep').value(cm('keep', 'shop', { a: '1' }));
+    await t.raw.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '1' }));
+    await t.raw.put('/registry/configmaps/pay/gone').value(cm('gone', 'pay', { a: '1' }));
+    await t.raw.put('/plain/x').value('old');
     const since = await currentRevision(t.conn);
     const editedAt = since;
-    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '2' }));
-    await t.conn.client.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '3', b: 'x' }));
-    await t.conn.client.delete().key('/registry/configmaps/pay/gone');
-    await t.conn.client.put('/registry/configmaps/pay/new').value(cm('new', 'pay', { z: '1' }));
-    await t.conn.client.put('/tmp/flash').value('x');
-    await t.conn.client.delete().key('/tmp/flash');
-    await t.conn.client.put('/plain/x').value('new');
+    await t.raw.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '2' }));
+    await t.raw.put('/registry/configmaps/shop/edit').value(cm('edit', 'shop', { a: '3', b: 'x' }));
+    await t.raw.delete().key('/registry/configmaps/pay/gone');
+    await t.raw.put('/registry/configmaps/pay/new').value(cm('new', 'pay', { z: '1' }));
+    await t.raw.put('/tmp/flash').value('x');
+    await t.raw.delete().key('/tmp/flash');
+    await t.raw.put('/plain/x').value('new');
 
     const set = await changesSince(t.conn, since);
     assert.equal(set.toRevision, await currentRevision(t.conn));
@@ -97,11 +97,11 @@ describe('changesSince on a real etcd', () => {
   });
 
   test('a compacted revision is refused, naming the compact revision', async () => {
-    await t.conn.client.put('/c/k').value('1');
+    await t.raw.put('/c/k').value('1');
     const old = await currentRevision(t.conn);
-    await t.conn.client.put('/c/k').value('2');
+    await t.raw.put('/c/k').value('2');
     const compactAt = await currentRevision(t.conn);
-    await t.conn.client.kv.compact({ revision: compactAt, physical: true });
+    await t.raw.kv.compact({ revision: compactAt, physical: true });
     await assert.rejects(changesSince(t.conn, old), (e: Error) => {
       assert.match(e.message, new RegExp(`Revision ${old} has been compacted: etcd keeps history from revision ${compactAt} on`));
       return true;

@@ -105,7 +105,7 @@ describe('etcd-studio get / put on Kubernetes values', () => {
     const { EtcdConnection } = await import('../../src/core/etcd/connection');
     const { sampleKeyspace, writeEntries } = await import('../../src/core/demo/sampleKeyspace');
     const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
-    await writeEntries(conn.client, sampleKeyspace());
+    await writeEntries(conn, sampleKeyspace());
     conn.close();
   });
   after(async () => {

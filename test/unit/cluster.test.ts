@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
+import { getKey, putIfUnchanged } from '../../src/core/etcd/kv';
 import { listMembers } from '../../src/core/etcd/members';
 import { listChildren } from '../../src/core/keytree/listChildren';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
@@ -49,8 +50,8 @@ describe('a real 3-member Raft cluster', () => {
       assert.ok(after, 'status answered');
       assert.notEqual(after.leader, before.leader, 'a new leader was elected');
       assert.ok(after.raftTerm > before.raftTerm, 'the raft term moved on');
-      await again.client.put('/after-failover').value('ok');
-      assert.equal(await again.client.get('/after-failover').string(), 'ok');
+      await putIfUnchanged(again, Buffer.from('/after-failover'), Buffer.from('ok'), 0);
+      assert.equal((await getKey(again, Buffer.from('/after-failover')))?.value.toString(), 'ok');
       // The tree keeps listing (same code path as the Keys node) through the surviving members.
       const listing = await listChildren(again, Buffer.from('/'), { limit: 100 });
       assert.deepEqual(

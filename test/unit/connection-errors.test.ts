@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
+import { getKey } from '../../src/core/etcd/kv';
 import { endpointHealth } from '../../src/core/etcd/endpoints';
 import { EtcdStudioError } from '../../src/core/errors';
 import { enableAuth } from '../harness/auth';
@@ -113,7 +114,7 @@ describe('user/password auth and RBAC (real etcd with auth enabled)', () => {
   test('the right password connects and reads', async () => {
     const conn = await EtcdConnection.open({ name: 'a', endpoints: etcd.endpoints, username: 'alice' }, { password: 'alicepw' });
     try {
-      assert.equal(await conn.client.get('/allowed/a').string(), '1');
+      assert.equal((await getKey(conn, Buffer.from('/allowed/a')))?.value.toString(), '1');
     } finally {
       conn.close();
     }
@@ -136,7 +137,7 @@ describe('user/password auth and RBAC (real etcd with auth enabled)', () => {
   test('reading outside the granted range says permission denied (RBAC)', async () => {
     const conn = await EtcdConnection.open({ name: 'a', endpoints: etcd.endpoints, username: 'alice' }, { password: 'alicepw' });
     try {
-      const err = await failure(conn.call('get', () => conn.client.get('/secret/b').string()));
+      const err = await failure(getKey(conn, Buffer.from('/secret/b')));
       assert.equal(err.code, 'PermissionDenied');
       assert.match(err.message, /denied this operation for the connected user \(RBAC\)/);
     } finally {
@@ -164,7 +165,7 @@ describe('read-only connections', () => {
     const conn = await EtcdConnection.open({ name: 'ro', endpoints: etcd.endpoints, readOnly: true });
     try {
       assert.throws(() => conn.assertWritable('put'), /"ro" is read-only: put is not allowed/);
-      assert.equal(await conn.client.get('/nothing').string(), null);
+      assert.equal(await getKey(conn, Buffer.from('/nothing')), undefined);
     } finally {
       conn.close();
     }

@@ -34,7 +34,7 @@ describe('connection to a plain etcd', () => {
   test('status shows the header fields etcdctl -w json shows', async () => {
     const conn = await EtcdConnection.open({ name: 'plain', endpoints: etcd.endpoints });
     try {
-      await conn.client.put('/registry/pods/default/web').value('x');
+      await conn.write('put', { op: 'put', request: { key: Buffer.from('/registry/pods/default/web'), value: Buffer.from('x') } });
       const s = await conn.status();
       assert.match(s.clusterId, /^[0-9a-f]+$/);
       assert.equal(s.memberId, s.leader, 'a single member leads itself');

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { etcdctlCommand } from '../../src/core/etcd/etcdctlCommand';
 import { EtcdConnection } from '../../src/core/etcd/connection';
+import { putIfUnchanged } from '../../src/core/etcd/kv';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 describe('"Copy as etcdctl command"', () => {
@@ -44,7 +45,7 @@ describe('"Copy as etcdctl command"', () => {
     };
     const key = Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x01, 0xff, 0x27, 0x20, 0x5c]);
     const conn = await EtcdConnection.open(profile);
-    await conn.client.put(key).value('binary-value');
+    await putIfUnchanged(conn, key, Buffer.from('binary-value'), 0);
     conn.close();
     // Running the user's copied text in a shell is the point of this test.
     const out = execFileSync('bash', ['-c', etcdctlCommand(profile, ['get', '--print-value-only'], key)], { encoding: 'utf8' });

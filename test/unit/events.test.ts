@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { eventTimeline, objectUid } from '../../src/core/events';
 import { encodeObject } from '../../src/core/k8s/codec';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 
 const UID = 'aaaaaaaa-1111-4222-a333-444455556666';
 
@@ -41,10 +43,12 @@ function coreEvent(
 describe('events timeline on a real etcd', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'events', endpoints: etcd.endpoints });
-    const put = (k: string, v: Buffer) => conn.client.put(k).value(v);
+    raw = rawClient(etcd);
+    const put = (k: string, v: Buffer) => raw.put(k).value(v);
     await put(
       '/registry/pods/shop/web',
       Buffer.from(encodeObject({ kind: 'Pod', apiVersion: 'v1', metadata: { name: 'web', namespace: 'shop', uid: UID } })),
@@ -125,12 +129,13 @@ describe('events timeline on a real etcd', () => {
     );
   });
   after(async () => {
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
 
   test("finds the object's events by key and involvedObject, sorted by time, with every field", async () => {
-    const uid = objectUid((await conn.client.get('/registry/pods/shop/web').buffer())!);
+    const uid = objectUid((await raw.get('/registry/pods/shop/web').buffer())!);
     assert.equal(uid, UID);
     const t = await eventTimeline(conn, '/registry/pods/shop/web', { uid });
     assert.deepEqual(

@@ -19,6 +19,7 @@ import { runDecode } from '../../src/cli/codecCommands';
 import type { CliIo } from '../../src/cli/io';
 import { runGet } from '../../src/cli/kvCommands';
 import { EtcdConnection } from '../../src/core/etcd/connection';
+import { putIfUnchanged } from '../../src/core/etcd/kv';
 import { decodeValue, toYaml } from '../../src/core/k8s/codec';
 import {
   DecryptError,
@@ -685,7 +686,7 @@ describe('etcd-studio get --encryption-config (real etcd)', () => {
     fs.writeFileSync(cfg, configYaml([{ provider: 'aesgcm', keys: [{ name: 'k1', secret }] }]));
     const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
     try {
-      await conn.client.put(KEY).value(encrypt('aesgcm', 'k1', secret, PLAIN));
+      await putIfUnchanged(conn, Buffer.from(KEY), encrypt('aesgcm', 'k1', secret, PLAIN), 0);
     } finally {
       conn.close();
     }

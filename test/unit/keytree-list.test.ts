@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { after, before, describe, test } from 'node:test';
 import { runLs } from '../../src/cli/lsCommand';
 import { parseArgs } from '../../src/cli/args';
@@ -8,6 +9,7 @@ import { EtcdStudioError } from '../../src/core/errors';
 import { Child, keyFromText, keyToText, listChildren, prefixRangeEnd, prefixStart } from '../../src/core/keytree';
 import { DEFAULT_SHAPE, loadKeyspace } from '../../bench/keyspace';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -21,8 +23,8 @@ function seen(c: Child): Seen {
 }
 
 /** The children computed the slow, obvious way: every key under the prefix, with values, grouped by '/'. */
-async function bruteForce(conn: EtcdConnection, prefix: Buffer): Promise<Seen[]> {
-  const res = await conn.client.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix) });
+async function bruteForce(raw: Etcd3, prefix: Buffer): Promise<Seen[]> {
+  const res = await raw.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix) });
   const out = new Map<string, Seen>();
   for (const kv of res.kvs) {
     const slash = kv.key.indexOf(0x2f, prefix.length);
@@ -45,8 +47,8 @@ async function bruteForce(conn: EtcdConnection, prefix: Buffer): Promise<Seen[]>
 }
 
 /** How many keys a prefix holds. */
-async function bruteForceCount(conn: EtcdConnection, prefix: Buffer): Promise<number> {
-  const res = await conn.client.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix), count_only: true });
+async function bruteForceCount(raw: Etcd3, prefix: Buffer): Promise<number> {
+  const res = await raw.kv.range({ key: prefixStart(prefix), range_end: prefixRangeEnd(prefix), count_only: true });
   return Number(res.count);
 }
 
@@ -91,11 +93,13 @@ function memoryIo(): CliIo & { out: () => string; err: () => string } {
 describe('listChildren against a real etcd', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'keytree', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    raw = rawClient(etcd);
     // Kubernetes-shaped: 40 resources (some under API groups, services/specs|endpoints) x 60 namespaces.
-    await loadKeyspace(conn.client, { ...DEFAULT_SHAPE, keys: 24_000, namespaces: 60, valueBytes: 50 });
+    await loadKeyspace(raw, { ...DEFAULT_SHAPE, keys: 24_000, namespaces: 60, valueBytes: 50 });
     for (const k of [
       '/registry/namespaces/default',
       '/registry/namespaces/kube-system',
@@ -104,11 +108,12 @@ describe('listChildren against a real etcd', () => {
       '/registry/health',
       '/registry/ranges/serviceips',
     ]) {
-      await conn.client.put(k).value('v'.repeat(k.length));
+      await raw.put(k).value('v'.repeat(k.length));
     }
-    await conn.client.put('top-level-key').value('12345');
+    await raw.put('top-level-key').value('12345');
   });
   after(async () => {
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
@@ -125,7 +130,7 @@ describe('listChildren against a real etcd', () => {
       '/registry/cert-manager.io/certificates/ns-0/',
     ]) {
       const res = await listChildren(conn, b(p));
-      assert.deepEqual(res.children.map(seen), await bruteForce(conn, b(p)), p);
+      assert.deepEqual(res.children.map(seen), await bruteForce(raw, b(p)), p);
       assert.equal(res.next, undefined, p);
     }
     const top = await listChildren(conn, b('/registry/'));
@@ -138,11 +143,11 @@ describe('listChildren against a real etcd', () => {
 
   test('the root lists the top level: "/" as a prefix and keys without any slash', async () => {
     const res = await listChildren(conn, b(''));
-    const all = await bruteForce(conn, b(''));
+    const all = await bruteForce(raw, b(''));
     assert.deepEqual(res.children.map(seen), all);
     assert.ok(res.children.some((c) => c.kind === 'prefix' && c.segment === '/'));
     assert.ok(res.children.some((c) => c.kind === 'key' && c.segment === 'top-level-key' && c.size === 5));
-    assert.deepEqual((await listChildren(conn, b('/'))).children.map(seen), await bruteForce(conn, b('/')));
+    assert.deepEqual((await listChildren(conn, b('/'))).children.map(seen), await bruteForce(raw, b('/')));
   });
 
   test('keys directly under a prefix mix with sub-prefixes, including the prefix key itself and empty segments ("//")', async () => {
@@ -159,16 +164,16 @@ describe('listChildren against a real etcd', () => {
       '/mix/a0',
       '/mix/z//',
     ];
-    for (const k of keys) await conn.client.put(k).value(k);
+    for (const k of keys) await raw.put(k).value(k);
     const res = await listChildren(conn, b('/mix/'));
-    assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/mix/')));
+    assert.deepEqual(res.children.map(seen), await bruteForce(raw, b('/mix/')));
     assert.deepEqual(
       res.children.map((c) => `${c.kind}:${c.segment}`),
       ['key:', 'prefix:/', 'key:a', 'prefix:a/', 'key:a0', 'key:b', 'prefix:b-c/', 'prefix:z/'],
     );
     const a = res.children.find((c) => c.segment === 'a/');
     assert.equal(a?.kind === 'prefix' && a.count, 3);
-    assert.deepEqual((await listChildren(conn, b('/mix//'))).children.map(seen), await bruteForce(conn, b('/mix//')));
+    assert.deepEqual((await listChildren(conn, b('/mix//'))).children.map(seen), await bruteForce(raw, b('/mix//')));
   });
 
   test('binary and non-UTF-8 keys are listed back byte-exact, shown escaped, and the text addresses them', async () => {
@@ -182,9 +187,9 @@ describe('listChildren against a real etcd', () => {
       b('/bin/x\x00y/z'),
       b('/bin/\\x41'),
     ];
-    for (const k of keys) await conn.client.put(k).value('v');
+    for (const k of keys) await raw.put(k).value('v');
     const res = await listChildren(conn, b('/bin/'));
-    assert.deepEqual(res.children.map(seen), await bruteForce(conn, b('/bin/')));
+    assert.deepEqual(res.children.map(seen), await bruteForce(raw, b('/bin/')));
     assert.deepEqual(
       res.children.map((c) => c.segment),
       ['\\x00', '\\\\x41', 'a\\\\b', 'x\\x00y/', '\\xc3(', 'ñ', '\\xff', '\\xff\\xff/'],
@@ -204,8 +209,8 @@ describe('listChildren against a real etcd', () => {
     for (let i = 0; i < 3000; i++) ops.push({ request_put: { key: b(`/page/a${String(i).padStart(4, '0')}/x`), value: b('v') } });
     for (let i = 0; i < 40; i++) for (let j = 0; j < 60; j++) ops.push({ request_put: { key: b(`/page/b${i}/${j}`), value: b('v') } });
     for (let i = 0; i < 30; i++) ops.push({ request_put: { key: b(`/page/c${i}`), value: b('value') } });
-    for (let i = 0; i < ops.length; i += 100) await conn.client.kv.txn({ success: ops.slice(i, i + 100) });
-    const expected = await bruteForce(conn, b('/page/'));
+    for (let i = 0; i < ops.length; i += 100) await raw.kv.txn({ success: ops.slice(i, i + 100) });
+    const expected = await bruteForce(raw, b('/page/'));
     assert.equal(expected.length, 3070);
     for (const limit of [1000, 97]) {
       const { children, pages } = await allPages(conn, b('/page/'), limit);
@@ -215,10 +220,10 @@ describe('listChildren against a real etcd', () => {
   });
 
   test('"Load more" at the first page\'s revision does not see later writes', async () => {
-    for (let i = 0; i < 5; i++) await conn.client.put(`/snap/k${i}/x`).value('v');
+    for (let i = 0; i < 5; i++) await raw.put(`/snap/k${i}/x`).value('v');
     const first = await listChildren(conn, b('/snap/'), { limit: 2 });
-    await conn.client.put('/snap/k9/x').value('v');
-    await conn.client.put('/snap/k3/y').value('v');
+    await raw.put('/snap/k9/x').value('v');
+    await raw.put('/snap/k3/y').value('v');
     const rest = await listChildren(conn, b('/snap/'), { limit: 10, after: first.next, revision: first.revision });
     assert.deepEqual(
       rest.children.map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : ''}`),
@@ -283,6 +288,7 @@ describe('listChildren against a real etcd', () => {
 describe('listChildren with children that share long prefixes, known resource names and look-alikes', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   // Enough keys per child that probes skip over children (not read them) and fan out.
   const big = [
     'configmaps',
@@ -305,6 +311,7 @@ describe('listChildren with children that share long prefixes, known resource na
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'keytree-similar', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    raw = rawClient(etcd);
     const ops = [];
     for (const root of ['/registry/', '/sim/']) {
       for (const [i, child] of big.entries())
@@ -324,16 +331,17 @@ describe('listChildren with children that share long prefixes, known resource na
         ops.push({ request_put: { key: b(`${root}${k}`), value: b(k) } });
       }
     }
-    for (let i = 0; i < ops.length; i += 128) await conn.client.kv.txn({ success: ops.slice(i, i + 128) });
+    for (let i = 0; i < ops.length; i += 128) await raw.kv.txn({ success: ops.slice(i, i + 128) });
   });
   after(async () => {
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
 
   test('lists like the brute-force grouping, counts included, with and without known children, at any concurrency', async () => {
     for (const p of ['/registry/', '/sim/', '/registry/services/', '/registry/pods/', '/sim/pods/']) {
-      const expected = await bruteForce(conn, b(p));
+      const expected = await bruteForce(raw, b(p));
       for (const concurrency of [16, 3, 1]) {
         const res = await listChildren(conn, b(p), { concurrency });
         assert.deepEqual(res.children.map(seen), expected, `${p} at concurrency ${concurrency}`);
@@ -346,12 +354,12 @@ describe('listChildren with children that share long prefixes, known resource na
       ['controllerrevisions/=607', 'controllers/=614', 'controllers0=key'],
     );
     // Known children that hold all their keys are counted by their own first-round probe: one count per key, no skip-scan.
-    assert.ok(top.stats.keysCounted < 1.2 * (await bruteForceCount(conn, b('/registry/'))), `counted ${top.stats.keysCounted}`);
+    assert.ok(top.stats.keysCounted < 1.2 * (await bruteForceCount(raw, b('/registry/'))), `counted ${top.stats.keysCounted}`);
   });
 
   test('pages through known and unknown children at one revision', async () => {
     for (const p of ['/registry/', '/sim/']) {
-      const expected = await bruteForce(conn, b(p));
+      const expected = await bruteForce(raw, b(p));
       for (const limit of [1, 4, 7]) {
         const { children } = await allPages(conn, b(p), limit);
         assert.deepEqual(children.map(seen), expected, `${p} limit ${limit}`);
@@ -371,13 +379,15 @@ describe('listChildren on a cluster that allows few operations per txn (--max-tx
 
   test('lists the same children, falling back to smaller batches', async () => {
     const conn = await EtcdConnection.open({ name: 'small-txn', endpoints: etcd.endpoints });
+    const raw = rawClient(etcd);
     try {
       for (let i = 0; i < 300; i++)
-        await conn.client.put(`/registry/${['pods', 'secrets', 'example.com/widgets'][i % 3]}/ns-${i % 7}/o-${i}`).value('v');
+        await raw.put(`/registry/${['pods', 'secrets', 'example.com/widgets'][i % 3]}/ns-${i % 7}/o-${i}`).value('v');
       for (const p of ['/registry/', '/registry/pods/', '/registry/pods/ns-3/']) {
-        assert.deepEqual((await listChildren(conn, b(p))).children.map(seen), await bruteForce(conn, b(p)), p);
+        assert.deepEqual((await listChildren(conn, b(p))).children.map(seen), await bruteForce(raw, b(p)), p);
       }
     } finally {
+      raw.close();
       conn.close();
     }
   });

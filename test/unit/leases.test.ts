@@ -20,14 +20,14 @@ describe('leases on a real etcd', () => {
     assert.equal(la.grantedTtl, 120);
     assert.ok(la.remainingTtl > 100 && la.remainingTtl <= 120);
     assert.deepEqual(list.find((l) => l.id === b.id)!.keys, []);
-    assert.equal((await t.conn.client.get('/lease/one').exec()).kvs[0].lease, BigInt('0x' + a.id).toString());
+    assert.equal((await t.raw.get('/lease/one').exec()).kvs[0].lease, BigInt('0x' + a.id).toString());
 
     const kept = await keepAliveOnce(t.conn, a.id);
     assert.deepEqual(kept, { id: a.id, ttl: 120 });
 
     assert.deepEqual(await revokePreview(t.conn, a.id), { id: a.id, keys: ['/lease/one', '/lease/two'], count: 2 });
     await revokeLease(t.conn, a.id);
-    assert.equal(await t.conn.client.get('/lease/one').exists(), false);
+    assert.equal(await t.raw.get('/lease/one').exists(), false);
     assert.equal((await leaseInfo(t.conn, a.id)).remainingTtl, -1);
     await assert.rejects(revokePreview(t.conn, a.id), /does not exist/);
     await assert.rejects(keepAliveOnce(t.conn, a.id), /does not exist/);

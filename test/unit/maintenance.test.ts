@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import {
@@ -13,19 +14,23 @@ import {
   removeMember,
 } from '../../src/core/etcd/maintenance';
 import { listMembers } from '../../src/core/etcd/members';
-import { getKey } from '../../src/core/etcd/kv';
+import { getKey, putIfUnchanged } from '../../src/core/etcd/kv';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { etcdTarget } from '../harness/tools';
+import { rawClient } from '../harness/rawClient';
 
 describe('maintenance on a real 3-member cluster', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   before(async () => {
     etcd = await startEtcd({ members: 3 });
     conn = await EtcdConnection.open({ name: 'm', endpoints: etcd.endpoints });
-    for (let i = 0; i < 50; i++) await conn.client.put(`/m/k${i % 5}`).value('x'.repeat(1000));
+    raw = rawClient(etcd);
+    for (let i = 0; i < 50; i++) await raw.put(`/m/k${i % 5}`).value('x'.repeat(1000));
   });
   after(async () => {
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
@@ -149,7 +154,7 @@ describe('NOSPACE alarm on a real etcd with a tiny quota', () => {
     try {
       await assert.rejects(
         (async () => {
-          for (let i = 0; i < 200; i++) await conn.client.put(`/fill/${i}`).value('x'.repeat(100_000));
+          for (let i = 0; i < 200; i++) await putIfUnchanged(conn, Buffer.from(`/fill/${i}`), Buffer.from('x'.repeat(100_000)), 0);
         })(),
         /space|quota/i,
       );

@@ -4,6 +4,7 @@
  * only in the target left alone). Every child process gets an argument array and is stopped by PID.
  */
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { ChildProcess, spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -39,6 +40,7 @@ import {
 } from '../../src/core/snapshot';
 import { EtcdTestCluster, freePorts, startEtcd } from '../harness/etcd';
 import { etcdTarget } from '../harness/tools';
+import { rawClient } from '../harness/rawClient';
 
 async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Promise<EtcdStudioError> {
   const err = await p.then(
@@ -57,8 +59,8 @@ interface Kv {
   modRevision: number;
 }
 
-async function allKeys(conn: EtcdConnection, revision?: number): Promise<Kv[]> {
-  const r = await conn.client.kv.range({
+async function allKeys(raw: Etcd3, revision?: number): Promise<Kv[]> {
+  const r = await raw.kv.range({
     key: Buffer.from([0]),
     range_end: Buffer.from([0]),
     ...(revision ? { revision: String(revision) } : {}),
@@ -69,15 +71,15 @@ async function allKeys(conn: EtcdConnection, revision?: number): Promise<Kv[]> {
 const BINARY_KEY = Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x01]);
 
 /** The demo Kubernetes keyspace (protobuf and JSON objects), plain keys, a binary key and value, a leased key. */
-async function writeSource(conn: EtcdConnection): Promise<void> {
-  await writeEntries(conn.client, sampleKeyspace());
-  await conn.client.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('hello') });
-  await conn.client.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('hello again') });
-  await conn.client.kv.put({ key: BINARY_KEY, value: Buffer.from([0, 1, 2, 0xfe, 0xff]) });
-  await conn.client.kv.put({ key: Buffer.from('/plain/deleted'), value: Buffer.from('gone') });
-  await conn.client.kv.deleteRange({ key: Buffer.from('/plain/deleted') });
-  const lease = await conn.client.leaseClient.leaseGrant({ TTL: 3600 });
-  await conn.client.kv.put({ key: Buffer.from('/registry/leases/kube-node-lease/cp-1'), value: Buffer.from('renewed'), lease: lease.ID });
+async function writeSource(conn: EtcdConnection, raw: Etcd3): Promise<void> {
+  await writeEntries(conn, sampleKeyspace());
+  await raw.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('hello') });
+  await raw.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('hello again') });
+  await raw.kv.put({ key: BINARY_KEY, value: Buffer.from([0, 1, 2, 0xfe, 0xff]) });
+  await raw.kv.put({ key: Buffer.from('/plain/deleted'), value: Buffer.from('gone') });
+  await raw.kv.deleteRange({ key: Buffer.from('/plain/deleted') });
+  const lease = await raw.leaseClient.leaseGrant({ TTL: 3600 });
+  await raw.kv.put({ key: Buffer.from('/registry/leases/kube-node-lease/cp-1'), value: Buffer.from('renewed'), lease: lease.ID });
 }
 
 /** Starts etcd on a restored data dir with the start arguments the restore returned. */
@@ -144,6 +146,7 @@ async function cli(argv: string[]): Promise<{ code: number; out: Buffer; err: st
 describe('restoring snapshots', () => {
   let source: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   let dir: string;
   let file: string;
   let revision: number;
@@ -154,15 +157,17 @@ describe('restoring snapshots', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-restore-'));
     source = await startEtcd();
     conn = await EtcdConnection.open({ name: 'source', endpoints: source.endpoints });
-    await writeSource(conn);
+    raw = rawClient(source);
+    await writeSource(conn, raw);
     file = path.join(dir, 'snap.db');
     revision = (await saveSnapshot(conn, file)).revision;
-    expected = await allKeys(conn, revision);
+    expected = await allKeys(raw, revision);
     // Later writes are not in the snapshot.
-    await conn.client.kv.put({ key: Buffer.from('/plain/after'), value: Buffer.from('later') });
+    await raw.kv.put({ key: Buffer.from('/plain/after'), value: Buffer.from('later') });
   });
   after(async () => {
     await stop(restored);
+    raw?.close();
     conn?.close();
     await source?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -206,14 +211,16 @@ describe('restoring snapshots', () => {
     );
     restored = await startRestored(r.startArgs);
     const rc = await EtcdConnection.open({ name: 'restored', endpoints: [client] });
+    const rraw = rawClient({ endpoints: [client] });
     try {
-      const got = await allKeys(rc);
+      const got = await allKeys(rraw);
       assert.equal(got.length, expected.length);
       assert.deepEqual(got, expected, 'keys, values and revisions equal the source at the snapshot revision');
       assert.ok(got.some((kv) => kv.key.equals(BINARY_KEY)));
       assert.ok(!got.some((kv) => String(kv.key) === '/plain/after'));
       assert.equal((await rc.status()).revision, revision);
     } finally {
+      rraw.close();
       rc.close();
     }
   });
@@ -302,20 +309,23 @@ describe('restoring snapshots', () => {
   describe('into a live cluster', () => {
     let target: EtcdTestCluster;
     let tconn: EtcdConnection;
+    let traw: Etcd3;
     let snap: EtcdSnapshot;
     before(async () => {
       target = await startEtcd();
       tconn = await EtcdConnection.open({ name: 'target', endpoints: target.endpoints });
+      traw = rawClient(target);
       snap = await openSnapshot(file);
       // Same value, another value, and keys only in the target.
       const same = expected.find((kv) => String(kv.key).startsWith('/registry/namespaces/'))!;
-      await tconn.client.kv.put({ key: same.key, value: same.value });
-      await tconn.client.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('changed in the target') });
-      await tconn.client.kv.put({ key: Buffer.from('/registry/configmaps/default/only-here'), value: Buffer.from('target only') });
-      await tconn.client.kv.put({ key: Buffer.from('/zzz/only-here'), value: Buffer.from('target only') });
+      await traw.kv.put({ key: same.key, value: same.value });
+      await traw.kv.put({ key: Buffer.from('/plain/greeting'), value: Buffer.from('changed in the target') });
+      await traw.kv.put({ key: Buffer.from('/registry/configmaps/default/only-here'), value: Buffer.from('target only') });
+      await traw.kv.put({ key: Buffer.from('/zzz/only-here'), value: Buffer.from('target only') });
     });
     after(async () => {
       snap?.close();
+      traw?.close();
       tconn?.close();
       await target?.stop();
     });
@@ -341,14 +351,14 @@ describe('restoring snapshots', () => {
       const dry = await cli(['restore', file, '--into-cluster', '--dry-run', '--endpoints', target.endpoints[0]]);
       assert.equal(dry.code, 0, dry.err);
       assert.match(dry.out.toString(), new RegExp(`create ${plan.create}, overwrite 1, unchanged 1`));
-      assert.equal((await allKeys(tconn)).length, 4, 'a dry run writes nothing');
+      assert.equal((await allKeys(traw)).length, 4, 'a dry run writes nothing');
 
       const progress: number[] = [];
       const r = await restoreIntoCluster(tconn, snap, { onProgress: (done) => progress.push(done) });
       assert.deepEqual([r.created, r.overwritten, r.unchanged, r.onlyInCluster], [plan.create, 1, 1, 2]);
       assert.equal(r.txns, Math.ceil((plan.create + 1) / 128));
       assert.equal(progress.at(-1), expected.length);
-      const after = await allKeys(tconn);
+      const after = await allKeys(traw);
       const byKey = new Map(after.map((kv) => [kv.key.toString('hex'), kv.value]));
       for (const kv of expected) assert.deepEqual(byKey.get(kv.key.toString('hex')), kv.value, String(kv.key));
       assert.equal(String(byKey.get(Buffer.from('/zzz/only-here').toString('hex'))), 'target only');

@@ -70,8 +70,8 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     await same(['get', '/s/', '--prefix', '--rev', '3', '-w', 'json']);
     await same(['get', '/nothing', '-w', 'json']);
     const reset = async () => {
-      await t.conn.client.delete().key('/w/a');
-      await t.conn.client.put('/w/a').value('before');
+      await t.raw.delete().key('/w/a');
+      await t.raw.put('/w/a').value('before');
     };
     await same(['put', '/w/a', 'again', '--prev-kv', '-w', 'json'], { normalize: true, reset });
     await same(['put', '/w/a', 'again2', '--prev-kv'], { normalize: true, reset });
@@ -80,8 +80,8 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
 
   test('del with --prefix and --prev-kv, plain and json', async () => {
     const reset = async () => {
-      await t.conn.client.delete().prefix('/d/');
-      for (const k of ['/d/1', '/d/2', '/d/3/x']) await t.conn.client.put(k).value(`v${k}`);
+      await t.raw.delete().prefix('/d/');
+      for (const k of ['/d/1', '/d/2', '/d/3/x']) await t.raw.put(k).value(`v${k}`);
     };
     await same(['del', '/d/', '--prefix', '--prev-kv', '-w', 'json'], { normalize: true, reset });
     assert.equal(await same(['del', '/d/', '--prefix'], { reset }), '3\n');
@@ -92,13 +92,13 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
 
   test('txn from a block: same SUCCESS/FAILURE output and effects as etcdctl txn on stdin', async () => {
     const reset = async () => {
-      await t.conn.client.delete().prefix('/t/');
-      await t.conn.client.put('/t/x').value('1');
+      await t.raw.delete().prefix('/t/');
+      await t.raw.put('/t/x').value('1');
     };
     const both = async (flags: string, block: string, script: string) => {
       await reset();
       const ours = await executeCommand(t.conn, parseScript(script).commands[0]);
-      const after = await t.conn.client.getAll().prefix('/t/').strings();
+      const after = await t.raw.getAll().prefix('/t/').strings();
       await reset();
       const theirs = spawnSync('etcdctl', ['--endpoints', t.etcd.endpoints.join(','), 'txn', ...flags.split(' ').filter(Boolean)], {
         input: block,
@@ -106,7 +106,7 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
       });
       assert.equal(theirs.status, 0, theirs.stderr);
       assert.equal(normalize(ours.stdout), normalize(theirs.stdout));
-      assert.deepEqual(await t.conn.client.getAll().prefix('/t/').strings(), after, 'same effects');
+      assert.deepEqual(await t.raw.getAll().prefix('/t/').strings(), after, 'same effects');
       return ours.stdout;
     };
     const ok = 'mod("/t/x") > "0"\n\nput /t/y "from txn"\nget /t/x\n\ndel /t/x\n\n';
@@ -156,7 +156,7 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
       const r = await run('put /ro/k v', ro);
       assert.equal(r.ok, false);
       assert.match(r.stderr, /^Error: Connection "ro" is read-only: put is not allowed/);
-      assert.equal(await t.conn.client.get('/ro/k').string(), null);
+      assert.equal(await t.raw.get('/ro/k').string(), null);
       assert.match((await run('txn\n\n\nput /ro/k v\n\n', ro)).stderr, /read-only/);
       assert.equal((await run('get /s/a --print-value-only', ro)).ok, true);
     } finally {
@@ -178,6 +178,6 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     const r = await executeAll(t.conn, script.commands, { onResult: (_c, res) => seen.push(res.ok ? 'ok' : res.stderr) });
     assert.deepEqual(r, { ran: 2, ok: false });
     assert.match(seen[1], /^Error: .*(future revision|revision)/i);
-    assert.equal(await t.conn.client.get('/seq/2').string(), null, 'nothing after the failure ran');
+    assert.equal(await t.raw.get('/seq/2').string(), null, 'nothing after the failure ran');
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { after, before, describe, test } from 'node:test';
 import type {
   CodeLens,
@@ -17,6 +18,7 @@ import { buildEnvelope, parseEnvelope } from '../../src/core/k8s/envelope';
 import { KEY_CHILDREN_REQUEST, KeyChildrenParams, STORED_VALUE_REQUEST, StoredValueParams } from '../../src/protocol/scriptProtocol';
 import { answerKeyChildren } from '../../src/vscode/client/keyChildrenAnswer';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 import { LspTestClient } from '../harness/lspClient';
 
 const labels = (items: CompletionItem[] | CompletionList) => (Array.isArray(items) ? items : items.items).map((i) => i.label);
@@ -27,6 +29,7 @@ const messageOf = (d: Diagnostic) => (typeof d.message === 'string' ? d.message 
 describe('language server (dist/server.js over stdio; the test plays the client against a real etcd)', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   let lsp: LspTestClient;
   const keyRequests: KeyChildrenParams[] = [];
   let doc = 0;
@@ -41,7 +44,8 @@ describe('language server (dist/server.js over stdio; the test plays the client 
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'lsp-test', endpoints: etcd.endpoints });
-    await writeEntries(conn.client, sampleKeyspace());
+    raw = rawClient(etcd);
+    await writeEntries(conn, sampleKeyspace());
     lsp = await LspTestClient.start();
     // The client's side of the protocol, with the extension's own answer code.
     lsp.conn.onRequest(KEY_CHILDREN_REQUEST, (p: KeyChildrenParams) => {
@@ -50,12 +54,13 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     });
     lsp.conn.onRequest(STORED_VALUE_REQUEST, async (p: StoredValueParams) => {
       const key = Buffer.from(new URLSearchParams(decodeURIComponent(p.uri.split('?')[1])).get('key')!, 'hex');
-      const v = await conn.client.get(key).buffer();
+      const v = await raw.get(key).buffer();
       return v ? { valueBase64: v.toString('base64'), key: key.toString('utf8') } : { error: 'no such key' };
     });
   });
   after(async () => {
     await lsp?.stop();
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
@@ -106,9 +111,7 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     assert.deepEqual(keyRequests.at(-1), { uri, prefixHex: Buffer.from('/registry/').toString('hex'), limit: 200 });
 
     const web = await complete(uri, 1, 30);
-    const expected = (await conn.client.getAll().prefix('/registry/pods/default/web').keys()).map((k) =>
-      k.slice('/registry/pods/default/'.length),
-    );
+    const expected = (await raw.getAll().prefix('/registry/pods/default/web').keys()).map((k) => k.slice('/registry/pods/default/'.length));
     assert.ok(expected.length > 0);
     assert.deepEqual(labels(web).sort(), expected.sort());
     assert.deepEqual((itemsOf(web)[0].textEdit as TextEdit).range, { start: { line: 1, character: 27 }, end: { line: 1, character: 30 } });
@@ -166,7 +169,7 @@ describe('language server (dist/server.js over stdio; the test plays the client 
 
   test("etcd: YAML documents: the codec's save checks while typing, against the stored original", async () => {
     const key = '/registry/configmaps/default/web-config';
-    const stored = (await conn.client.get(key).buffer())!;
+    const stored = (await raw.get(key).buffer())!;
     const text = toYaml((decodeValue(stored) as { object: Record<string, unknown> }).object);
     const uri = `etcd://lsp-test${key}.yaml?key=${Buffer.from(key).toString('hex')}&view=yaml`;
     await lsp.open(uri, 'yaml', text);
@@ -190,17 +193,17 @@ describe('language server (dist/server.js over stdio; the test plays the client 
 
   test('unknown fields kept from the stored value are not errors; an edit next to them validates clean', async () => {
     const key = '/registry/configmaps/default/from-the-future';
-    const orig = (await conn.client.get('/registry/configmaps/default/web-config').buffer())!;
+    const orig = (await raw.get('/registry/configmaps/default/web-config').buffer())!;
     const env = parseEnvelope(orig);
     // Field 1000 (varint 42) at the top level: something a newer Kubernetes wrote.
-    const raw = Buffer.concat([Buffer.from(env.raw), Buffer.from([0xc0, 0x3e, 0x2a])]);
-    const withName = Buffer.from(buildEnvelope(env.apiVersion, env.kind, raw));
+    const body = Buffer.concat([Buffer.from(env.raw), Buffer.from([0xc0, 0x3e, 0x2a])]);
+    const withName = Buffer.from(buildEnvelope(env.apiVersion, env.kind, body));
     const decoded = decodeValue(withName) as unknown as { object: { metadata: Record<string, unknown> }; unknownFieldPaths?: string[] };
     assert.deepEqual(decoded.unknownFieldPaths, ['(root)']);
     decoded.object.metadata.name = 'from-the-future';
     // Re-encode the renamed object with the unknown field kept, as the apiserver would have stored it.
-    await conn.client.put(key).value(Buffer.from(encodeValue(decodeValue(withName), toYaml(decoded.object))));
-    const text = toYaml((decodeValue((await conn.client.get(key).buffer())!) as { object: unknown }).object);
+    await raw.put(key).value(Buffer.from(encodeValue(decodeValue(withName), toYaml(decoded.object))));
+    const text = toYaml((decodeValue((await raw.get(key).buffer())!) as { object: unknown }).object);
     const uri = `etcd://lsp-test${key}.yaml?key=${Buffer.from(key).toString('hex')}&view=yaml`;
     await lsp.open(uri, 'yaml', text);
     assert.deepEqual(await lsp.diagnosticsFor(uri), []);

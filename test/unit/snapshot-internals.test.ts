@@ -13,7 +13,7 @@ import { humanBytes } from '../../src/core/format';
 import { BatchedWriter } from '../../src/core/snapshot/batchedWriter';
 import { Crc32c } from '../../src/core/snapshot/crc32c';
 import { KeyArena } from '../../src/core/snapshot/keyArena';
-import { decodeSnapshotResponse } from '../../src/core/snapshot/snapshotStream';
+import { decodeSnapshotResponse } from '../../src/core/etcd/etcdMessages';
 import { sortByKey } from '../../src/core/snapshot/sortByKey';
 
 /** Bit-at-a-time CRC-32C: slow and obviously right. */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import type { EtcdSnapshot } from '../../src/core/snapshot';
 import { enableAuth } from '../harness/auth';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { etcdTarget, releaseSnapshotStatus, runEtcdTool } from '../harness/tools';
+import { rawClient } from '../harness/rawClient';
 
 /** The release's etcdctl with an argument array (never a shell). */
 const etcdctl = (args: string[]) => runEtcdTool('etcdctl', args);
@@ -51,39 +53,39 @@ async function rejectsWith(p: Promise<unknown>, code: string, text: RegExp): Pro
   assert.match(err.message, text);
 }
 
-const put = (conn: EtcdConnection, key: string | Buffer, value: string | Buffer, lease?: string) =>
-  conn.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) });
+const put = (raw: Etcd3, key: string | Buffer, value: string | Buffer, lease?: string) =>
+  raw.kv.put({ key: Buffer.from(key), value: Buffer.from(value), ...(lease ? { lease } : {}) });
 
 /**
  * A Kubernetes-shaped keyspace with history: several revisions per key, a multi-op txn, deletes
  * before and after a compaction, a lease, a value spanning overflow pages, a non-UTF-8 key.
  */
-async function writeKeyspace(conn: EtcdConnection): Promise<void> {
-  const lease = await conn.client.leaseClient.leaseGrant({ TTL: 3600 });
+async function writeKeyspace(raw: Etcd3): Promise<void> {
+  const lease = await raw.leaseClient.leaseGrant({ TTL: 3600 });
   for (let ns = 0; ns < 4; ns++) {
-    await put(conn, `/registry/namespaces/ns-${ns}`, `{"kind":"Namespace","metadata":{"name":"ns-${ns}"}}`);
+    await put(raw, `/registry/namespaces/ns-${ns}`, `{"kind":"Namespace","metadata":{"name":"ns-${ns}"}}`);
     const ops = [];
     for (let i = 0; i < 15; i++)
       ops.push({ request_put: { key: Buffer.from(`/registry/pods/ns-${ns}/pod-${i}`), value: Buffer.from(`pod ${i} v1 `.repeat(20)) } });
-    await conn.client.kv.txn({ success: ops });
-    for (let i = 0; i < 5; i++) await put(conn, `/registry/configmaps/ns-${ns}/cm-${i}`, `cm ${i}`);
+    await raw.kv.txn({ success: ops });
+    for (let i = 0; i < 5; i++) await put(raw, `/registry/configmaps/ns-${ns}/cm-${i}`, `cm ${i}`);
   }
-  for (let v = 2; v <= 4; v++) for (let i = 0; i < 6; i++) await put(conn, `/registry/pods/ns-1/pod-${i}`, `pod ${i} v${v}`);
-  await put(conn, '/registry/leases/kube-node-lease/node-1', 'renewed', lease.ID);
-  await put(conn, '/registry/secrets/ns-0/big', Buffer.alloc(20_000, 'b'));
-  await put(conn, Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x01]), 'binary key');
-  await put(conn, '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', 'crd');
-  await conn.client.kv.deleteRange({
+  for (let v = 2; v <= 4; v++) for (let i = 0; i < 6; i++) await put(raw, `/registry/pods/ns-1/pod-${i}`, `pod ${i} v${v}`);
+  await put(raw, '/registry/leases/kube-node-lease/node-1', 'renewed', lease.ID);
+  await put(raw, '/registry/secrets/ns-0/big', Buffer.alloc(20_000, 'b'));
+  await put(raw, Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x01]), 'binary key');
+  await put(raw, '/registry/apiextensions.k8s.io/customresourcedefinitions/widgets.example.com', 'crd');
+  await raw.kv.deleteRange({
     key: Buffer.from('/registry/configmaps/ns-2/'),
     range_end: Buffer.from('/registry/configmaps/ns-20'),
   });
-  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-3/pod-1') });
-  const s = await conn.status();
-  await conn.client.kv.compact({ revision: String(s.revision), physical: true });
-  await put(conn, '/registry/pods/ns-3/pod-1', 'recreated after compaction');
-  await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-0/pod-14') });
-  await put(conn, '/registry/pods/ns-0/pod-0', 'pod 0 after compaction');
-  await put(conn, '/plain/key', 'not kubernetes');
+  await raw.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-3/pod-1') });
+  const s = await raw.maintenance.status();
+  await raw.kv.compact({ revision: s.header.revision, physical: true });
+  await put(raw, '/registry/pods/ns-3/pod-1', 'recreated after compaction');
+  await raw.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-0/pod-14') });
+  await put(raw, '/registry/pods/ns-0/pod-0', 'pod 0 after compaction');
+  await put(raw, '/plain/key', 'not kubernetes');
 }
 
 interface LiveKv {
@@ -95,8 +97,8 @@ interface LiveKv {
   lease: string;
 }
 
-async function liveKeyspace(conn: EtcdConnection, revision: number): Promise<LiveKv[]> {
-  const r = await conn.client.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), revision: String(revision) });
+async function liveKeyspace(raw: Etcd3, revision: number): Promise<LiveKv[]> {
+  const r = await raw.kv.range({ key: Buffer.from([0]), range_end: Buffer.from([0]), revision: String(revision) });
   return r.kvs.map((kv) => ({
     key: kv.key,
     value: kv.value,
@@ -129,6 +131,7 @@ function capture(): { io: Parameters<typeof runSnapshot>[1]; out: () => Buffer; 
 describe('etcd snapshots: save, status, browse', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   let dir: string;
   let ours: string;
   let theirs: string;
@@ -140,20 +143,22 @@ describe('etcd snapshots: save, status, browse', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-snap-'));
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'snap', endpoints: etcd.endpoints });
-    await writeKeyspace(conn);
+    raw = rawClient(etcd);
+    await writeKeyspace(raw);
     revision = (await conn.status()).revision;
-    live = await liveKeyspace(conn, revision);
+    live = await liveKeyspace(raw, revision);
     ours = path.join(dir, 'ours.db');
     theirs = path.join(dir, 'etcdctl.db');
     await saveSnapshot(conn, ours);
     etcdctl(['--endpoints', etcd.endpoints[0], 'snapshot', 'save', theirs]);
     // Writes after the snapshot must not show in it.
-    await put(conn, '/registry/pods/ns-0/pod-after', 'later');
-    await conn.client.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-2/pod-2') });
+    await put(raw, '/registry/pods/ns-0/pod-after', 'later');
+    await raw.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-2/pod-2') });
     snap = await openSnapshot(ours);
   });
   after(async () => {
     snap?.close();
+    raw?.close();
     conn?.close();
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -296,14 +301,14 @@ describe('etcd snapshots: save, status, browse', () => {
     copyFileSync(path.join(member.dataDir, 'member', 'snap', 'db'), db);
     assert.deepEqual(await ourStatusJson(db), toolStatus(db));
     assert.equal((await snapshotStatus(db)).version, expectedStorageVersion());
-    const raw = await openSnapshot(db);
+    const memberDb = await openSnapshot(db);
     try {
-      assert.equal(raw.revision, revision + 2);
-      assert.equal(raw.get(Buffer.from('/registry/pods/ns-0/pod-after'))?.value.toString(), 'later');
-      assert.equal(raw.get(Buffer.from('/registry/pods/ns-2/pod-2')), undefined);
-      assert.equal(raw.keyCount, live.length);
+      assert.equal(memberDb.revision, revision + 2);
+      assert.equal(memberDb.get(Buffer.from('/registry/pods/ns-0/pod-after'))?.value.toString(), 'later');
+      assert.equal(memberDb.get(Buffer.from('/registry/pods/ns-2/pod-2')), undefined);
+      assert.equal(memberDb.keyCount, live.length);
     } finally {
-      raw.close();
+      memberDb.close();
     }
   });
 });
@@ -322,13 +327,14 @@ describe('saving snapshots: cancel and auth', () => {
 
   test('cancelling mid-save leaves no file and no .part', async () => {
     const conn = await EtcdConnection.open({ name: 'cancel', endpoints: etcd.endpoints });
+    const raw = rawClient(etcd);
     try {
       const value = Buffer.alloc(4000, 'v');
       for (let b = 0; b < 20; b++) {
         const ops = Array.from({ length: 100 }, (_, i) => ({
           request_put: { key: Buffer.from(`/registry/configmaps/bulk/cm-${b}-${i}`), value },
         }));
-        await conn.client.kv.txn({ success: ops });
+        await raw.kv.txn({ success: ops });
       }
       const file = path.join(dir, 'cancelled.db');
       const abort = new AbortController();
@@ -354,6 +360,7 @@ describe('saving snapshots: cancel and auth', () => {
       await rejectsWith(saveSnapshot(conn, file, { signal: already.signal }), 'Cancelled', /cancelled/);
       assert.ok(!existsSync(file) && !existsSync(`${file}.part`));
     } finally {
+      raw.close();
       conn.close();
     }
   });

@@ -8,9 +8,9 @@ describe('transactions on a real etcd', () => {
   const t = useEtcdConnection('txn');
 
   test('compare succeeds: then-ops run, each result readable and printed like etcdctl txn', async () => {
-    await t.conn.client.put('/t/a').value('1');
-    await t.conn.client.put('/t/b').value('2');
-    const mod = Number((await t.conn.client.get('/t/a').exec()).kvs[0].mod_revision);
+    await t.raw.put('/t/a').value('1');
+    await t.raw.put('/t/b').value('2');
+    const mod = Number((await t.raw.get('/t/a').exec()).kvs[0].mod_revision);
     const r = await txn()
       .when('/t/a', 'mod', '=', mod)
       .when('/t/a', 'value', '=', '1')
@@ -35,7 +35,7 @@ describe('transactions on a real etcd', () => {
   });
 
   test('compare fails: else-ops run', async () => {
-    await t.conn.client.put('/t/c').value('5');
+    await t.raw.put('/t/c').value('5');
     const r = await runTxn(t.conn, {
       compare: [
         { key: '/t/c', target: 'version', op: '>', value: 10 },
@@ -53,7 +53,7 @@ describe('transactions on a real etcd', () => {
       ],
     );
     assert.equal(formatTxnResult(r), 'FAILURE\n\n/t/c\n5\n\n');
-    assert.equal(await t.conn.client.get('/t/c').string(), '5', 'nothing deleted');
+    assert.equal(await t.raw.get('/t/c').string(), '5', 'nothing deleted');
   });
 
   test('read-only connections may run read-only transactions only', async () => {

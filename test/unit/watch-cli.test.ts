@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { parseArgs } from '../../src/cli/args';
@@ -7,6 +8,7 @@ import { EtcdConnection } from '../../src/core/etcd/connection';
 import { grantLease, putWithLease } from '../../src/core/leases';
 import { currentRevision } from '../../src/core/watch';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 
 function capture(signal?: AbortSignal) {
   const out: Buffer[] = [];
@@ -27,21 +29,24 @@ function capture(signal?: AbortSignal) {
 describe('watch, changes and leases commands', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   const ep = () => ['--endpoints', etcd.endpoints.join(',')];
   before(async () => {
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'cli', endpoints: etcd.endpoints });
+    raw = rawClient(etcd);
   });
   after(async () => {
+    raw?.close();
     conn?.close();
     await etcd?.stop();
   });
 
   test("watch --prefix prints etcdctl's simple and json formats until stopped", async () => {
-    await conn.client.put('/cli/a').value('0');
+    await raw.put('/cli/a').value('0');
     const rev = (await currentRevision(conn)) + 1;
-    await conn.client.put('/cli/a').value('1');
-    await conn.client.delete().key('/cli/a');
+    await raw.put('/cli/a').value('1');
+    await raw.delete().key('/cli/a');
     for (const [fmt, expected] of [
       ['simple', 'PUT\n/cli/a\n1\nDELETE\n/cli/a\n\n'],
       [
@@ -79,7 +84,7 @@ describe('watch, changes and leases commands', () => {
 
   test('changes -w json|markdown|simple, and leases', async () => {
     const since = await currentRevision(conn);
-    await conn.client.put('/cli/new').value('n');
+    await raw.put('/cli/new').value('n');
     const j = capture();
     assert.equal(await runChanges(parseArgs(['--since', String(since), '/cli/', '-w', 'json', ...ep()]), j.io), 0);
     assert.deepEqual(

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConnectionPool } from 'etcd3/lib/connection-pool';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { listMembers } from '../../src/core/etcd/members';
 import { currentRevision, watchRange, WatchEvent } from '../../src/core/watch';
+import { deterministicHostOrder } from '../../src/core/etcd/etcd3Adapter';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,7 +15,7 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
     etcd = await startEtcd({ members: 3 });
   });
   after(async () => {
-    (ConnectionPool as unknown as { deterministicOrder: boolean }).deterministicOrder = false;
+    deterministicHostOrder(false);
     await etcd?.stop();
   });
 
@@ -30,7 +31,7 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
 
     // etcd3 picks a random member per stream; with its deterministic order the last endpoint is tried
     // first, so listing the leader last puts the watch stream on the member about to be killed.
-    (ConnectionPool as unknown as { deterministicOrder: boolean }).deterministicOrder = true;
+    deterministicHostOrder(true);
     const others = etcd.endpoints.filter((_, i) => i !== leader);
     const watchConn = await EtcdConnection.open({ ...profile, endpoints: [...others, etcd.endpoints[leader]] });
     const writeConn = await EtcdConnection.open({ ...profile, endpoints: others });
@@ -53,7 +54,8 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
         try {
-          const res = await writeConn.client.kv.put({ key: Buffer.from(`/fail/k${i % 50}`), value: Buffer.from(`v${i}`) });
+          const request = { key: Buffer.from(`/fail/k${i % 50}`), value: Buffer.from(`v${i}`) };
+          const res = await writeConn.write('put', { op: 'put', request });
           ackedRevisions.push(Number(res.header.revision));
           acked++;
         } catch {
@@ -95,7 +97,9 @@ describe('a watch across a leader kill on a real 3-member cluster', () => {
       if (e.type === 'put') state.set(e.key.toString(), e.value.toString());
       else state.delete(e.key.toString());
     }
-    const actual = await writeConn.client.getAll().prefix('/fail/').strings();
+    const raw = rawClient(etcd);
+    const actual = await raw.getAll().prefix('/fail/').strings();
+    raw.close();
     assert.deepEqual(Object.fromEntries([...state].sort()), Object.fromEntries(Object.entries(actual).sort()));
     watchConn.close();
     writeConn.close();

@@ -49,10 +49,10 @@ describe('watchRange on a real etcd', () => {
       },
     });
     const key = '/registry/deployments/shop/cart';
-    await t.conn.client.put(key).value(Buffer.from(deployment(3, { app: 'cart' })));
-    await t.conn.client.put(key).value(Buffer.from(deployment(5, { app: 'cart', tier: 'frontend' })));
-    await t.conn.client.put('/registry/deployments/other/x').value('outside the prefix');
-    await t.conn.client.delete().key(key);
+    await t.raw.put(key).value(Buffer.from(deployment(3, { app: 'cart' })));
+    await t.raw.put(key).value(Buffer.from(deployment(5, { app: 'cart', tier: 'frontend' })));
+    await t.raw.put('/registry/deployments/other/x').value('outside the prefix');
+    await t.raw.delete().key(key);
     await until('3 events', () => events.length >= 3);
     await w.stop();
     assert.deepEqual(
@@ -102,9 +102,9 @@ describe('watchRange on a real etcd', () => {
   });
 
   test('a compacted start revision is reported with the compact revision, and continueFromNow goes on from the present', async () => {
-    for (let i = 0; i < 5; i++) await t.conn.client.put('/compact/k').value(`v${i}`);
+    for (let i = 0; i < 5; i++) await t.raw.put('/compact/k').value(`v${i}`);
     const before = await currentRevision(t.conn);
-    await t.conn.client.kv.compact({ revision: before, physical: true });
+    await t.raw.kv.compact({ revision: before, physical: true });
     const statuses: WatchStatus[] = [];
     let compacted: { compactRevision: number; requestedRevision: number } | undefined;
     const seen: string[] = [];
@@ -128,7 +128,7 @@ describe('watchRange on a real etcd', () => {
     const from = await w.continueFromNow();
     assert.equal(from, (await currentRevision(t.conn)) + 1);
     assert.equal(w.status.state, 'watching');
-    await t.conn.client.put('/compact/k').value('after');
+    await t.raw.put('/compact/k').value('after');
     await until('the new event', () => seen.length > 0);
     assert.deepEqual(seen, ['after']);
     await w.stop();
@@ -154,7 +154,7 @@ describe('watchRange on a real etcd', () => {
     });
     const total = 200 * 64;
     for (let n = 0; n < 200; n++) {
-      await t.conn.client.kv.txn({
+      await t.raw.kv.txn({
         success: Array.from({ length: 64 }, (_, i) => ({ request_put: { key: Buffer.from(`/slow/${n}/${i}`), value: Buffer.from('x') } })),
       });
     }
@@ -178,7 +178,7 @@ describe('watchRange on a real etcd', () => {
         throw new Error('boom');
       },
     });
-    await t.conn.client.put('/throw').value('x');
+    await t.raw.put('/throw').value('x');
     const end = await w.done;
     assert.equal(end.state, 'failed');
     assert.match(end.state === 'failed' ? end.error.message : '', /consumer failed: boom/);

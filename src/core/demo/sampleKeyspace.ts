@@ -3,7 +3,7 @@
  * writes under /registry, with built-in kinds stored as `k8s\0` protobuf (as the API server stores
  * them) and custom resources as JSON.
  */
-import { Etcd3 } from 'etcd3';
+import type { EtcdConnection } from '../etcd/connection';
 import { encodeObject } from '../k8s/codec';
 
 export interface SampleEntry {
@@ -199,7 +199,7 @@ export function sampleKeyspace(encode: ObjectEncoder = protobufEncoder): SampleE
 
 /** Writes entries in transactions of `batch` puts (etcd's default --max-txn-ops is 128). */
 export async function writeEntries(
-  client: Etcd3,
+  conn: EtcdConnection,
   entries: Iterable<SampleEntry>,
   batch = 128,
   onProgress?: (written: number) => void,
@@ -208,7 +208,8 @@ export async function writeEntries(
   let ops: SampleEntry[] = [];
   const flush = async () => {
     if (!ops.length) return;
-    await client.kv.txn({ success: ops.map((e) => ({ request_put: { key: Buffer.from(e.key), value: Buffer.from(e.value) } })) });
+    const success = ops.map((e) => ({ request_put: { key: Buffer.from(e.key), value: Buffer.from(e.value) } }));
+    await conn.write('writing sample keys', { op: 'txn', request: { success } });
     written += ops.length;
     ops = [];
     onProgress?.(written);

@@ -1,14 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { checkServerIdentity, PeerCertificate } from 'node:tls';
-import * as grpc from '@grpc/grpc-js';
-import { circuitBreaker, ConsecutiveBreaker, handleWhen, retry } from 'cockatiel';
-import { Etcd3, GRPCUnavailableError, IOptions } from 'etcd3';
 import { EtcdStudioError } from '../errors';
 import { Logger, silentLogger } from '../log';
+import {
+  ClientSettings,
+  Etcd3Rpc,
+  IAlarmResponse,
+  ILeaseLeasesResponse,
+  ILeaseTimeToLiveResponse,
+  IMemberListResponse,
+  IRangeRequest,
+  IRangeResponse,
+  ITxnRequest,
+  ITxnResponse,
+  RawWatchStream,
+  SnapshotStream,
+} from './etcd3Adapter';
+import type { HashKvResponse, ResponseHeader, StatusResponse } from './etcdMessages';
 import { toUserError } from './grpcErrors';
 import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
+import { WriteOp, WriteResult, writeRequestOps } from './writes';
 
-/** What `etcdctl endpoint status -w json` shows for one member, with ids in hex. */
+/** What `etcdctl endpoint status` shows for one member, with ids in hex. */
 export interface EndpointStatus {
   endpoint: string;
   clusterId: string;
@@ -23,6 +35,12 @@ export interface EndpointStatus {
   leader: string;
   isLearner: boolean;
   errors: string[];
+  /** etcd 3.6+: the storage schema version, the backend quota, and a downgrade in progress. */
+  storageVersion?: string;
+  dbSizeQuota?: number;
+  downgrade?: { enabled: boolean; targetVersion: string };
+  /** The response header as etcd sent it (decimal ids), for etcdctl's JSON. */
+  header: ResponseHeader;
 }
 
 export interface ConnectOptions {
@@ -35,6 +53,14 @@ export function hexId(decimal: string | number | bigint): string {
   return BigInt(decimal).toString(16);
 }
 
+/** etcd's decimal form of a uint64 id given in hex (etcdctl prints and takes ids in hex). */
+export function decimalId(hex: string, what = 'member id'): string {
+  const clean = hex.trim().replace(/^0x/i, '');
+  if (!/^[0-9a-f]{1,16}$/i.test(clean))
+    throw new EtcdStudioError('InvalidArgument', `"${hex}" is not a ${what} (expected hex like 8e9e05c52164694d).`);
+  return BigInt(`0x${clean}`).toString(10);
+}
+
 function readFileFor(what: string, file: string): Buffer {
   try {
     return readFileSync(file);
@@ -44,99 +70,102 @@ function readFileFor(what: string, file: string): Buffer {
   }
 }
 
+/** The client settings of a profile: TLS material read from disk, timeouts, credentials. */
+export function clientSettings(profile: ConnectionProfile, opts: ConnectOptions = {}): ClientSettings {
+  const p = validateProfile(profile);
+  const settings: ClientSettings = {
+    endpoints: p.endpoints,
+    dialTimeoutMs: p.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
+    requestTimeoutMs: p.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  };
+  const secure = p.endpoints.every((e) => e.startsWith('https://'));
+  if ((p.cacert || p.cert) && !secure) {
+    throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}" has TLS files but http:// endpoints; use https:// endpoints.`);
+  }
+  if (secure) {
+    settings.tls = {
+      ...(p.cacert ? { ca: readFileFor('CA', p.cacert) } : {}),
+      ...(p.key ? { key: readFileFor('client key', p.key) } : {}),
+      ...(p.cert ? { cert: readFileFor('client certificate', p.cert) } : {}),
+      ...(p.serverName ? { serverName: p.serverName } : {}),
+      ...(p.insecureSkipVerify ? { insecureSkipVerify: true } : {}),
+    };
+  }
+  if (p.username) {
+    if (opts.password === undefined) {
+      throw new EtcdStudioError('AuthFailed', `Connection "${p.name}" needs the password of user "${p.username}".`);
+    }
+    settings.auth = { username: p.username, password: opts.password };
+  }
+  return settings;
+}
+
+function toEndpointStatus(endpoint: string, s: StatusResponse): EndpointStatus {
+  return {
+    endpoint,
+    clusterId: hexId(s.header.cluster_id),
+    memberId: hexId(s.header.member_id),
+    revision: Number(s.header.revision),
+    raftTerm: Number(s.raftTerm),
+    raftIndex: Number(s.raftIndex),
+    raftAppliedIndex: Number(s.raftAppliedIndex),
+    version: s.version,
+    dbSize: Number(s.dbSize),
+    dbSizeInUse: Number(s.dbSizeInUse),
+    leader: hexId(s.leader),
+    isLearner: s.isLearner,
+    errors: s.errors,
+    ...(s.storageVersion !== undefined ? { storageVersion: s.storageVersion } : {}),
+    ...(s.dbSizeQuota !== undefined ? { dbSizeQuota: Number(s.dbSizeQuota) } : {}),
+    ...(s.downgradeInfo ? { downgrade: s.downgradeInfo } : {}),
+    header: s.header,
+  };
+}
+
 /**
- * One live connection to a cluster. Wraps etcd3 so every request has a deadline (nothing
- * hangs) and every failure becomes an actionable EtcdStudioError.
+ * One live connection to a cluster: the only door to etcd. Every request has a deadline (nothing
+ * hangs) and every failure becomes an actionable EtcdStudioError. Reads are methods of their own;
+ * every change goes through `write`, which refuses on a read-only profile before anything is sent.
+ * The etcd3 client inside is private (see etcd3Adapter.ts).
+ *
+ * Public API (kept stable for features built on it): `open`, `profile`, `serverVersion`, `status`,
+ * `range`, `rangeTxn`, `txn`, `members`, `alarms`, `leases`, `leaseTimeToLive`, `hashKv`,
+ * `openWatchStream`, `openSnapshotStream`, `write`, `assertWritable`, `withMember`, `close`.
  */
 export class EtcdConnection {
   readonly profile: ConnectionProfile;
-  readonly client: Etcd3;
+  /** etcd's version as reported by the member that answered when the connection opened, e.g. "3.6.16". */
+  readonly serverVersion: string;
+  private readonly rpc: Etcd3Rpc;
   private readonly log: Logger;
-  /** How this connection authenticated, so per-member checks can open their own clients. */
-  readonly connectOptions: ConnectOptions;
+  private readonly password: string | undefined;
 
-  private constructor(profile: ConnectionProfile, client: Etcd3, opts: ConnectOptions) {
+  private constructor(profile: ConnectionProfile, rpc: Etcd3Rpc, opts: ConnectOptions, serverVersion: string) {
     this.profile = profile;
-    this.client = client;
+    this.rpc = rpc;
     this.log = opts.logger ?? silentLogger;
-    this.connectOptions = opts;
-  }
-
-  /** Builds etcd3 options for a profile: TLS material read from disk, timeouts, no receive limit. */
-  static clientOptions(profile: ConnectionProfile, opts: ConnectOptions = {}, endpoints = profile.endpoints): IOptions {
-    const p = validateProfile(profile);
-    const requestTimeout = p.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    const options: IOptions = {
-      hosts: endpoints,
-      dialTimeout: p.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
-      // Large keys-only pages exceed grpc's default 4 MiB receive limit.
-      grpcOptions: { 'grpc.max_receive_message_length': -1 },
-      // Streams (watch, snapshot) run as long as they need; unary calls get a deadline.
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeout }),
-      // etcd3 by default retries timeouts and "quota exceeded" three times and then reports "circuit
-      // breaker is open". Only an unreachable member is worth another try (on the next endpoint),
-      // and only it pauses that endpoint.
-      faultHandling: {
-        global: retry(handleWhen(isUnavailable), { maxAttempts: Math.min(p.endpoints.length, 3) }),
-        host: () => circuitBreaker(handleWhen(isUnavailable), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(3) }),
-      },
-    };
-    if (p.cacert || p.cert) {
-      if (!p.endpoints.every((e) => e.startsWith('https://'))) {
-        throw new EtcdStudioError('InvalidArgument', `Connection "${p.name}" has TLS files but http:// endpoints; use https:// endpoints.`);
-      }
-      options.credentials = {
-        // Without an explicit CA, Node's default roots verify the server (verification stays on).
-        rootCertificate: p.cacert ? readFileFor('CA', p.cacert) : (undefined as unknown as Buffer),
-        privateKey: p.key ? readFileFor('client key', p.key) : undefined,
-        certChain: p.cert ? readFileFor('client certificate', p.cert) : undefined,
-      };
-    }
-    if (p.username) {
-      if (opts.password === undefined) {
-        throw new EtcdStudioError('AuthFailed', `Connection "${p.name}" needs the password of user "${p.username}".`);
-      }
-      options.auth = { username: p.username, password: opts.password };
-    }
-    return options;
-  }
-
-  /** Builds an etcd3 client with the profile's TLS choices (server name, skip-verify). */
-  static createClient(profile: ConnectionProfile, opts: ConnectOptions = {}, endpoints = profile.endpoints): Etcd3 {
-    const options = EtcdConnection.clientOptions(profile, opts, endpoints);
-    const verify = tlsVerifyOptions(profile);
-    if (!verify) return new Etcd3(options);
-    if (profile.serverName) options.grpcOptions = { ...options.grpcOptions, 'grpc.ssl_target_name_override': profile.serverName };
-    if (!options.credentials) options.credentials = { rootCertificate: undefined as unknown as Buffer };
-    // etcd3 builds its TLS credentials inside its constructor and exposes no verify options;
-    // pass ours through for exactly that synchronous call.
-    const createSsl = grpc.credentials.createSsl;
-    grpc.credentials.createSsl = (root, key, chain) => createSsl(root, key, chain, verify);
-    try {
-      return new Etcd3(options);
-    } finally {
-      grpc.credentials.createSsl = createSsl;
-    }
+    this.password = opts.password;
+    this.serverVersion = serverVersion;
   }
 
   /** Connects and proves it with one Status call, so errors surface here and not later. */
   static async open(profile: ConnectionProfile, opts: ConnectOptions = {}): Promise<EtcdConnection> {
     const p = validateProfile(profile);
-    const client = EtcdConnection.createClient(p, opts);
-    const conn = new EtcdConnection(p, client, opts);
+    const rpc = new Etcd3Rpc(clientSettings(p, opts));
+    const probe = new EtcdConnection(p, rpc, opts, '');
     try {
-      await conn.call('connect', () => client.maintenance.status());
+      const s = await probe.call('connect', () => rpc.status());
       // Authentication is lazy in etcd3; check the password now (needs no permission on any key).
-      if (p.username) await conn.call('authenticate', () => client.auth.authenticate({ name: p.username, password: opts.password }));
+      if (p.username && opts.password !== undefined) await probe.call('authenticate', () => rpc.authenticate(p.username!, opts.password!));
+      return new EtcdConnection(p, rpc, opts, s.version);
     } catch (e) {
-      conn.close();
+      rpc.close();
       throw e;
     }
-    return conn;
   }
 
   /** Runs one request, logging its duration and mapping failures to user errors. */
-  async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
       const result = await fn();
@@ -149,27 +178,113 @@ export class EtcdConnection {
     }
   }
 
+  // --- reads ---
+
   /** Status of whichever member answers (like `etcdctl endpoint status` for one endpoint). */
   async status(): Promise<EndpointStatus> {
-    const s = await this.call('status', () => this.client.maintenance.status());
-    return {
-      endpoint: this.profile.endpoints.join(','),
-      clusterId: hexId(s.header.cluster_id),
-      memberId: hexId(s.header.member_id),
-      revision: Number(s.header.revision),
-      raftTerm: Number(s.header.raft_term),
-      raftIndex: Number(s.raftIndex),
-      raftAppliedIndex: Number(s.raftAppliedIndex ?? 0),
-      version: s.version,
-      dbSize: Number(s.dbSize),
-      dbSizeInUse: Number(s.dbSizeInUse ?? 0),
-      leader: hexId(s.leader),
-      isLearner: Boolean(s.isLearner),
-      errors: s.errors ?? [],
-    };
+    return toEndpointStatus(this.profile.endpoints.join(','), await this.call('status', () => this.rpc.status()));
   }
 
-  /** Throws before any write when the connection is read-only. */
+  range(req: IRangeRequest, what = 'get'): Promise<IRangeResponse> {
+    return this.call(what, () => this.rpc.range(req));
+  }
+
+  /** Several ranges in one read-only transaction (one round trip, one revision). */
+  async rangeTxn(ranges: IRangeRequest[], what = 'read txn'): Promise<IRangeResponse[]> {
+    const res = await this.call(what, () => this.rpc.txn({ success: ranges.map((r) => ({ request_range: r })) }));
+    return res.responses.map((r) => r.response_range);
+  }
+
+  /** A transaction: one that writes in either branch goes through `write`; one that only reads does not. */
+  txn(req: ITxnRequest, what = 'txn'): Promise<ITxnResponse> {
+    if (writeRequestOps(req)) return this.write(what, { op: 'txn', request: req });
+    return this.call(what, () => this.rpc.txn(req));
+  }
+
+  /** The member list; linearizable (the default) is confirmed by the leader, serializable is the answering member's own view. */
+  members(linearizable = true): Promise<IMemberListResponse> {
+    return this.call(linearizable ? 'member list' : 'member list (serializable)', () => this.rpc.memberList(linearizable));
+  }
+
+  alarms(): Promise<IAlarmResponse> {
+    return this.call('alarm list', () => this.rpc.alarmList());
+  }
+
+  leases(): Promise<ILeaseLeasesResponse> {
+    return this.call('lease list', () => this.rpc.leaseLeases());
+  }
+
+  /** Time to live of a lease (id in decimal), with its keys when asked. */
+  leaseTimeToLive(id: string, keys: boolean): Promise<ILeaseTimeToLiveResponse> {
+    return this.call('lease time-to-live', () => this.rpc.leaseTimeToLive(id, keys));
+  }
+
+  /** Hash of the KV store up to `revision` (0: now) on the member this connection reaches. */
+  hashKv(revision = 0): Promise<HashKvResponse> {
+    return this.call('hashkv', () => this.rpc.hashKv(revision));
+  }
+
+  openWatchStream(): Promise<RawWatchStream> {
+    return this.call('watch', () => this.rpc.openWatchStream());
+  }
+
+  openSnapshotStream(): Promise<SnapshotStream> {
+    return this.call('snapshot', () => this.rpc.openSnapshotStream());
+  }
+
+  /** Maps a failure seen on one of the streams above to the same actionable error as a request's. */
+  streamError(what: string, e: unknown): EtcdStudioError {
+    const err = toUserError(e, this.profile.endpoints);
+    this.log.warn(`${this.profile.name}: ${what} failed: ${err.detail ?? err.message}`);
+    return err;
+  }
+
+  // --- the one door for changes ---
+
+  /**
+   * Every change to etcd goes through here: refused before anything is sent when the profile is
+   * read-only, whoever calls (tree, editor, CLI, scripts, restore, leases, maintenance).
+   */
+  async write<O extends WriteOp>(what: string, op: O): Promise<WriteResult<O>> {
+    this.assertWritable(what);
+    return this.call(what, () => this.send(op)) as Promise<WriteResult<O>>;
+  }
+
+  private send(op: WriteOp): Promise<unknown> {
+    switch (op.op) {
+      case 'put':
+        return this.rpc.put(op.request);
+      case 'delete':
+        return this.rpc.deleteRange(op.request);
+      case 'txn':
+        return this.rpc.txn(op.request);
+      case 'compact':
+        return this.rpc.compact({ revision: op.revision, physical: op.physical });
+      case 'leaseGrant':
+        return this.rpc.leaseGrant(op.ttl);
+      case 'leaseRevoke':
+        return this.rpc.leaseRevoke(op.id);
+      case 'leaseKeepAlive':
+        return this.rpc.leaseKeepAliveOnce(op.id, op.timeoutMs ?? this.profile.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+      case 'memberAdd':
+        return this.rpc.memberAdd(op.peerUrls, op.learner);
+      case 'memberRemove':
+        return this.rpc.memberRemove(op.id);
+      case 'memberPromote':
+        return this.rpc.memberPromote(op.id);
+      case 'alarmDisarm':
+        return this.rpc.alarmDisarm(op.memberId, op.alarm);
+      case 'defragment':
+        return this.rpc.defragment();
+      case 'moveLeader':
+        return this.rpc.moveLeader(op.targetId);
+    }
+  }
+
+  /**
+   * Throws when the connection is read-only. `write` always checks; commands may call this first
+   * to refuse before asking the user anything.
+   */
   assertWritable(what: string): void {
     if (this.profile.readOnly) {
       throw new EtcdStudioError(
@@ -179,21 +294,32 @@ export class EtcdConnection {
     }
   }
 
+  /**
+   * Runs `fn` on a short-lived connection to one member (same profile and credentials), e.g. for
+   * per-member status, defragment or the snapshot stream; closed afterwards.
+   */
+  async withMember<T>(
+    endpoint: string,
+    fn: (member: EtcdConnection) => Promise<T>,
+    overrides: Partial<ConnectionProfile> = {},
+  ): Promise<T> {
+    const member = await EtcdConnection.open(
+      { ...this.profile, ...overrides, endpoints: [endpoint] },
+      { password: this.password, logger: this.log },
+    );
+    try {
+      return await fn(member);
+    } finally {
+      member.close();
+    }
+  }
+
+  /** The options to open another connection with the same credentials (per-endpoint checks). */
+  get connectOptions(): ConnectOptions {
+    return { password: this.password, logger: this.log };
+  }
+
   close(): void {
-    this.client.close();
+    this.rpc.close();
   }
-}
-
-/** The member could not be reached (not an answer like "etcdserver: unhealthy cluster", also code 14). */
-function isUnavailable(e: Error): boolean {
-  return e instanceof GRPCUnavailableError && !/etcdserver:/.test(e.message);
-}
-
-function tlsVerifyOptions(p: ConnectionProfile): grpc.VerifyOptions | undefined {
-  if (p.insecureSkipVerify) return { rejectUnauthorized: false, checkServerIdentity: () => undefined };
-  if (p.serverName) {
-    const name = p.serverName;
-    return { checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) };
-  }
-  return undefined;
 }

@@ -10,9 +10,11 @@ import { ConnectionProfile } from './profile';
 export interface EndpointHealth {
   endpoint: string;
   health: boolean;
-  /** Milliseconds the health check took (etcdctl's "took"). */
+  /** Milliseconds the health check took (etcdctl's "took"), with sub-millisecond precision. */
   tookMs: number;
   error?: string;
+  /** etcd's version on that member, when it answered. */
+  version?: string;
 }
 
 async function withEndpoint<T>(
@@ -29,19 +31,25 @@ async function withEndpoint<T>(
   }
 }
 
+const since = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
+
 /**
  * Healthy when a linearizable read of the key "health" succeeds, as etcdctl does; "permission
  * denied" still proves the member serves requests, so it counts as healthy too.
  */
 export async function endpointHealth(profile: ConnectionProfile, endpoint: string, opts: ConnectOptions = {}): Promise<EndpointHealth> {
-  const started = Date.now();
+  const started = process.hrtime.bigint();
+  let version: string | undefined;
   try {
-    await withEndpoint(profile, endpoint, opts, (c) => c.call('health', () => c.client.get('health').exists()));
-    return { endpoint, health: true, tookMs: Date.now() - started };
+    await withEndpoint(profile, endpoint, opts, async (c) => {
+      version = c.serverVersion;
+      await c.range({ key: Buffer.from('health') }, 'health');
+    });
+    return { endpoint, health: true, tookMs: since(started), version };
   } catch (e) {
     const err = toUserError(e, [endpoint]);
-    if (err.code === 'PermissionDenied') return { endpoint, health: true, tookMs: Date.now() - started };
-    return { endpoint, health: false, tookMs: Date.now() - started, error: err.message };
+    if (err.code === 'PermissionDenied') return { endpoint, health: true, tookMs: since(started), version };
+    return { endpoint, health: false, tookMs: since(started), error: err.message, ...(version ? { version } : {}) };
   }
 }
 

@@ -2,7 +2,7 @@
  * Key operations the editor needs, each safe against concurrent writers: reads return the
  * metadata needed for compare-and-swap, writes are single transactions guarded by mod_revision.
  */
-import { IKeyValue } from 'etcd3';
+import type { IKeyValue } from './etcd3Adapter';
 import { EtcdStudioError } from '../errors';
 import { EtcdConnection } from './connection';
 import { prefixRangeEnd } from '../keytree/rangeEnd';
@@ -37,7 +37,7 @@ function toStored(kv: IKeyValue, revision: number): StoredValue {
 
 /** Reads one key (optionally as of `revision`); undefined when it does not exist. */
 export async function getKey(conn: EtcdConnection, key: Buffer, revision?: number): Promise<StoredValue | undefined> {
-  const res = await conn.call('get', () => conn.client.kv.range({ key, ...(revision ? { revision } : {}) }));
+  const res = await conn.range({ key, ...(revision ? { revision } : {}) });
   return res.kvs[0] ? toStored(res.kvs[0], Number(res.header.revision)) : undefined;
 }
 
@@ -66,8 +66,9 @@ export async function putIfUnchanged(
   conn.assertWritable('writing a key');
   checkSize(conn, key, value, opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
   const lease = opts.keepLease && opts.keepLease !== '0' ? opts.keepLease : undefined;
-  const res = await conn.call('put (compare-and-swap)', () =>
-    conn.client.kv.txn({
+  const res = await conn.write('writing a key', {
+    op: 'txn',
+    request: {
       compare: [
         expectedModRevision === 0
           ? { key, target: 'Version', result: 'Equal', version: 0 }
@@ -75,8 +76,8 @@ export async function putIfUnchanged(
       ],
       success: [{ request_put: { key, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
       failure: [{ request_range: { key } }],
-    }),
-  );
+    },
+  });
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return { ok: false, current: kv ? toStored(kv, Number(res.header.revision)) : undefined };
@@ -85,13 +86,14 @@ export async function putIfUnchanged(
 /** Deletes a key only if it is still at `expectedModRevision`. */
 export async function deleteIfUnchanged(conn: EtcdConnection, key: Buffer, expectedModRevision: number): Promise<CasResult> {
   conn.assertWritable('deleting a key');
-  const res = await conn.call('delete (compare-and-swap)', () =>
-    conn.client.kv.txn({
+  const res = await conn.write('deleting a key', {
+    op: 'txn',
+    request: {
       compare: [{ key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision }],
       success: [{ request_delete_range: { key } }],
       failure: [{ request_range: { key } }],
-    }),
-  );
+    },
+  });
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return { ok: false, current: kv ? toStored(kv, Number(res.header.revision)) : undefined };
@@ -99,7 +101,7 @@ export async function deleteIfUnchanged(conn: EtcdConnection, key: Buffer, expec
 
 /** Number of keys under a prefix, and the revision of that count (count_only: no keys move). */
 export async function countPrefix(conn: EtcdConnection, prefix: Buffer): Promise<{ count: number; revision: number }> {
-  const res = await conn.call('count', () => conn.client.kv.range({ key: prefix, range_end: prefixRangeEnd(prefix), count_only: true }));
+  const res = await conn.range({ key: prefix, range_end: prefixRangeEnd(prefix), count_only: true }, 'count');
   return { count: Number(res.count), revision: Number(res.header.revision) };
 }
 
@@ -115,13 +117,14 @@ export async function deletePrefix(
   conn.assertWritable('deleting a prefix');
   if (prefix.length === 0) throw new EtcdStudioError('InvalidArgument', 'Refusing to delete the whole keyspace from an empty prefix.');
   const rangeEnd = prefixRangeEnd(prefix);
-  const res = await conn.call('delete prefix', () =>
-    conn.client.kv.txn({
+  const res = await conn.write('deleting a prefix', {
+    op: 'txn',
+    request: {
       // Every key in the range must be unchanged since the count (a new key would have a higher mod_revision).
       compare: [{ key: prefix, range_end: rangeEnd, target: 'Mod', result: 'Less', mod_revision: countedAtRevision + 1 }],
       success: [{ request_delete_range: { key: prefix, range_end: rangeEnd } }],
-    }),
-  );
+    },
+  });
   if (!res.succeeded) return { ok: false, deleted: 0 };
   return { ok: true, deleted: Number(res.responses[0]?.response_delete_range?.deleted ?? 0) };
 }
@@ -143,16 +146,17 @@ export async function renameKey(
     return { ok: false, reason: 'The key changed or was deleted since it was read; nothing was moved.' };
   checkSize(conn, to, src.value, DEFAULT_MAX_REQUEST_BYTES);
   const lease = src.lease !== '0' ? src.lease : undefined;
-  const res = await conn.call('rename', () =>
-    conn.client.kv.txn({
+  const res = await conn.write('renaming a key', {
+    op: 'txn',
+    request: {
       compare: [
         { key: from, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
         { key: to, target: 'Version', result: 'Equal', version: 0 },
       ],
       success: [{ request_put: { key: to, value: src.value, ...(lease ? { lease } : {}) } }, { request_delete_range: { key: from } }],
       failure: [{ request_range: { key: to } }],
-    }),
-  );
+    },
+  });
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const exists = (res.responses[0]?.response_range?.kvs?.length ?? 0) > 0;
   return {

@@ -7,6 +7,7 @@
  */
 import { EtcdStudioError } from '../errors';
 import type { EtcdConnection } from '../etcd/connection';
+import { scanRange } from '../etcd/rangeScan';
 import { decodeValue } from '../k8s/codec';
 import { keyToText, parseK8sKey, prefixRangeEnd } from '../keytree';
 
@@ -115,19 +116,11 @@ async function readRange(
   signal?: AbortSignal,
 ): Promise<Array<{ key: Buffer; value: Buffer; modRevision: number }>> {
   const out: Array<{ key: Buffer; value: Buffer; modRevision: number }> = [];
-  let from = key;
-  let revision: number | undefined;
-  for (;;) {
-    signal?.throwIfAborted();
-    // Pages at one revision, so a large namespace is read consistently and without a giant response.
-    const res = await conn.call('read events', () =>
-      conn.client.kv.range({ key: from, range_end: end, limit: 500, ...(revision ? { revision } : {}) }),
-    );
-    revision ??= Number(res.header.revision);
-    for (const kv of res.kvs) out.push({ key: kv.key, value: kv.value, modRevision: Number(kv.mod_revision) });
-    if (!res.more || res.kvs.length === 0) return out;
-    from = Buffer.concat([res.kvs[res.kvs.length - 1].key, Buffer.from([0])]);
+  // Pages at one revision, so a large namespace is read consistently and without a giant response.
+  for await (const page of scanRange(conn, { key, rangeEnd: end, pageSize: 500, signal, what: 'read events' })) {
+    for (const kv of page.kvs) out.push({ key: kv.key, value: kv.value, modRevision: Number(kv.mod_revision) });
   }
+  return out;
 }
 
 /** The events about the object stored at `objectKey` (e.g. `/registry/pods/default/web-0`), oldest first. */

@@ -21,7 +21,7 @@
  *    after it, so there is no separate count pass.
  * Every request reads at one revision, so the listing (counts included) is one consistent snapshot.
  */
-import type { IKeyValue } from 'etcd3';
+import type { IKeyValue } from '../etcd/etcd3Adapter';
 import { EtcdConnection, hexId } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
 import { levelGaps, splitAtByte, splitAtKeys } from './intervals';

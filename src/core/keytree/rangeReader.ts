@@ -1,11 +1,14 @@
 /**
  * The etcd requests one key-tree listing makes: keys-only probes (batched into read-only txns),
- * keys-only pages and value-size lookups, all pinned to one revision so the listing is a consistent
- * snapshot, with bounded concurrency and cancellation between requests.
+ * keys-only pages (core/etcd/rangeScan) and value-size lookups, all pinned to one revision so the
+ * listing is a consistent snapshot, with bounded concurrency and cancellation between requests.
  */
-import type { IKeyValue, IRangeRequest, IRangeResponse } from 'etcd3';
 import type { EtcdConnection } from '../etcd/connection';
+import type { IKeyValue, IRangeRequest, IRangeResponse } from '../etcd/etcd3Adapter';
+import { compactedAt, readPage, RevisionCompactedError } from '../etcd/rangeScan';
 import { EtcdStudioError } from '../errors';
+
+export { RevisionCompactedError };
 
 /** A key interval [start, end); `end` "\0" means no upper bound. */
 export interface Interval {
@@ -22,13 +25,6 @@ export interface Probe {
 
 /** etcd's default --max-txn-ops is 128; stay well under it and halve on refusal (clusters may set less). */
 const MAX_TXN_OPS = 64;
-
-/** Thrown when the pinned revision was compacted while listing; the caller may restart at the newest one. */
-export class RevisionCompactedError extends EtcdStudioError {
-  constructor(revision: number, detail?: string) {
-    super('Conflict', `Revision ${revision} was compacted while listing; refresh to list the current keys.`, detail);
-  }
-}
 
 export interface RangeReaderOptions {
   /** Revision to read at; the newest when undefined (then fixed by the first request). */
@@ -71,7 +67,7 @@ export class RangeReader {
   /** Fixes the snapshot revision with one point lookup (cheap: no interval to count). */
   async pin(anyKey: Buffer): Promise<number> {
     if (this.revisionValue === undefined) {
-      const res = await this.request('pin revision', () => this.conn.client.kv.range({ key: anyKey, keys_only: true }));
+      const res = await this.request(() => this.conn.range({ key: anyKey, keys_only: true }, 'pin revision'));
       this.revisionValue = Number(res.header.revision);
     }
     return this.revisionValue;
@@ -79,9 +75,17 @@ export class RangeReader {
 
   /** Keys-only range of one interval, at most `limit` keys, with the interval's total count. */
   async page(interval: Interval, limit: number, priority = 0): Promise<Probe> {
-    const res = await this.request('list keys', () => this.conn.client.kv.range(this.rangeRequest(interval, limit)), priority);
-    this.tally([res]);
-    return { interval, kvs: res.kvs, count: Number(res.count) };
+    const page = await this.request(
+      () =>
+        readPage(
+          this.conn,
+          { key: interval.start, rangeEnd: interval.end, limit, keysOnly: true, revision: this.revisionValue },
+          'list keys',
+        ),
+      priority,
+    );
+    this.tally([{ count: page.count, kvs: page.kvs }]);
+    return { interval, kvs: page.kvs, count: page.count };
   }
 
   /**
@@ -160,7 +164,7 @@ export class RangeReader {
     return sizes;
   }
 
-  private tally(rs: IRangeResponse[]): void {
+  private tally(rs: { count: string | number; kvs: IKeyValue[] }[]): void {
     for (const r of rs) {
       this.stats.ranges++;
       this.stats.keysCounted += Number(r.count);
@@ -174,12 +178,7 @@ export class RangeReader {
 
   private async txnRanges(ranges: IRangeRequest[], priority: number): Promise<IRangeResponse[]> {
     try {
-      const res = await this.request(
-        `txn of ${ranges.length} ranges`,
-        () => this.conn.client.kv.txn({ success: ranges.map((r) => ({ request_range: r })) }),
-        priority,
-      );
-      const out = res.responses.map((r) => r.response_range);
+      const out = await this.request(() => this.conn.rangeTxn(ranges, `txn of ${ranges.length} ranges`), priority);
       this.tally(out);
       return out;
     } catch (e) {
@@ -194,17 +193,14 @@ export class RangeReader {
   }
 
   /** One request: waits for a free slot, checks cancellation, maps compaction to a clear error. */
-  private async request<T extends { header: { revision: string } }>(what: string, fn: () => Promise<T>, priority = 0): Promise<T> {
+  private async request<T>(fn: () => Promise<T>, priority = 0): Promise<T> {
     await this.acquire(priority);
     try {
       if (this.opts.signal?.aborted) throw new EtcdStudioError('Cancelled', 'Listing cancelled.');
       this.stats.requests++;
-      return await this.conn.call(what, fn);
+      return await fn();
     } catch (e) {
-      if (e instanceof EtcdStudioError && /required revision has been compacted/.test(e.detail ?? '') && this.revisionValue !== undefined) {
-        throw new RevisionCompactedError(this.revisionValue, e.detail);
-      }
-      throw e;
+      throw compactedAt(e, this.revisionValue);
     } finally {
       this.release();
     }

@@ -2,7 +2,6 @@
  * Leases as etcdctl shows them (ids in hex): list with TTLs and attached keys, grant, keep alive once,
  * attach a key, and revoke after showing how many keys the revoke will delete.
  */
-import type { ILeaseKeepAliveResponse } from 'etcd3';
 import { EtcdStudioError } from '../errors';
 import type { EtcdConnection } from '../etcd/connection';
 import { keyToText } from '../keytree';
@@ -32,9 +31,7 @@ function hex(decimal: string): string {
 
 /** Time to live of one lease, with its keys. */
 export async function leaseInfo(conn: EtcdConnection, id: string): Promise<LeaseInfo> {
-  const res = await conn.call('lease time-to-live', () =>
-    conn.client.leaseClient.leaseTimeToLive({ ID: leaseIdToDecimal(id), keys: true }),
-  );
+  const res = await conn.leaseTimeToLive(leaseIdToDecimal(id), true);
   // etcd returns a lease's keys in no particular order; show them sorted like everything else.
   const keys = (res.keys ?? []).map((k) => Buffer.from(k)).sort(Buffer.compare);
   return {
@@ -48,7 +45,7 @@ export async function leaseInfo(conn: EtcdConnection, id: string): Promise<Lease
 
 /** Every lease with TTLs and attached keys (time-to-live calls run 16 at a time). */
 export async function listLeases(conn: EtcdConnection, opts: { signal?: AbortSignal } = {}): Promise<LeaseInfo[]> {
-  const res = await conn.call('lease list', () => conn.client.leaseClient.leaseLeases());
+  const res = await conn.leases();
   const ids = (res.leases ?? []).map((l) => hex(String(l.ID)));
   const out: LeaseInfo[] = new Array(ids.length);
   let next = 0;
@@ -69,7 +66,7 @@ export async function grantLease(conn: EtcdConnection, ttl: number): Promise<{ i
   conn.assertWritable('granting a lease');
   if (!Number.isInteger(ttl) || ttl < 1)
     throw new EtcdStudioError('InvalidArgument', `A lease TTL is a whole number of seconds of at least 1, got ${ttl}.`);
-  const res = await conn.call('lease grant', () => conn.client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }));
+  const res = await conn.write('granting a lease', { op: 'leaseGrant', ttl });
   if (res.error) throw new EtcdStudioError('Internal', `etcd did not grant the lease: ${res.error}`);
   return { id: hex(res.ID), ttl: Number(res.TTL) };
 }
@@ -84,7 +81,7 @@ export async function revokePreview(conn: EtcdConnection, id: string): Promise<{
 /** Revokes a lease: etcd deletes every key attached to it. */
 export async function revokeLease(conn: EtcdConnection, id: string): Promise<{ revision: number }> {
   conn.assertWritable('revoking a lease');
-  const res = await conn.call('lease revoke', () => conn.client.leaseClient.leaseRevoke({ ID: leaseIdToDecimal(id) }));
+  const res = await conn.write('revoking a lease', { op: 'leaseRevoke', id: leaseIdToDecimal(id) });
   return { revision: Number(res.header.revision) };
 }
 
@@ -96,33 +93,19 @@ export async function keepAliveOnce(
 ): Promise<{ id: string; ttl: number }> {
   conn.assertWritable('renewing a lease');
   const decimal = leaseIdToDecimal(id);
-  const stream = await conn.call('lease keep-alive', () => conn.client.leaseClient.leaseKeepAlive());
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  let res;
   try {
-    const ttl = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new EtcdStudioError('Timeout', `No keep-alive answer for lease ${hex(decimal)} within ${(opts.timeoutMs ?? 5000) / 1000} s.`),
-          ),
-        opts.timeoutMs ?? 5000,
-      );
-      stream.on('data', (res: ILeaseKeepAliveResponse) => {
-        clearTimeout(timer);
-        resolve(Number(res.TTL));
-      });
-      stream.on('error', (e: Error) => {
-        clearTimeout(timer);
-        conn.call('lease keep-alive', () => Promise.reject(e)).catch(reject);
-      });
-      stream.write({ ID: decimal });
-    });
-    if (ttl <= 0)
-      throw new EtcdStudioError('NotFound', `Lease ${hex(decimal)} does not exist (expired or revoked); it cannot be kept alive.`);
-    return { id: hex(decimal), ttl };
-  } finally {
-    stream.on('error', () => undefined);
-    stream.cancel();
+    res = await conn.write('renewing a lease', { op: 'leaseKeepAlive', id: decimal, timeoutMs });
+  } catch (e) {
+    if (e instanceof EtcdStudioError && e.code === 'Timeout')
+      throw new EtcdStudioError('Timeout', `No keep-alive answer for lease ${hex(decimal)} within ${timeoutMs / 1000} s.`, e.detail);
+    throw e;
   }
+  const ttl = Number(res.TTL);
+  if (ttl <= 0)
+    throw new EtcdStudioError('NotFound', `Lease ${hex(decimal)} does not exist (expired or revoked); it cannot be kept alive.`);
+  return { id: hex(decimal), ttl };
 }
 
 /** Writes a key attached to a lease (it is deleted when the lease ends). */
@@ -133,8 +116,9 @@ export async function putWithLease(
   id: string,
 ): Promise<{ revision: number }> {
   conn.assertWritable('writing a key');
-  const res = await conn.call('put with lease', () =>
-    conn.client.kv.put({ key: Buffer.from(key), value: Buffer.from(value), lease: leaseIdToDecimal(id) }),
-  );
+  const res = await conn.write('writing a key', {
+    op: 'put',
+    request: { key: Buffer.from(key), value: Buffer.from(value), lease: leaseIdToDecimal(id) },
+  });
   return { revision: Number(res.header.revision) };
 }

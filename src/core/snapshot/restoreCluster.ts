@@ -8,7 +8,8 @@
  */
 import type { EtcdConnection } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
-import { keySuccessor, prefixRangeEnd } from '../keytree/rangeEnd';
+import { scanRange } from '../etcd/rangeScan';
+import { prefixRangeEnd } from '../keytree/rangeEnd';
 import type { EtcdSnapshot } from './snapshot';
 
 export interface RestoreIntoClusterOptions {
@@ -112,7 +113,7 @@ export async function restoreIntoCluster(
   const flush = async () => {
     if (!batch.length) return;
     const ops = batch.map((c) => ({ request_put: { key: c.key, value: c.value } }));
-    const res = await conn.call('restore txn', () => conn.client.kv.txn({ success: ops }));
+    const res = await conn.write('restoring a snapshot into the cluster', { op: 'txn', request: { success: ops } });
     result.revision = Number(res.header.revision);
     result.txns++;
     for (const c of batch) {
@@ -158,35 +159,35 @@ async function* compareWithCluster(
 ): AsyncGenerator<Compared> {
   const p = Buffer.from(prefix ?? []);
   const { from, to } = snapshotRange(snap, p);
-  const rangeEnd = prefixRangeEnd(p);
-  let next: Buffer | undefined = p.length ? p : Buffer.from([0]);
+  const cancelled = () =>
+    new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
+  const pages = scanRange(conn, {
+    key: p.length ? p : Buffer.from([0]),
+    rangeEnd: prefixRangeEnd(p),
+    pageSize: PAGE,
+    signal,
+    what: 'read keys to compare',
+    cancelled,
+  });
   let page: { key: Buffer; value: Buffer }[] = [];
   let at = 0;
-  let revision: string | undefined;
+  let done = false;
   const current = async (): Promise<{ key: Buffer; value: Buffer } | undefined> => {
-    while (at >= page.length && next) {
-      if (signal?.aborted)
-        throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
-      const res = await conn.call('read keys to compare', () =>
-        conn.client.kv.range({
-          key: next!,
-          range_end: rangeEnd,
-          limit: PAGE,
-          ...(revision ? { revision } : {}),
-        }),
-      );
-      revision ??= String(res.header.revision);
-      counts.clusterRevision = Number(revision);
-      page = res.kvs.map((kv) => ({ key: kv.key, value: kv.value }));
+    while (at >= page.length && !done) {
+      const next = await pages.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      counts.clusterRevision = next.value.revision;
+      page = next.value.kvs.map((kv) => ({ key: kv.key, value: kv.value }));
       at = 0;
-      next = res.more && page.length ? keySuccessor(page[page.length - 1].key) : undefined;
     }
     return page[at];
   };
   await current();
   for (let i = from; i < to; i++) {
-    if (signal?.aborted)
-      throw new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
+    if (signal?.aborted) throw cancelled();
     const key = snap.index.key(i);
     let theirs = await current();
     while (theirs && Buffer.compare(theirs.key, key) < 0) {

@@ -16,7 +16,7 @@ import { EtcdStudioError } from '../errors';
 import { BatchedWriter } from './batchedWriter';
 import { openEtcdDb } from './etcdDb';
 import { parseRevisionKey } from './revision';
-import { openSnapshotStream, SnapshotStream } from './snapshotStream';
+import type { SnapshotStream } from '../etcd/etcd3Adapter';
 
 const SHA256_BYTES = 32;
 
@@ -74,7 +74,7 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
   const onAbort = () => stream?.cancel();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    stream = await conn.call('snapshot', () => openSnapshotStream(conn));
+    stream = await conn.openSnapshotStream();
     if (opts.signal?.aborted) stream.cancel();
     const hash = new TrailerHash();
     const writer = new BatchedWriter(fh);
@@ -107,7 +107,7 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
       if (opts.signal?.aborted) throw cancelled();
       if (e instanceof EtcdStudioError) throw e;
       // Streams fail with grpc errors, writes with Node's; map them like every other call.
-      await conn.call('snapshot stream', () => Promise.reject(e));
+      throw conn.streamError('snapshot stream', e);
     }
     if (opts.signal?.aborted) throw cancelled();
     if (bytes % 512 !== SHA256_BYTES) {

@@ -2,7 +2,7 @@
  * Typed etcd transactions: compares, then-ops and else-ops (put / get / delete, single keys or
  * ranges), run as one Txn, with every op's result in a readable form.
  */
-import type { ICompare, IRequestOp, IResponseOp } from 'etcd3';
+import type { ICompare, IRequestOp, IResponseOp } from '../etcd/etcd3Adapter';
 import { EtcdStudioError } from '../errors';
 import type { EtcdConnection } from '../etcd/connection';
 import { keyToText } from '../keytree';
@@ -170,12 +170,9 @@ function toResult(op: TxnOp, r: IResponseOp): TxnOpResult {
 export async function runTxn(conn: EtcdConnection, req: TxnRequest): Promise<TxnResult> {
   const failure = req.failure ?? [];
   if ([...req.success, ...failure].some((o) => o.op !== 'get')) conn.assertWritable('a transaction that writes');
-  const res = await conn.call('txn', () =>
-    conn.client.kv.txn({
-      compare: req.compare.map(toCompare),
-      success: req.success.map(toRequestOp),
-      failure: failure.map(toRequestOp),
-    }),
+  const res = await conn.txn(
+    { compare: req.compare.map(toCompare), success: req.success.map(toRequestOp), failure: failure.map(toRequestOp) },
+    'a transaction that writes',
   );
   const ran = res.succeeded ? req.success : failure;
   return {

@@ -2,7 +2,7 @@
  * The events a range watch delivers, in etcd's order: plain fields with numbers (not etcd3's decimal
  * strings) so consumers can compare revisions directly.
  */
-import type { IEvent } from 'etcd3';
+import type { IEvent } from '../etcd/etcd3Adapter';
 
 export interface WatchEvent {
   type: 'put' | 'delete';

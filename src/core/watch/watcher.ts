@@ -3,13 +3,12 @@
  * from the revision after the last event received (nothing missed, nothing twice), compaction of the
  * resume revision reported with the compact revision instead of silently jumping ahead.
  */
-import type { IWatchResponse } from 'etcd3';
 import { EtcdStudioError, errorMessage } from '../errors';
 import type { EtcdConnection } from '../etcd/connection';
+import type { IWatchResponse, RawWatchStream } from '../etcd/etcd3Adapter';
 import { toUserError } from '../etcd/grpcErrors';
 import { prefixRangeEnd, prefixStart } from '../keytree/rangeEnd';
 import { EventQueue } from './eventQueue';
-import { openWatchStream, RawWatchStream } from './watchStream';
 import { toWatchEvent, WatchBatch, WatchEvent } from './watchEvent';
 
 export interface CompactedInfo {
@@ -103,7 +102,7 @@ export function watchBounds(opts: { key: Uint8Array | string; rangeEnd?: Uint8Ar
 
 /** The store revision now (a count-only read of one key: cheap whatever the keyspace size). */
 export async function currentRevision(conn: EtcdConnection, key: Buffer = Buffer.from([0])): Promise<number> {
-  const res = await conn.call('read revision', () => conn.client.kv.range({ key, count_only: true }));
+  const res = await conn.range({ key, count_only: true }, 'read revision');
   return Number(res.header.revision);
 }
 
@@ -194,9 +193,9 @@ class RangeWatcher implements RangeWatch {
     try {
       if (this.attempt > 0) {
         // A unary call first: it finds a member that answers and lets etcd3 renew an expired auth token.
-        await this.conn.client.kv.range({ key: this.bounds.key, count_only: true });
+        await this.conn.range({ key: this.bounds.key, count_only: true }, 'watch reconnect');
       }
-      stream = await openWatchStream(this.conn);
+      stream = await this.conn.openWatchStream();
     } catch (e) {
       this.onStreamEnd(undefined, e);
       return;

@@ -30,7 +30,7 @@ export function registerScripting(ctx: vscode.ExtensionContext, deps: ScriptingD
   const runner = new ScriptRunner(sessions, active, output, log);
 
   // The ids live in src/protocol (the server's lenses name them) rather than commands/ids.ts.
-  const register = (id: CommandId, fn: (...args: any[]) => unknown) => registerCommand(ctx, log, id, fn);
+  const register = (id: CommandId, fn: (...args: never[]) => unknown) => registerCommand(ctx, log, id, fn);
   register(ScriptCommandIds.runScriptLine, (uri?: string | vscode.Uri, line?: number) => runner.runLine(uri?.toString(), line));
   register(ScriptCommandIds.runScript, (uri?: string | vscode.Uri) => runner.runAll(uri?.toString()));
   register(ScriptCommandIds.selectScriptConnection, async (name?: string) => {

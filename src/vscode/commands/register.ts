@@ -7,11 +7,11 @@ import { CommandId, CommandIds } from './ids';
  * Registers a command through one wrapper: failures are logged with their detail and shown once,
  * with "Show Log". The command's own result (or error) is still returned to programmatic callers.
  */
-export function registerCommand(ctx: vscode.ExtensionContext, log: Logger, id: CommandId, fn: (...args: any[]) => unknown): void {
+export function registerCommand(ctx: vscode.ExtensionContext, log: Logger, id: CommandId, fn: (...args: never[]) => unknown): void {
   ctx.subscriptions.push(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        return await fn(...args);
+        return await (fn as (...a: unknown[]) => unknown)(...args);
       } catch (e) {
         const detail = e instanceof EtcdStudioError && e.detail ? ` (${e.detail})` : '';
         log.error(`${id} failed: ${errorMessage(e)}${detail}`);

@@ -37,7 +37,7 @@ export class DemoCluster implements vscode.Disposable {
         const profile = { name: DEMO_CONNECTION, endpoints: etcd.endpoints };
         const conn = await EtcdConnection.open(profile);
         try {
-          const n = await writeEntries(conn.client, sampleKeyspace());
+          const n = await writeEntries(conn, sampleKeyspace());
           this.log.info(`demo etcd seeded with ${n} keys`);
         } finally {
           conn.close();

@@ -24,7 +24,7 @@ export class MembersNode implements TreeNode {
   async getChildren(): Promise<TreeNode[]> {
     const members = await listMembers(this.conn);
     const profile = this.conn.profile;
-    const opts = { password: this.conn.connectOptions.password };
+    const opts = this.conn.connectOptions;
     return Promise.all(
       members.map(async (member) => {
         const url = member.clientUrls[0];

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { etcdctlCommand } from '../../core/etcd/etcdctlCommand';
+import { getKey } from '../../core/etcd/kv';
 import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError } from '../../core/errors';
 import { Logger } from '../../core/log';
@@ -73,8 +74,7 @@ export function registerTreeCommands(
     const conn = await sessions.get(name);
     const key = keyText !== undefined ? parseKeyLabel(keyText) : await goToKey(conn, store.get(name)?.prefix ?? '');
     if (!key) return undefined;
-    const exists = await conn.call('get', () => conn.client.get(key).exists());
-    if (!exists) throw new EtcdStudioError('NotFound', `No key ${keyLabel(key)} in "${name}".`);
+    if (!(await getKey(conn, key))) throw new EtcdStudioError('NotFound', `No key ${keyLabel(key)} in "${name}".`);
     const node = await tree.revealKey(view, name, key);
     return node ? keyLabel(key) : undefined;
   });

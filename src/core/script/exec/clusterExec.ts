@@ -39,7 +39,7 @@ function render(cmd: ScriptCommand, header: string[], rows: string[][], json: ()
 }
 
 async function memberList(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
-  const r = await conn.call('member list', () => conn.client.cluster.memberList({}));
+  const r = await conn.members();
   const rows = r.members.map((m) => [
     BigInt(m.ID).toString(16),
     m.name ? 'started' : 'unstarted',
@@ -69,10 +69,9 @@ async function memberChange(conn: EtcdConnection, cmd: ScriptCommand): Promise<s
   const sub = cmd.commandWords[1].value;
   const cluster = (await conn.status()).clusterId;
   if (sub === 'add') {
-    conn.assertWritable('member add');
     const peerUrls = flagValue(cmd, 'peer-urls')!;
     const urls = peerUrls.split(',');
-    const r = await conn.call('member add', () => conn.client.cluster.memberAdd({ peerURLs: urls, isLearner: flagBool(cmd, 'learner') }));
+    const r = await conn.write('member add', { op: 'memberAdd', peerUrls: urls, learner: flagBool(cmd, 'learner') });
     const line = `Member ${hex16(r.member.ID)} added to cluster ${hex16(dec(cluster))}\n`;
     if (writeOut(cmd) === 'json') return goJson(new GoObject().opt('header', headerJson(r.header))) + '\n';
     const name = cmd.args[0].value;
@@ -219,7 +218,7 @@ async function alarms(conn: EtcdConnection, cmd: ScriptCommand): Promise<string>
       cleared.map((a) => ({ memberID: dec(a.memberId), alarm: a.alarm })),
     );
   }
-  const r = await conn.call('alarm list', () => conn.client.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' }));
+  const r = await conn.alarms();
   return printAlarms(
     cmd,
     r.alarms.map((a) => ({ memberID: String(a.memberID), alarm: String(a.alarm) })),

@@ -3,7 +3,7 @@
  * key/range_end rules: `--prefix` with an empty key means every key, `--from-key` means range_end
  * "\0"), sent through the connection so failures become actionable errors.
  */
-import type { ICompare, IDeleteRangeRequest, IPutRequest, IRangeRequest, IRequestOp } from 'etcd3';
+import type { ICompare, IDeleteRangeRequest, IPutRequest, IRangeRequest, IRequestOp } from '../../etcd/etcd3Adapter';
 import type { EtcdConnection } from '../../etcd/connection';
 import { compact } from '../../etcd/maintenance';
 import { prefixRangeEnd, UNBOUNDED } from '../../keytree/rangeEnd';
@@ -113,33 +113,26 @@ function requestOp(op: ScriptCommand): IRequestOp {
 }
 
 export async function runGet(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
-  const res = await conn.call('get', () => conn.client.kv.range(rangeRequest(cmd)));
+  const res = await conn.range(rangeRequest(cmd), 'get');
   return printRange(res, printOptions(cmd));
 }
 
 export async function runPut(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
-  conn.assertWritable('put');
-  const res = await conn.call('put', () => conn.client.kv.put(putRequest(cmd)));
+  const res = await conn.write('put', { op: 'put', request: putRequest(cmd) });
   return printPut(res, printOptions(cmd));
 }
 
 export async function runDel(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
-  conn.assertWritable('del');
-  const res = await conn.call('del', () => conn.client.kv.deleteRange(deleteRequest(cmd)));
+  const res = await conn.write('del', { op: 'delete', request: deleteRequest(cmd) });
   return printDelete(res, printOptions(cmd));
 }
 
 export async function runTxn(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const txn = cmd.txn!;
-  const ops = [...txn.success, ...txn.failure];
-  // A txn of reads only is allowed on a read-only connection.
-  if (ops.some((o) => o.spec?.name !== 'get')) conn.assertWritable('a txn with put or del');
-  const res = await conn.call('txn', () =>
-    conn.client.kv.txn({
-      compare: txn.compares.map(compareOf),
-      success: txn.success.map(requestOp),
-      failure: txn.failure.map(requestOp),
-    }),
+  // A txn of reads only is allowed on a read-only connection (EtcdConnection.txn sends it as a read).
+  const res = await conn.txn(
+    { compare: txn.compares.map(compareOf), success: txn.success.map(requestOp), failure: txn.failure.map(requestOp) },
+    'a txn with put or del',
   );
   return printTxn(res, printOptions(cmd));
 }

@@ -1,5 +1,5 @@
 /** `lease grant|revoke|timetolive|list|keep-alive --once`, printed as etcdctl prints them. */
-import type { ILeaseKeepAliveResponse, IResponseHeader } from 'etcd3';
+import type { IResponseHeader } from '../../etcd/etcd3Adapter';
 import type { EtcdConnection } from '../../etcd/connection';
 import { EtcdStudioError } from '../../errors';
 import { hex016 } from '../output/etcdctlTable';
@@ -17,35 +17,13 @@ function flatHeader(h: IResponseHeader | undefined): GoObject {
 
 const json = (cmd: ScriptCommand) => writeOut(cmd) === 'json';
 
-async function keepAliveOnce(conn: EtcdConnection, id: string): Promise<ILeaseKeepAliveResponse> {
-  const timeoutMs = conn.profile.requestTimeoutMs ?? 5000;
-  const stream = await conn.call('lease keep-alive', () => conn.client.leaseClient.leaseKeepAlive());
-  try {
-    return await new Promise<ILeaseKeepAliveResponse>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new EtcdStudioError('Timeout', `No keep-alive answer within ${timeoutMs} ms.`)), timeoutMs);
-      stream.on('data', (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-      stream.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      stream.write({ ID: id });
-    });
-  } finally {
-    stream.cancel();
-  }
-}
-
 export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const sub = cmd.commandWords[1].value;
   const idHex = cmd.args[0]?.value ?? '0';
   const id = leaseDecimal(idHex);
   switch (sub) {
     case 'grant': {
-      conn.assertWritable('lease grant');
-      const r = await conn.call('lease grant', () => conn.client.leaseClient.leaseGrant({ TTL: Number(cmd.args[0].value) }));
+      const r = await conn.write('lease grant', { op: 'leaseGrant', ttl: Number(cmd.args[0].value) });
       if (json(cmd))
         return (
           goJson(
@@ -58,14 +36,13 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
       return `lease ${hex016(r.ID)} granted with TTL(${r.TTL}s)\n`;
     }
     case 'revoke': {
-      conn.assertWritable('lease revoke');
-      const r = await conn.call('lease revoke', () => conn.client.leaseClient.leaseRevoke({ ID: id }));
+      const r = await conn.write('lease revoke', { op: 'leaseRevoke', id });
       if (json(cmd)) return goJson(new GoObject().opt('header', headerJson(r.header))) + '\n';
       return `lease ${hex016(id)} revoked\n`;
     }
     case 'timetolive': {
       const keys = flagBool(cmd, 'keys');
-      const r = await conn.call('lease timetolive', () => conn.client.leaseClient.leaseTimeToLive({ ID: id, keys }));
+      const r = await conn.leaseTimeToLive(id, keys);
       const attached = r.keys ?? [];
       if (json(cmd)) {
         return (
@@ -83,7 +60,7 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
       return `lease ${hex016(r.ID)} granted with TTL(${r.grantedTTL}s), remaining(${r.TTL}s)${tail}\n`;
     }
     case 'list': {
-      const r = await conn.call('lease list', () => conn.client.leaseClient.leaseLeases());
+      const r = await conn.leases();
       if (json(cmd))
         return (
           goJson(
@@ -96,8 +73,7 @@ export async function runLease(conn: EtcdConnection, cmd: ScriptCommand): Promis
       return `found ${r.leases.length} leases\n` + r.leases.map((l) => `${hex016(l.ID)}\n`).join('');
     }
     default: {
-      conn.assertWritable('lease keep-alive');
-      const r = await keepAliveOnce(conn, id);
+      const r = await conn.write('lease keep-alive', { op: 'leaseKeepAlive', id });
       if (Number(r.TTL) <= 0) throw new EtcdStudioError('NotFound', `lease ${hex016(id)} expired or revoked.`);
       if (json(cmd)) return goJson(flatHeader(r.header).set('id', num(r.ID)).set('ttl', num(r.TTL))) + '\n';
       return `lease ${hex016(r.ID)} keepalived with TTL(${r.TTL})\n`;

@@ -2,7 +2,7 @@
  * etcdctl's printers for key-value responses (get, put, del, txn) in its simple, json and fields
  * formats, fed with etcd3's decoded responses (int64 fields arrive as decimal strings).
  */
-import type { IDeleteRangeResponse, IKeyValue, IPutResponse, IRangeResponse, IResponseHeader, ITxnResponse } from 'etcd3';
+import type { IDeleteRangeResponse, IKeyValue, IPutResponse, IRangeResponse, IResponseHeader, ITxnResponse } from '../../etcd/etcd3Adapter';
 import { GoObject, goJson, num } from './goJson';
 
 export interface PrintOptions {

@@ -1,0 +1,79 @@
+/**
+ * Every kind of change etcd Studio can make, as the one argument of EtcdConnection.write (which
+ * refuses all of them on a read-only profile). Ids are etcd's decimal form.
+ */
+import type {
+  IAlarmResponse,
+  IDeleteRangeRequest,
+  IDeleteRangeResponse,
+  ILeaseGrantResponse,
+  ILeaseKeepAliveResponse,
+  ILeaseRevokeResponse,
+  IMemberAddResponse,
+  IMemberPromoteResponse,
+  IMemberRemoveResponse,
+  IPutRequest,
+  IPutResponse,
+  IRequestOp,
+  ITxnRequest,
+  ITxnResponse,
+} from './etcd3Adapter';
+
+export type WriteOp =
+  | { op: 'put'; request: IPutRequest }
+  | { op: 'delete'; request: IDeleteRangeRequest }
+  | { op: 'txn'; request: ITxnRequest }
+  | { op: 'compact'; revision: number; physical: boolean }
+  | { op: 'leaseGrant'; ttl: number }
+  | { op: 'leaseRevoke'; id: string }
+  | { op: 'leaseKeepAlive'; id: string; timeoutMs?: number }
+  | { op: 'memberAdd'; peerUrls: string[]; learner: boolean }
+  | { op: 'memberRemove'; id: string }
+  | { op: 'memberPromote'; id: string }
+  | { op: 'alarmDisarm'; memberId: string; alarm: 'NOSPACE' | 'CORRUPT' }
+  | { op: 'defragment' }
+  | { op: 'moveLeader'; targetId: string };
+
+/** Every write kind, for tests that prove each one is refused on a read-only connection. */
+export const WRITE_OPS: readonly WriteOp['op'][] = [
+  'put',
+  'delete',
+  'txn',
+  'compact',
+  'leaseGrant',
+  'leaseRevoke',
+  'leaseKeepAlive',
+  'memberAdd',
+  'memberRemove',
+  'memberPromote',
+  'alarmDisarm',
+  'defragment',
+  'moveLeader',
+];
+
+interface Results {
+  put: IPutResponse;
+  delete: IDeleteRangeResponse;
+  txn: ITxnResponse;
+  compact: unknown;
+  leaseGrant: ILeaseGrantResponse;
+  leaseRevoke: ILeaseRevokeResponse;
+  leaseKeepAlive: ILeaseKeepAliveResponse;
+  memberAdd: IMemberAddResponse;
+  memberRemove: IMemberRemoveResponse;
+  memberPromote: IMemberPromoteResponse;
+  alarmDisarm: IAlarmResponse;
+  defragment: unknown;
+  moveLeader: unknown;
+}
+
+export type WriteResult<O extends WriteOp> = Results[O['op']];
+
+function writes(ops: IRequestOp[] | undefined): boolean {
+  return (ops ?? []).some((o) => !o.request_range || o.request_put !== undefined || o.request_delete_range !== undefined);
+}
+
+/** Whether a transaction changes anything (any put or delete in either branch). */
+export function writeRequestOps(req: ITxnRequest): boolean {
+  return writes(req.success) || writes(req.failure);
+}
