@@ -21,6 +21,7 @@ const BOOLEAN_FLAGS = new Set([
   'into-cluster',
   'skip-hash-check',
   'prev-kv',
+  'read-only',
 ]);
 const ALIASES: Record<string, string> = { w: 'write-out', o: 'output', h: 'help' };
 
@@ -70,6 +71,8 @@ export function profileFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   if (f('cert')) profile.cert = f('cert');
   if (f('key')) profile.key = f('key');
   if (args.flags.get('insecure-skip-tls-verify')) profile.insecureSkipVerify = true;
+  // etcd Studio's own safety switch (etcdctl has none): every write is refused before it is sent.
+  if (args.flags.get('read-only') || env.ETCD_STUDIO_READ_ONLY === 'true') profile.readOnly = true;
   if (f('dial-timeout')) profile.dialTimeoutMs = parseDuration(f('dial-timeout')!);
   if (f('command-timeout')) profile.requestTimeoutMs = parseDuration(f('command-timeout')!);
   const user = f('user');

@@ -67,6 +67,7 @@ function usage(): string {
     '  --cacert FILE      CA bundle      --cert FILE  client certificate   --key FILE  client key',
     '  --user NAME[:PASS] user name (password from ETCDCTL_PASSWORD or after the colon)',
     '  --dial-timeout 5s  --command-timeout 5s',
+    '  --read-only        refuse every write (put, seed-sample, snapshot restore --into-cluster); also ETCD_STUDIO_READ_ONLY=true',
     'Output: -w simple|json|table',
     '',
   ].join('\n');

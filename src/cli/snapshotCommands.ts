@@ -268,6 +268,7 @@ async function restoreCluster(
   try {
     const conn = await EtcdConnection.open(profile, { password });
     try {
+      if (!switches.has('dry-run')) conn.assertWritable('restoring a snapshot into the cluster');
       const plan = await planRestoreIntoCluster(conn, snap, { prefix: p, signal });
       const where = p ? `under ${keyToText(p)}` : 'in the snapshot';
       io.stdout.write(
