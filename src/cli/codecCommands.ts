@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { K8sEditError, errorMessage } from '../core/errors';
 import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
-import { decryptValueAsync, loadEncryptionConfig } from '../core/k8s/encryption';
+import { decodeForViewing, encryptionConfigOf } from '../core/values/decryptor';
 import type { CliIo } from './io';
 
 export const DECODE_USAGE =
@@ -66,27 +66,28 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
     );
     const configFile = flags.get('--encryption-config');
     // read the config first: a bad file is reported before anything else
-    const config = configFile !== undefined ? loadEncryptionConfig(configFile) : undefined;
+    const config = configFile !== undefined ? encryptionConfigOf(configFile) : undefined;
     const etcdKey = flags.get('--key');
-    let bytes = await readInput(file, io);
-    let d = decodeValue(bytes, { key: etcdKey });
-    if (d.format === 'encrypted') {
+    const stored = await readInput(file, io);
+    const raw = decodeValue(stored, { key: etcdKey });
+    if (raw.format === 'encrypted') {
       if (!config) {
         io.stderr.write(
-          `error: ${d.error}\nhint: pass --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing\n`,
+          `error: ${raw.error}\nhint: pass --encryption-config FILE (kube-apiserver's --encryption-provider-config) to decrypt it for viewing\n`,
         );
         return 1;
       }
-      if ((d.encryption.provider === 'aesgcm' || d.encryption.provider === 'kms') && !etcdKey) {
+      if ((raw.encryption.provider === 'aesgcm' || raw.encryption.provider === 'kms') && !etcdKey) {
         throw new UsageError(
-          `${d.encryption.provider} values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`,
+          `${raw.encryption.provider} values are authenticated with the etcd key they are stored under: pass --key /registry/... (the exact key)\n${DECODE_USAGE}`,
         );
       }
-      const dec = await decryptValueAsync(bytes, etcdKey ?? '', config);
-      io.stderr.write(`note: decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider}) from ${config.source}\n`);
-      bytes = dec.plaintext;
-      d = decodeValue(bytes, { key: etcdKey });
     }
+    const { decoded: d, decryptedWith } = await decodeForViewing(stored, etcdKey, config);
+    if (decryptedWith)
+      io.stderr.write(
+        `note: decrypted for viewing with key ${decryptedWith.keyName} (${decryptedWith.provider}) from ${decryptedWith.source}\n`,
+      );
     const from = flags.get('--from') ?? 'auto';
     if (from !== 'auto' && d.format !== FORMAT_OF[from]) {
       io.stderr.write(`error: --from ${from} given, but the value is ${d.format}\n`);
@@ -98,7 +99,7 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
     }
     if (d.format === 'binary') {
       io.stderr.write(
-        `error: binary value (${bytes.length} bytes) that is not a Kubernetes object; first bytes: ${Buffer.from(bytes.subarray(0, 16)).toString('hex')}\n`,
+        `error: binary value (${d.bytes.length} bytes) that is not a Kubernetes object; first bytes: ${Buffer.from(d.bytes.subarray(0, 16)).toString('hex')}\n`,
       );
       return 1;
     }

@@ -3,7 +3,7 @@ import { EtcdConnection } from '../core/etcd/connection';
 import { getKey, putIfUnchanged } from '../core/etcd/kv';
 import { EtcdStudioError } from '../core/errors';
 import { decodeValue, encodeText, encodeValue, toJson, toYaml } from '../core/k8s/codec';
-import { decryptValueAsync, loadEncryptionConfig } from '../core/k8s/encryption';
+import { decodeForViewing, encryptionConfigOf } from '../core/values/decryptor';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
@@ -47,7 +47,7 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
   const configFile = flag(args, 'encryption-config');
   if (args.flags.get('encryption-config') === true) throw new EtcdStudioError('InvalidArgument', '--encryption-config needs a FILE.');
   // a bad config file is reported before connecting
-  const config = configFile !== undefined ? loadEncryptionConfig(configFile) : undefined;
+  const config = configFile !== undefined ? encryptionConfigOf(configFile) : undefined;
   return withConnection(args, io, async (conn) => {
     const v = await getKey(conn, key, rev);
     if (!v) {
@@ -59,14 +59,9 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
       io.stdout.write(v.value);
       return 0;
     }
-    let d = decodeValue(v.value, { key: key.toString('utf8') });
-    let decrypted = '';
-    if (d.format === 'encrypted' && config) {
-      // aesgcm authenticates the key's exact bytes
-      const dec = await decryptValueAsync(v.value, key, config);
-      d = decodeValue(dec.plaintext, { key: key.toString('utf8') });
-      decrypted = `, decrypted for viewing with key ${dec.key.name} (${dec.encryption.provider})`;
-    }
+    // aesgcm and KMS v2 authenticate the key's exact bytes
+    const { decoded: d, decryptedWith } = await decodeForViewing(v.value, key, config);
+    const decrypted = decryptedWith ? `, decrypted for viewing with key ${decryptedWith.keyName} (${decryptedWith.provider})` : '';
     if (d.format === 'text') io.stdout.write(d.text);
     else if ('object' in d && d.object && !d.error) io.stdout.write(output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object));
     else {

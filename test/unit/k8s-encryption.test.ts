@@ -20,6 +20,7 @@ import type { CliIo } from '../../src/cli/io';
 import { runGet } from '../../src/cli/kvCommands';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { putIfUnchanged } from '../../src/core/etcd/kv';
+import { decodeForViewing, encryptionConfigOf } from '../../src/core/values/decryptor';
 import { decodeValue, toYaml } from '../../src/core/k8s/codec';
 import {
   DecryptError,
@@ -534,6 +535,33 @@ describe('EncryptionConfiguration parsing', () => {
         () => loadEncryptionConfig(file),
         new RegExp(`Invalid encryption config ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the file is empty`),
       );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the viewing decryptor (core/values/decryptor: editor and CLI)', () => {
+  test("a connection's EncryptionConfiguration is loaded once and again when the file changes", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-reload-'));
+    try {
+      const file = path.join(dir, 'enc.yaml');
+      const k1 = keyOf(32, 31);
+      fs.writeFileSync(file, configYaml([{ provider: 'aesgcm', keys: [{ name: 'k1', secret: k1 }] }]));
+      const first = encryptionConfigOf(file);
+      assert.equal(encryptionConfigOf(file), first, 'unchanged file: the same config');
+      const stored = encrypt('aesgcm', 'k1', k1, PLAIN);
+      const seen = await decodeForViewing(stored, KEY, first);
+      assert.deepEqual(seen.decryptedWith, { keyName: 'k1', provider: 'aesgcm', source: file });
+      assert.equal(seen.decoded.format, 'k8s-protobuf');
+      // kube-apiserver rotated its key: the file changes, the next read uses the new key.
+      const k2 = keyOf(32, 32);
+      fs.writeFileSync(file, configYaml([{ provider: 'aesgcm', keys: [{ name: 'k2', secret: k2 }] }]));
+      fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+      const second = encryptionConfigOf(file);
+      assert.notEqual(second, first);
+      assert.deepEqual((await decodeForViewing(encrypt('aesgcm', 'k2', k2, PLAIN), KEY, second)).decryptedWith?.keyName, 'k2');
+      assert.equal((await decodeForViewing(stored, KEY)).decoded.format, 'encrypted', 'without a config the stored value is shown as is');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

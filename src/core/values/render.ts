@@ -23,7 +23,7 @@ export interface RenderedValue {
 export interface RenderOptions {
   /**
    * Turns an encrypted value (`k8s:enc:...`) stored under `key` into its plaintext, or throws; e.g.
-   * decryptorFor(loadEncryptionConfig(file)) from core/k8s/encryption.
+   * decryptorOf(profile) from ./decryptor.
    */
   decrypt?: (bytes: Uint8Array, key: string) => Uint8Array;
 }

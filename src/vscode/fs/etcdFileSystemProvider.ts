@@ -5,7 +5,7 @@ import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
 import { encodeEdit, RenderedValue } from '../../core/values/render';
-import { prepareForConnection, renderForConnection } from './valueRendering';
+import { prepareForProfile, renderForProfile } from '../../core/values/decryptor';
 import { EtcdLocation, fromEtcdUri } from './etcdUri';
 
 interface OpenValue {
@@ -57,9 +57,9 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     if (!stored) throw vscode.FileSystemError.FileNotFound(uri);
     const cached = this.open.get(uri.toString());
     const fresh = !(cached && cached.stored.modRevision === stored.modRevision && cached.stored.value.equals(stored.value));
-    if (fresh) await prepareForConnection(conn.profile, stored.value, loc.key);
+    if (fresh) await prepareForProfile(conn.profile, stored.value, loc.key);
     const rendered = fresh
-      ? renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined)
+      ? renderForProfile(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined)
       : cached.rendered;
     return { loc, conn, value: { stored, rendered } };
   }
@@ -152,7 +152,7 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
       if (stored)
         this.open.set(uri.toString(), {
           stored,
-          rendered: renderForConnection(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined),
+          rendered: renderForProfile(conn.profile, stored.value, loc.key, loc.view === 'hex' ? 'hex' : undefined),
         });
       this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     } catch (e) {

@@ -6,7 +6,7 @@ import { EtcdStudioError } from '../../core/errors';
 import { humanBytes } from '../../core/format';
 import { keyFromText, keyToText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
-import { renderForConnection } from './valueRendering';
+import { renderForProfile } from '../../core/values/decryptor';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
 import { liveConnection } from '../tree/keySource';
@@ -25,7 +25,7 @@ async function revisionUri(sessions: Sessions, connection: string, key: Buffer, 
   const conn = await sessions.get(connection);
   const stored = await getKey(conn, key, revision);
   if (!stored) throw new EtcdStudioError('NotFound', `No value for ${keyToText(key)}${revision ? ` at revision ${revision}` : ''}.`);
-  return toEtcdUri({ connection, key, view: renderForConnection(conn.profile, stored.value, key).view, revision });
+  return toEtcdUri({ connection, key, view: renderForProfile(conn.profile, stored.value, key).view, revision });
 }
 
 export async function compareRevisions(sessions: Sessions, connection: string, key: Buffer, left: number, right?: number): Promise<void> {

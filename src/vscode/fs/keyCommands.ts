@@ -8,7 +8,7 @@ import { parseK8sKey } from '../../core/keytree/k8sKey';
 import { keyFromText, keyToText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
 import { ValueView } from '../../core/values/render';
-import { renderForConnection } from './valueRendering';
+import { renderForProfile } from '../../core/values/decryptor';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
 import { liveConnection } from '../tree/keySource';
@@ -39,7 +39,7 @@ export async function openKey(
   const stored = await getKey(conn, key, revision);
   if (!stored)
     throw new EtcdStudioError('NotFound', `No key ${keyToText(key)} in "${connection}"${revision ? ` at revision ${revision}` : ''}.`);
-  const rendered = renderForConnection(conn.profile, stored.value, key, view);
+  const rendered = renderForProfile(conn.profile, stored.value, key, view);
   const uri = toEtcdUri({ connection, key, view: rendered.view, revision });
   const editor = await vscode.window.showTextDocument(uri, { preview: false });
   if (rendered.readOnlyReason && !revision) void vscode.window.setStatusBarMessage(`$(lock) ${rendered.readOnlyReason}`, 8000);

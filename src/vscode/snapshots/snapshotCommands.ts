@@ -10,7 +10,7 @@ import { humanBytes } from '../../core/format';
 import { keyFromText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
 import { saveSnapshot, snapshotStatus, totalKeyMeaning } from '../../core/snapshot';
-import { renderForConnection } from '../fs/valueRendering';
+import { renderForProfile } from '../../core/values/decryptor';
 import { CommandIds } from '../commands/ids';
 import { registerCommand } from '../commands/register';
 import { ConnectionStore } from '../connections/connectionStore';
@@ -168,7 +168,7 @@ export function registerSnapshotCommands(
       const live = await getKey(conn, t.key);
       if (!live) throw new EtcdStudioError('NotFound', `The key does not exist in "${connection}" now (it was in the snapshot).`);
       const left = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
-      const right = toEtcdUri({ connection, key: t.key, view: renderForConnection(conn.profile, live.value, t.key).view });
+      const right = toEtcdUri({ connection, key: t.key, view: renderForProfile(conn.profile, live.value, t.key).view });
       await vscode.commands.executeCommand(
         'vscode.diff',
         left,
