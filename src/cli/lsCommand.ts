@@ -4,7 +4,7 @@ import { describeLevel, keyFromText, keyToText, listChildren, parseK8sKey } from
 import type { Child } from '../core/keytree';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
-import { humanBytes, renderTable } from './table';
+import { outputFormat, printerFor } from '../core/output';
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -45,9 +45,7 @@ export async function runLs(args: ParsedArgs, io: CliIo): Promise<number> {
       `ls takes one prefix, got ${args.positional.length}: ${args.positional.join(' ')}. Quote a prefix with spaces.`,
     );
   }
-  const format = flag(args, 'write-out') ?? 'simple';
-  if (!['simple', 'json', 'table'].includes(format))
-    throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
+  const format = outputFormat(flag(args, 'write-out'), ['simple', 'json', 'table']);
   const prefix = keyFromText(args.positional[0] ?? '');
   const limit = positiveInt('limit', flag(args, 'limit'));
   const revision = positiveInt('rev', flag(args, 'rev'));
@@ -65,35 +63,12 @@ export async function runLs(args: ParsedArgs, io: CliIo): Promise<number> {
   // A key equal to the prefix itself has an empty segment; give it a visible name.
   const children = listed.map((c) => (c.segment === '' ? { ...c, segment: '(this key)' } : c));
 
-  if (format === 'json') {
-    io.stdout.write(
-      JSON.stringify(
-        children.map((c) => ({ ...c, key: keyToText(c.key) })),
-        null,
-        2,
-      ) + '\n',
-    );
-  } else if (format === 'table') {
-    io.stdout.write(
-      renderTable(
-        ['name', 'keys', 'size', 'mod revision', 'version', 'lease', 'kubernetes'],
-        children.map((c) =>
-          c.kind === 'prefix'
-            ? [c.segment, String(c.count ?? ''), '', '', '', '', k8sLabel(c)]
-            : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease, k8sLabel(c)],
-        ),
-      ),
-    );
-  } else {
-    const width = Math.max(0, ...children.map((c) => c.segment.length));
-    for (const c of children) {
-      io.stdout.write(
-        c.kind === 'prefix'
-          ? `${c.segment.padEnd(width)}  ${c.count ?? ''}\n`
-          : `${c.segment.padEnd(width)}  ${humanBytes(c.size)}  rev ${c.modRevision}\n`,
-      );
-    }
-  }
+  io.stdout.write(
+    printerFor(format, conn.serverVersion).children(
+      children.map((child) => ({ child, kubernetes: k8sLabel(child) })),
+      { kubernetes: true },
+    ),
+  );
   if (next) {
     // On stderr so stdout stays one clean listing (and valid JSON).
     io.stderr.write(

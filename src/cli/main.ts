@@ -3,14 +3,13 @@
 import { EtcdStudioError, errorMessage } from '../core/errors';
 import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
-import { runHealth, runMembers } from './clusterCommands';
+import { runHealth, runMembers, runStatus } from './clusterCommands';
 import { runDecode, runEncode } from './codecCommands';
 import { runGet, runPut } from './kvCommands';
 import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
 import { runSnapshot } from './snapshotCommands';
 import { runChanges, runLeases, runWatch } from './watchCommands';
-import { runStatus } from './statusCommand';
 import { runVersion } from './versionCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
@@ -96,7 +95,21 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * grpc-js sets the TLS server name to the endpoint's host, and Node warns (DEP0123) when that is an IP
+ * address, as kubeadm's etcd endpoints are. etcdctl prints nothing there; neither do we.
+ */
+function quietTlsServerNameWarning(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === 'DEP0123') return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 if (require.main === module) {
+  quietTlsServerNameWarning();
   main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
     process.exitCode = code;
   });

@@ -20,11 +20,10 @@ import {
   snapshotStatus,
   formatSnapshotStatus,
   STATUS_FORMATS,
-  StatusFormat,
 } from '../core/snapshot';
 import { flag, parseArgs, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
-import { humanBytes, renderTable } from './table';
+import { outputFormat, printerFor } from '../core/output';
 
 const USAGE = [
   'Usage:',
@@ -68,11 +67,11 @@ function needFile(rest: string[], what: string, max = 1): string {
   return rest[0];
 }
 
-function writeOut(args: ParsedArgs): 'simple' | 'json' | 'table' {
-  const format = flag(args, 'write-out') ?? 'simple';
-  if (format !== 'simple' && format !== 'json' && format !== 'table')
-    throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
-  return format;
+/** Offline files print like the etcdctl these commands came from (3.4's; see core/output/etcdctlStyle.ts). */
+const OFFLINE_STYLE = '3.4';
+
+function printer(args: ParsedArgs) {
+  return printerFor(outputFormat(flag(args, 'write-out'), ['simple', 'json', 'table']), OFFLINE_STYLE);
 }
 
 async function save(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
@@ -103,16 +102,14 @@ async function save(rest: string[], args: ParsedArgs, io: CliIo): Promise<number
 }
 
 async function status(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
-  const format = flag(args, 'write-out') ?? 'simple';
-  if (!(STATUS_FORMATS as readonly string[]).includes(format))
-    throw new EtcdStudioError('InvalidArgument', `-w must be ${STATUS_FORMATS.join(', ')}, got "${format}".`);
-  io.stdout.write(formatSnapshotStatus(await snapshotStatus(needFile(rest, 'status')), format as StatusFormat));
+  const format = outputFormat(flag(args, 'write-out'), STATUS_FORMATS);
+  io.stdout.write(formatSnapshotStatus(await snapshotStatus(needFile(rest, 'status')), format));
   return 0;
 }
 
 async function ls(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
   const file = needFile(rest, 'ls', 2);
-  const format = writeOut(args);
+  const print = printer(args);
   const prefix = keyFromText(rest[1] ?? '');
   const limitText = flag(args, 'limit');
   const limit = limitText === undefined ? undefined : Number(limitText);
@@ -125,31 +122,12 @@ async function ls(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> 
     snap.close();
   }
   const children = result.children.map((c) => (c.segment === '' ? { ...c, segment: '(this key)' } : c));
-  if (format === 'json') {
-    io.stdout.write(
-      JSON.stringify(
-        children.map((c) => ({ ...c, key: keyToText(c.key) })),
-        null,
-        2,
-      ) + '\n',
-    );
-  } else if (format === 'table') {
-    io.stdout.write(
-      renderTable(
-        ['name', 'keys', 'size', 'mod revision', 'version', 'lease'],
-        children.map((c) =>
-          c.kind === 'prefix'
-            ? [c.segment, String(c.count ?? ''), '', '', '', '']
-            : [c.segment, '', humanBytes(c.size), String(c.modRevision), String(c.version), c.lease === '0' ? '' : c.lease],
-        ),
-      ),
-    );
-  } else {
-    const width = Math.max(0, ...children.map((c) => c.segment.length));
-    for (const c of children) {
-      io.stdout.write(`${c.segment.padEnd(width)}  ${c.kind === 'prefix' ? c.count : `${humanBytes(c.size)}  rev ${c.modRevision}`}\n`);
-    }
-  }
+  io.stdout.write(
+    print.children(
+      children.map((child) => ({ child })),
+      { kubernetes: false },
+    ),
+  );
   if (result.next) {
     io.stderr.write(
       `More children follow; next page: etcd-studio snapshot ls ${JSON.stringify(file)} ${JSON.stringify(keyToText(prefix))} --after ${JSON.stringify(keyToText(result.next))}\n`,

@@ -10,7 +10,7 @@ import { changesSince, changesToJson, changesToMarkdown, watchRange } from '../c
 import type { WatchBatch, WatchEvent } from '../core/watch';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
-import { renderTable } from './table';
+import { outputFormat, printerFor } from '../core/output';
 
 /** Tests stop a watch through `signal`; from a terminal, Ctrl-C (SIGINT) or SIGTERM stops it. */
 export interface WatchCliIo extends CliIo {
@@ -155,33 +155,10 @@ export async function runChanges(args: ParsedArgs, io: CliIo): Promise<number> {
 
 /** `etcd-studio leases [-w simple|json|table]`: every lease with TTLs and attached keys. */
 export async function runLeases(args: ParsedArgs, io: CliIo): Promise<number> {
-  const fmt = format(args, ['simple', 'json', 'table']);
+  const fmt = outputFormat(flag(args, 'write-out'), ['simple', 'json', 'table']);
   const conn = await open(args, io);
   try {
-    const leases = await listLeases(conn);
-    if (fmt === 'json') {
-      io.stdout.write(
-        JSON.stringify(
-          leases.map((l) => ({ id: l.id, grantedTtl: l.grantedTtl, remainingTtl: l.remainingTtl, keys: l.keyTexts })),
-          null,
-          2,
-        ) + '\n',
-      );
-    } else if (fmt === 'table') {
-      io.stdout.write(
-        renderTable(
-          ['id', 'granted ttl', 'remaining ttl', 'keys'],
-          leases.map((l) => [l.id, `${l.grantedTtl}s`, `${l.remainingTtl}s`, l.keyTexts.join(', ')]),
-        ),
-      );
-    } else {
-      // `etcdctl lease list` then `etcdctl lease timetolive --keys` for each.
-      io.stdout.write(`found ${leases.length} leases\n`);
-      for (const l of leases)
-        io.stdout.write(
-          `lease ${l.id} granted with TTL(${l.grantedTtl}s), remaining(${l.remainingTtl}s), attached keys([${l.keyTexts.join(' ')}])\n`,
-        );
-    }
+    io.stdout.write(printerFor(fmt, conn.serverVersion).leaseDetails(await listLeases(conn)));
     return 0;
   } finally {
     conn.close();

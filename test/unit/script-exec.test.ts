@@ -140,11 +140,22 @@ describe('etcdctl scripts run like etcdctl (real etcd, real etcdctl)', () => {
     const status = (await run('endpoint status')).stdout;
     assert.equal(status.split(', ').length, etcdctl('endpoint', 'status').stdout.split(', ').length);
     assert.equal(status.split(', ').slice(0, 6).join(), etcdctl('endpoint', 'status').stdout.split(', ').slice(0, 6).join());
-    assert.match(
-      (await run('endpoint health')).stdout,
-      /^http:\/\/127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+(ms|µs|s)\n$/,
-    );
-    assert.match((await run('endpoint health -w table')).stdout, /\| +ENDPOINT +\| HEALTH \| +TOOK +\| ERROR \|/);
+    // etcdctl 3.4 writes a healthy endpoint to stderr, later releases to stdout: the same streams as this release's.
+    const health = await run('endpoint health');
+    const theirHealth = etcdctl('endpoint', 'health');
+    const healthy = /^http:\/\/127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+(ms|µs|s)\n$/;
+    assert.match(theirHealth.stdout ? health.stdout : health.stderr, healthy);
+    assert.equal(health.stdout === '', theirHealth.stdout === '', 'healthy endpoints on the same stream as etcdctl');
+    // The same table as this release's etcdctl (ASCII up to 3.6, box-drawing from 3.7), up to the measured time.
+    const shape = (t: string) =>
+      t
+        .replace(/[\d.]+(ms|µs|s)\b/g, 'T')
+        .replace(/ +/g, ' ')
+        .replace(/([-─])\1+/g, '$1');
+    assert.equal(shape((await run('endpoint health -w table')).stdout), shape(etcdctl('endpoint', 'health', '-w', 'table').stdout));
+    assert.match((await run('endpoint health -w table')).stdout, /ENDPOINT +[|│] HEALTH [|│] +TOOK +[|│] ERROR/);
+    for (const w of ['simple', 'json', 'table']) await same(['endpoint', 'hashkv', '-w', w], { normalize: true });
+    for (const w of ['simple', 'json', 'table']) await same(['endpoint', 'status', '-w', w], { normalize: true });
     assert.equal((await run('alarm list')).stdout, etcdctl('alarm', 'list').stdout);
     const rev = (await t.conn.status()).revision;
     assert.equal((await run(`compaction ${rev - 1}`)).stdout, `compacted revision ${rev - 1}\n`);

@@ -73,6 +73,7 @@ export type {
   IMemberListResponse,
   IMemberPromoteResponse,
   IMemberRemoveResponse,
+  IMoveLeaderResponse,
   IPutRequest,
   IPutResponse,
   IRangeRequest,

@@ -6,6 +6,7 @@
 import { EtcdStudioError } from '../errors';
 import { requireFeature } from './capabilities';
 import { decimalId, EtcdConnection, hexId } from './connection';
+import type { IMemberAddResponse, IMemberPromoteResponse, IMemberRemoveResponse, IResponseHeader } from './etcd3Adapter';
 import type { ResponseHeader } from './etcdMessages';
 import { listMembers, MemberInfo, memberInfo } from './members';
 
@@ -96,8 +97,11 @@ export async function hashKv(conn: EtcdConnection, endpoint: string, revision = 
   );
 }
 
-/** Transfers leadership to `targetId` (hex); the request must go to the current leader. Returns the previous leader's id. */
-export async function moveLeader(conn: EtcdConnection, targetId: string): Promise<string> {
+/**
+ * Transfers leadership to `targetId` (hex); the request must go to the current leader. Returns the
+ * previous leader's id and etcd's answer (none when the target already leads).
+ */
+export async function moveLeader(conn: EtcdConnection, targetId: string): Promise<{ from: string; header?: IResponseHeader }> {
   conn.assertWritable('moving the leader');
   const status = await conn.status();
   requireFeature(status.version, 'moveLeader');
@@ -105,29 +109,36 @@ export async function moveLeader(conn: EtcdConnection, targetId: string): Promis
   const leader = members.find((m) => m.id === status.leader);
   if (!leader?.clientUrls[0]) throw new EtcdStudioError('Unavailable', 'The cluster has no leader with a client URL right now.');
   if (!members.some((m) => m.id === targetId)) throw new EtcdStudioError('InvalidArgument', `No member with id ${targetId}.`);
-  if (targetId === leader.id) return leader.id;
-  await conn.withMember(
+  if (targetId === leader.id) return { from: leader.id };
+  const res = await conn.withMember(
     leader.clientUrls[0],
     (c) => c.write('moving the leader', { op: 'moveLeader', targetId: decimalId(targetId) }),
     MEMBER_TIMEOUT(conn),
   );
-  return leader.id;
+  return { from: leader.id, header: res.header };
 }
 
-export async function addMember(conn: EtcdConnection, peerUrls: string[], learner: boolean): Promise<MemberInfo> {
+/** Adds a member (as a learner when asked); returns it as listed, and etcd's answer (every member after the change). */
+export async function addMember(
+  conn: EtcdConnection,
+  peerUrls: string[],
+  learner: boolean,
+): Promise<MemberInfo & { response: IMemberAddResponse }> {
   conn.assertWritable('adding a member');
   if (learner) requireFeature(conn.serverVersion, 'learners');
   const res = await conn.write('adding a member', { op: 'memberAdd', peerUrls, learner });
-  return { ...memberInfo(res.member), isLearner: learner, status: 'unstarted' };
+  return { ...memberInfo(res.member), isLearner: learner, status: 'unstarted', response: res };
 }
 
-export async function removeMember(conn: EtcdConnection, id: string): Promise<void> {
+/** Removes a member (id in hex); returns etcd's answer (the members after the change). */
+export async function removeMember(conn: EtcdConnection, id: string): Promise<IMemberRemoveResponse> {
   conn.assertWritable('removing a member');
-  await conn.write('removing a member', { op: 'memberRemove', id: decimalId(id) });
+  return conn.write('removing a member', { op: 'memberRemove', id: decimalId(id) });
 }
 
-export async function promoteMember(conn: EtcdConnection, id: string): Promise<void> {
+/** Promotes a learner (id in hex); returns etcd's answer (the members after the change). */
+export async function promoteMember(conn: EtcdConnection, id: string): Promise<IMemberPromoteResponse> {
   conn.assertWritable('promoting a member');
   requireFeature(conn.serverVersion, 'learners');
-  await conn.write('promoting a member', { op: 'memberPromote', id: decimalId(id) });
+  return conn.write('promoting a member', { op: 'memberPromote', id: decimalId(id) });
 }

@@ -1,12 +1,13 @@
 /**
- * The cluster reports users know from etcdctl (`member list`, `endpoint health`, `endpoint
- * status`, `alarm list`, `endpoint hashkv`) as `-w table` text or JSON, gathered concurrently.
+ * The cluster reports users know from etcdctl (`member list`, `endpoint health`, `endpoint status`,
+ * `alarm list`, `endpoint hashkv`), gathered concurrently and printed by core/output exactly as
+ * `etcdctl -w table` (or `-w json`) of the cluster's release, plus a line or two of what to make of it.
  */
-import { humanBytes, renderTable } from '../format';
+import { failedStatus, printerFor } from '../output';
 import { EndpointStatus, EtcdConnection } from './connection';
 import { endpointHealth, endpointStatus } from './endpoints';
-import { hashKv, listAlarms } from './maintenance';
-import { listMembers } from './members';
+import { hashKv } from './maintenance';
+import { clusterEndpoints, memberInfo } from './members';
 
 export type ReportKind = 'members' | 'health' | 'status' | 'alarms' | 'hashkv';
 export const REPORT_TITLES: Record<ReportKind, string> = {
@@ -17,108 +18,56 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
   hashkv: 'endpoint hashkv',
 };
 
-/** Every member's client URL (the cluster's view), falling back to the connection's endpoints. */
-async function clusterEndpoints(conn: EtcdConnection): Promise<string[]> {
-  const urls = (await listMembers(conn)).map((m) => m.clientUrls[0]).filter((u): u is string => Boolean(u));
-  return urls.length ? urls : conn.profile.endpoints;
+export interface Report {
+  /** etcdctl's table (its simple text where etcdctl has no table), then notes. */
+  table: string;
+  /** etcdctl's `-w json`. */
+  json: string;
 }
 
-export async function buildReport(conn: EtcdConnection, kind: ReportKind): Promise<{ table: string; json: unknown }> {
+export async function buildReport(conn: EtcdConnection, kind: ReportKind): Promise<Report> {
+  const table = printerFor('table', conn.serverVersion);
+  const json = printerFor('json', conn.serverVersion);
   const opts = conn.connectOptions;
   switch (kind) {
     case 'members': {
-      const members = await listMembers(conn);
-      const leader = (await conn.status()).leader;
+      const [members, status] = await Promise.all([conn.members(), conn.status()]);
+      const leader = members.members.map(memberInfo).find((m) => m.id === status.leader);
       return {
-        json: members,
-        table: renderTable(
-          ['id', 'status', 'name', 'peer addrs', 'client addrs', 'is learner', 'is leader'],
-          members.map((m) => [
-            m.id,
-            m.status,
-            m.name,
-            m.peerUrls.join(','),
-            m.clientUrls.join(','),
-            String(m.isLearner),
-            String(m.id === leader),
-          ]),
-        ),
+        table: table.memberList(members) + `\nLeader: ${leader ? `${leader.id} (${leader.name || 'unnamed'})` : 'none right now'}\n`,
+        json: json.memberList(members),
       };
     }
     case 'health': {
       const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => endpointHealth(conn.profile, e, opts)));
-      return {
-        json: rows,
-        table: renderTable(
-          ['endpoint', 'health', 'took', 'error'],
-          rows.map((r) => [r.endpoint, String(r.health), `${r.tookMs}ms`, r.error ?? '']),
-        ),
-      };
+      return { table: table.endpointHealth(rows).stdout, json: json.endpointHealth(rows).stdout };
     }
     case 'status': {
-      const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => endpointStatus(conn.profile, e, opts)));
+      const results = await Promise.all((await clusterEndpoints(conn)).map((e) => endpointStatus(conn.profile, e, opts)));
+      const rows = results.filter((r): r is EndpointStatus => 'memberId' in r);
+      const failed = results.filter((r) => !('memberId' in r)) as { endpoint: string; error: string }[];
       return {
-        json: rows,
-        table: renderTable(
-          [
-            'endpoint',
-            'id',
-            'version',
-            'db size',
-            'db size in use',
-            'is leader',
-            'is learner',
-            'raft term',
-            'raft index',
-            'raft applied index',
-            'errors',
-          ],
-          rows.map((r) => ('memberId' in r ? statusRow(r) : [r.endpoint, '', '', '', '', '', '', '', '', '', r.error])),
-        ),
+        table: table.endpointStatus(rows) + (failed.length ? '\n' + failed.map((f) => failedStatus(f.endpoint, f.error)).join('') : ''),
+        json: json.endpointStatus(rows),
       };
     }
     case 'alarms': {
-      const alarms = await listAlarms(conn);
-      return {
-        json: alarms,
-        table: alarms.length
-          ? renderTable(
-              ['member id', 'alarm'],
-              alarms.map((a) => [a.memberId, a.alarm]),
-            )
-          : 'No alarms.\n',
-      };
+      const alarms = await conn.alarms();
+      // etcdctl has no table for alarms: its simple lines.
+      const text = printerFor('simple', conn.serverVersion).alarm(alarms);
+      return { table: text || 'No alarms.\n', json: json.alarm(alarms) };
     }
     case 'hashkv': {
       const rows = await Promise.all((await clusterEndpoints(conn)).map((e) => hashKv(conn, e)));
       const consistent = new Set(rows.map((r) => r.hash)).size <= 1;
       return {
-        json: rows,
         table:
-          renderTable(
-            ['endpoint', 'hash', 'hash revision'],
-            rows.map((r) => [r.endpoint, String(r.hash), String(r.compactRevision)]),
-          ) +
+          table.endpointHashKv(rows) +
           (consistent
             ? '\nAll members have the same hash: the key-value stores are consistent.\n'
             : '\nWARNING: members have DIFFERENT hashes: the data may be inconsistent.\n'),
+        json: json.endpointHashKv(rows),
       };
     }
   }
-}
-
-function statusRow(s: EndpointStatus): string[] {
-  return [
-    s.endpoint,
-    s.memberId,
-    s.version,
-    humanBytes(s.dbSize),
-    humanBytes(s.dbSizeInUse),
-    String(s.memberId === s.leader),
-    String(s.isLearner),
-    String(s.raftTerm),
-    String(s.raftIndex),
-    String(s.raftAppliedIndex),
-    s.errors.join(', '),
-  ];
 }

@@ -12,6 +12,7 @@ import type {
   IMemberAddResponse,
   IMemberPromoteResponse,
   IMemberRemoveResponse,
+  IMoveLeaderResponse,
   IPutRequest,
   IPutResponse,
   IRequestOp,
@@ -64,7 +65,7 @@ interface Results {
   memberPromote: IMemberPromoteResponse;
   alarmDisarm: IAlarmResponse;
   defragment: unknown;
-  moveLeader: unknown;
+  moveLeader: IMoveLeaderResponse;
 }
 
 export type WriteResult<O extends WriteOp> = Results[O['op']];

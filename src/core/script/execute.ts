@@ -5,6 +5,7 @@
  */
 import type { EtcdConnection } from '../etcd/connection';
 import { EtcdStudioError, errorMessage } from '../errors';
+import type { Printed } from '../output';
 import { runCluster, PartialFailure } from './exec/clusterExec';
 import { runCompaction, runDel, runGet, runPut, runTxn } from './exec/kvExec';
 import { runLease } from './exec/leaseExec';
@@ -20,7 +21,7 @@ export interface ExecResult {
   skipped?: boolean;
 }
 
-async function dispatch(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
+async function dispatch(conn: EtcdConnection, cmd: ScriptCommand): Promise<string | Printed> {
   const name = cmd.spec!.name;
   switch (name) {
     case 'get':
@@ -48,7 +49,8 @@ export async function executeCommand(conn: EtcdConnection, cmd: ScriptCommand): 
   }
   if (cmd.spec.unsupported) return { stdout: '', stderr: `Not run: ${cmd.spec.unsupported}\n`, ok: false, skipped: true };
   try {
-    return { stdout: await dispatch(conn, cmd), stderr: '', ok: true };
+    const out = await dispatch(conn, cmd);
+    return typeof out === 'string' ? { stdout: out, stderr: '', ok: true } : { ...out, ok: true };
   } catch (e) {
     if (e instanceof PartialFailure) return { stdout: e.stdout, stderr: `${e.stderr}Error: ${e.message}\n`, ok: false };
     const detail = e instanceof EtcdStudioError && e.detail ? ` (${e.detail})` : '';

@@ -35,7 +35,7 @@ export class ReportProvider implements vscode.TextDocumentContentProvider {
     try {
       const conn = await this.sessions.get(connection);
       const r = await buildReport(conn, kind);
-      return json ? JSON.stringify(r.json, null, 2) + '\n' : `${header}# Refresh: the ↻ button in the editor title\n\n${r.table}`;
+      return json ? r.json : `${header}# Refresh: the ↻ button in the editor title\n\n${r.table}`;
     } catch (e) {
       return json ? JSON.stringify({ error: errorMessage(e) }, null, 2) : `${header}\nError: ${errorMessage(e)}\n`;
     }

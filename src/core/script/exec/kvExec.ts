@@ -7,17 +7,18 @@ import type { ICompare, IDeleteRangeRequest, IPutRequest, IRangeRequest, IReques
 import type { EtcdConnection } from '../../etcd/connection';
 import { compact } from '../../etcd/maintenance';
 import { prefixRangeEnd, UNBOUNDED } from '../../keytree/rangeEnd';
-import { printDelete, printPut, printRange, printTxn, PrintOptions } from '../output/kvPrinter';
-import { flagBool, flagValue, ScriptCommand, TxnCompare, writeOut } from '../types';
+import { Printer, printerFor } from '../../output';
+import { printerOf } from '../printerOf';
+import { flagBool, flagValue, ScriptCommand, TxnCompare } from '../types';
 
-function printOptions(cmd: ScriptCommand, globals: ScriptCommand = cmd): PrintOptions {
-  const format = writeOut(globals);
-  return {
-    format: format === 'json' || format === 'fields' ? format : 'simple',
-    hex: flagBool(globals, 'hex'),
+/** get/put/del/txn print their own flags' way (--print-value-only, --count-only) besides -w and --hex. */
+function kvPrinter(conn: EtcdConnection, cmd: ScriptCommand): Printer {
+  const p = printerOf(conn, cmd);
+  return printerFor(p.format, p.style, {
+    hex: flagBool(cmd, 'hex'),
     valueOnly: flagBool(cmd, 'print-value-only'),
     countOnly: flagBool(cmd, 'count-only'),
-  };
+  });
 }
 
 /** key and range_end from the arguments and --prefix / --from-key, as etcdctl computes them. */
@@ -114,17 +115,17 @@ function requestOp(op: ScriptCommand): IRequestOp {
 
 export async function runGet(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const res = await conn.range(rangeRequest(cmd), 'get');
-  return printRange(res, printOptions(cmd));
+  return kvPrinter(conn, cmd).get(res);
 }
 
 export async function runPut(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const res = await conn.write('put', { op: 'put', request: putRequest(cmd) });
-  return printPut(res, printOptions(cmd));
+  return kvPrinter(conn, cmd).put(res);
 }
 
 export async function runDel(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const res = await conn.write('del', { op: 'delete', request: deleteRequest(cmd) });
-  return printDelete(res, printOptions(cmd));
+  return kvPrinter(conn, cmd).del(res);
 }
 
 export async function runTxn(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
@@ -134,11 +135,12 @@ export async function runTxn(conn: EtcdConnection, cmd: ScriptCommand): Promise<
     { compare: txn.compares.map(compareOf), success: txn.success.map(requestOp), failure: txn.failure.map(requestOp) },
     'a txn with put or del',
   );
-  return printTxn(res, printOptions(cmd));
+  return kvPrinter(conn, cmd).txn(res);
 }
 
 export async function runCompaction(conn: EtcdConnection, cmd: ScriptCommand): Promise<string> {
   const rev = Number(cmd.args[0].value);
   await compact(conn, rev, flagBool(cmd, 'physical'));
+  // etcdctl prints this line itself, whatever -w says.
   return `compacted revision ${rev}\n`;
 }

@@ -1,1 +1,0 @@
-export { humanBytes, renderTable } from '../core/format';
