@@ -2,7 +2,7 @@
  * Typed etcd transactions: compares, then-ops and else-ops (put / get / delete, single keys or
  * ranges), run as one Txn, with every op's result in a readable form.
  */
-import type { ICompare, IRequestOp, IResponseOp } from '../etcd/etcd3Adapter';
+import type { ICompare, IRequestOp, IResponseOp, ITxnResponse } from '../etcd/etcd3Adapter';
 import { EtcdStudioError } from '../errors';
 import type { EtcdConnection } from '../etcd/connection';
 import { keyToText } from '../keytree';
@@ -61,6 +61,8 @@ export interface TxnResult {
   revision: number;
   /** Results of the branch that ran (then-ops if succeeded, else-ops otherwise), in order. */
   results: TxnOpResult[];
+  /** etcd's answer as is, for printing it as etcdctl does (core/output). */
+  response: ITxnResponse;
 }
 
 const RESULTS: Record<CompareOp, ICompare['result']> = { '=': 'Equal', '!=': 'NotEqual', '<': 'Less', '>': 'Greater' };
@@ -179,6 +181,7 @@ export async function runTxn(conn: EtcdConnection, req: TxnRequest): Promise<Txn
     succeeded: res.succeeded,
     revision: Number(res.header.revision),
     results: (res.responses ?? []).map((r, i) => toResult(ran[i], r)),
+    response: res,
   };
 }
 
