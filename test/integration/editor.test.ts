@@ -45,7 +45,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     const key = await podKey(c);
     const before = (await c.get(key).buffer())!;
     assert.deepEqual([...before.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00], 'stored as k8s protobuf');
-    const uri = await vscode.commands.executeCommand<string>('etcdStudio.openKey', CONN, key);
+    const uri = await vscode.commands.executeCommand<string>('etcdStudio.openKey', { connection: CONN, key });
     const doc = vscode.window.activeTextEditor!.document;
     assert.equal(doc.uri.toString(), uri);
     assert.equal(doc.languageId, 'yaml');
@@ -76,7 +76,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
   it('saving an unchanged document writes nothing', async () => {
     const key = await podKey(c);
     const rev = (await c.get(key).exec()).kvs[0].mod_revision;
-    await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key });
     const doc = vscode.window.activeTextEditor!.document;
     // Change and change back: the document is dirty but its content equals the stored value.
     await replaceInDoc(doc, 'kind: Pod', 'kind: Pods');
@@ -89,7 +89,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
   it('a second writer between open and save makes the save fail, and nothing is lost', async () => {
     const key = '/registry/configmaps/default/web-config';
-    await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key });
     const doc = vscode.window.activeTextEditor!.document;
     // Someone else changes the ConfigMap (kubectl, the API server…).
     const theirs = (await c.get(key).buffer())!;
@@ -110,7 +110,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
   it('an invalid edit is refused with the path and line; nothing is written', async () => {
     const key = await podKey(c);
     const rev = (await c.get(key).exec()).kvs[0].mod_revision;
-    await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key });
     const doc = vscode.window.activeTextEditor!.document;
     await replaceInDoc(doc, 'containerPort: 8080', 'containerPort: eighty');
     assert.equal(await doc.save(), false);
@@ -121,12 +121,18 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
   it('delete-prefix removes exactly the counted keys', async () => {
     for (let i = 0; i < 5; i++) await c.put(`/it/del/k${i}`).value('x');
     await c.put('/it/keep').value('y');
-    const deleted = await vscode.commands.executeCommand<number>('etcdStudio.deletePrefix', CONN, '/it/del/', 5);
+    const deleted = await vscode.commands.executeCommand<number>(
+      'etcdStudio.deletePrefix',
+      { connection: CONN, prefix: '/it/del/' },
+      { expectedCount: 5 },
+    );
     assert.equal(deleted, 5);
     assert.equal((await c.getAll().prefix('/it/del/').keys()).length, 0);
     assert.equal(await c.get('/it/keep').string(), 'y');
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('etcdStudio.deletePrefix', CONN, '/it/', 99)),
+      Promise.resolve(
+        vscode.commands.executeCommand('etcdStudio.deletePrefix', { connection: CONN, prefix: '/it/' }, { expectedCount: 99 }),
+      ),
       /Expected 99 keys under \/it\/ but there are 1; nothing was deleted/,
     );
   });
@@ -134,15 +140,71 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
   it('history lists the revisions; diff and revision documents show the right values; restore writes the old one', async () => {
     const key = '/it/history';
     for (const v of ['alpha\n', 'beta\n', 'gamma\n']) await c.put(key).value(v);
-    const revs = await vscode.commands.executeCommand<number[]>('etcdStudio.showHistory', CONN, key);
+    const revs = await vscode.commands.executeCommand<number[]>('etcdStudio.showHistory', { connection: CONN, key });
     assert.equal(revs.length, 3);
-    await vscode.commands.executeCommand('etcdStudio.compareRevisions', CONN, key, revs[2]);
+    await vscode.commands.executeCommand('etcdStudio.compareRevisions', { connection: CONN, key }, { left: revs[2] });
     const tabs = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
     assert.ok(tabs instanceof vscode.TabInputTextDiff, 'a diff editor opened');
     assert.equal((await vscode.workspace.openTextDocument(tabs.original)).getText(), 'alpha\n');
     assert.equal((await vscode.workspace.openTextDocument(tabs.modified)).getText(), 'gamma\n');
-    await vscode.commands.executeCommand('etcdStudio.restoreRevision', CONN, key, revs[1], true);
+    await vscode.commands.executeCommand('etcdStudio.restoreRevision', { connection: CONN, key }, { revision: revs[1], confirmed: true });
     assert.equal(await c.get(key).string(), 'beta\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('"readOnly": true typed into settings.json reaches the open connection: the next save is refused and nothing is written', async () => {
+    const key = '/it/read-only/setting';
+    await c.put(key).value('before\n');
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key });
+    const doc = vscode.window.activeTextEditor!.document;
+    const rev = (await c.get(key).exec()).kvs[0].mod_revision;
+
+    // The user opens their settings.json, adds "readOnly": true to the connection and saves.
+    await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+    const editor = vscode.window.activeTextEditor!;
+    const settings = editor.document;
+    const json = JSON.parse(settings.getText()) as { 'etcdStudio.connections': Array<Record<string, unknown>> };
+    json['etcdStudio.connections'] = json['etcdStudio.connections'].map((p) => (p.name === CONN ? { ...p, readOnly: true } : p));
+    const all = new vscode.Range(settings.positionAt(0), settings.positionAt(settings.getText().length));
+    assert.ok(await editor.edit((b) => b.replace(all, JSON.stringify(json, null, 2))), 'settings.json edited');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    assert.equal(settings.isDirty, false, 'settings.json saved');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    for (
+      let i = 0;
+      i < 50 &&
+      !vscode.workspace
+        .getConfiguration('etcdStudio')
+        .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
+        .find((p) => p.name === CONN)?.readOnly;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
+
+    const profile = vscode.workspace
+      .getConfiguration('etcdStudio')
+      .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
+      .find((p) => p.name === CONN);
+    assert.equal(profile?.readOnly, true, 'VS Code read the edited settings.json');
+    await vscode.window.showTextDocument(doc);
+    await replaceInDoc(doc, 'before', 'after');
+    assert.equal(await doc.save(), false, 'the save is refused');
+    assert.equal((await c.get(key).exec()).kvs[0].mod_revision, rev, 'nothing was written');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('etcdStudio.deleteKey', { connection: CONN, key }, { confirmed: true })),
+      /"it-editor" is read-only: deleting a key is not allowed/,
+    );
+    assert.equal((await c.get(key).exec()).kvs[0].mod_revision, rev, 'not deleted either');
+
+    // Back to writable (by the settings API this time): the edit still in the editor saves.
+    const cfg = vscode.workspace.getConfiguration('etcdStudio');
+    await cfg.update(
+      'connections',
+      cfg.get<Array<Record<string, unknown>>>('connections')!.map((p) => (p.name === CONN ? { ...p, readOnly: undefined } : p)),
+      vscode.ConfigurationTarget.Global,
+    );
+    assert.equal(await doc.save(), true, 'writable again');
+    assert.equal(await c.get(key).string(), 'after\n');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -64,14 +64,14 @@ describe('values encrypted at rest (kube-apiserver EncryptionConfiguration)', ()
   });
 
   it('without the config, an encrypted Secret opens as a read-only hex dump', async () => {
-    await vscode.commands.executeCommand('etcdStudio.openKey', CONN, KEY);
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key: KEY });
     const doc = vscode.window.activeTextEditor!.document;
     assert.match(doc.getText(), /^00000000 {2}6b 38 73 3a 65 6e 63 3a {2}61 65 73 67 63 6d 3a 76 {2}\|k8s:enc:aesgcm:v\|/);
     assert.equal((await vscode.workspace.fs.stat(doc.uri)).permissions, vscode.FilePermission.Readonly);
   });
 
   it("with the connection's encryption config, it is decrypted for viewing: YAML, still read-only", async () => {
-    await vscode.commands.executeCommand('etcdStudio.openKey', `${CONN}-keys`, KEY);
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: `${CONN}-keys`, key: KEY });
     const doc = vscode.window.activeTextEditor!.document;
     assert.equal(doc.languageId, 'yaml');
     assert.match(doc.getText(), /^kind: Secret$/m);

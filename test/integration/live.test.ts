@@ -32,7 +32,7 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
     const since = await vscode.commands.executeCommand<number>('etcdStudio.startRecording', CONN);
     assert.ok(since > 0);
     const podKey = '/registry/pods/default/it-live-pod';
-    await vscode.commands.executeCommand('etcdStudio.newKey', CONN, podKey, 'Pod');
+    await vscode.commands.executeCommand('etcdStudio.newKey', CONN, { key: podKey, template: 'Pod' });
     const event = {
       apiVersion: 'v1',
       kind: 'Event',
@@ -66,7 +66,10 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
     assert.equal(md.languageId, 'markdown');
     assert.match(md.getText(), /it-live-pod/);
 
-    const events = await vscode.commands.executeCommand<Array<{ reason: string; message: string }>>('etcdStudio.showEvents', CONN, podKey);
+    const events = await vscode.commands.executeCommand<Array<{ reason: string; message: string }>>('etcdStudio.showEvents', {
+      connection: CONN,
+      key: podKey,
+    });
     assert.deepEqual(
       events.map((e) => e.reason),
       ['Scheduled'],
@@ -75,36 +78,44 @@ describe('live debugging: recorder, events, leases, watch; snapshot restore', ()
       vscode.window.activeTextEditor!.document.getText(),
       /\| Normal \| Scheduled \| Successfully assigned default\/it-live-pod to worker-1 \| 1 \|/,
     );
-    const exported = await vscode.commands.executeCommand<string>(
-      'etcdStudio.exportChanges',
-      CONN,
+    const exported = await vscode.commands.executeCommand<string>('etcdStudio.exportChanges', CONN, {
       since,
-      'json',
-      path.join(dir, 'changes.json'),
-    );
+      format: 'json',
+      file: path.join(dir, 'changes.json'),
+    });
     assert.ok(existsSync(exported));
   });
 
   it('grants a lease, attaches a key, and revoking it deletes exactly that key', async () => {
-    const lease = await vscode.commands.executeCommand<{ id: string; ttl: number }>('etcdStudio.grantLease', CONN, 120);
+    const lease = await vscode.commands.executeCommand<{ id: string; ttl: number }>('etcdStudio.grantLease', CONN, { ttl: 120 });
     assert.match(lease.id, /^[0-9a-f]+$/);
-    await vscode.commands.executeCommand('etcdStudio.putWithLease', CONN, lease.id, '/it/leased', 'v');
+    await vscode.commands.executeCommand(
+      'etcdStudio.putWithLease',
+      { connection: CONN, lease: lease.id },
+      { key: '/it/leased', value: 'v' },
+    );
     assert.equal(await c.get('/it/leased').string(), 'v');
-    const alive = await vscode.commands.executeCommand<{ ttl: number }>('etcdStudio.keepAliveLease', CONN, lease.id);
+    const alive = await vscode.commands.executeCommand<{ ttl: number }>('etcdStudio.keepAliveLease', { connection: CONN, lease: lease.id });
     assert.ok(alive.ttl > 100);
-    assert.equal(await vscode.commands.executeCommand<number>('etcdStudio.revokeLease', CONN, lease.id, true), 1);
+    assert.equal(
+      await vscode.commands.executeCommand<number>('etcdStudio.revokeLease', { connection: CONN, lease: lease.id }, { confirmed: true }),
+      1,
+    );
     assert.equal(await c.get('/it/leased').exists(), false);
   });
 
   it('a watch starts on a prefix and stops', async () => {
-    const id = await vscode.commands.executeCommand<number>('etcdStudio.watch', CONN, '/it/watch/', true);
+    const id = await vscode.commands.executeCommand<number>('etcdStudio.watch', { connection: CONN, prefix: '/it/watch/' });
     await c.put('/it/watch/a').value('1');
     await vscode.commands.executeCommand('etcdStudio.stopWatch', id);
   });
 
   it('restores a saved snapshot into a new data dir (refusing a non-empty one) and plans a restore into the cluster', async () => {
     const file = path.join(dir, 'snap.db');
-    await vscode.commands.executeCommand('etcdStudio.snapshotSave', CONN, file, process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',')[0]);
+    await vscode.commands.executeCommand('etcdStudio.snapshotSave', CONN, {
+      file,
+      endpoint: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',')[0],
+    });
     const dataDir = path.join(dir, 'restored.etcd');
     const r = await vscode.commands.executeCommand<{ startArgs: string[]; nextSteps: string }>('etcdStudio.snapshotRestore', file, {
       mode: 'dataDir',

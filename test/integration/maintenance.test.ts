@@ -44,8 +44,11 @@ describe('cluster reports and maintenance commands', () => {
   });
 
   it('compact with a revision argument discards older history', async () => {
-    const rev = await vscode.commands.executeCommand<number>('etcdStudio.compact', CONN, 2, true);
+    const rev = await vscode.commands.executeCommand<number>('etcdStudio.compact', CONN, { revision: 2, confirmed: true });
     assert.equal(rev, 2);
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('etcdStudio.compact', CONN, 10_000_000, true)), /is in the future/);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('etcdStudio.compact', CONN, { revision: 10_000_000, confirmed: true })),
+      /is in the future/,
+    );
   });
 });

@@ -95,7 +95,7 @@ describe('etcdctl scripts (language server, Run lenses, live validation of etcd:
   });
 
   it('a schema error typed into an etcd: YAML document shows as a diagnostic before any save', async () => {
-    await vscode.commands.executeCommand('etcdStudio.openKey', CONN, '/registry/configmaps/default/web-config');
+    await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key: '/registry/configmaps/default/web-config' });
     const doc = vscode.window.activeTextEditor!.document;
     assert.equal(doc.languageId, 'yaml');
     const at = doc.getText().indexOf('kind: ConfigMap');

@@ -33,8 +33,7 @@ describe('snapshots: save, status, browse in the tree, compare with live', () =>
     const saved = await vscode.commands.executeCommand<{ file: string; revision: number; totalKey: number }>(
       'etcdStudio.snapshotSave',
       CONN,
-      file,
-      endpoint,
+      { file, endpoint },
     );
     assert.equal(saved.file, file);
     assert.ok(saved.revision > 1 && saved.totalKey > 80, JSON.stringify(saved));
@@ -59,7 +58,11 @@ describe('snapshots: save, status, browse in the tree, compare with live', () =>
   });
 
   it('compares a key in the snapshot with the live cluster in a diff editor', async () => {
-    await vscode.commands.executeCommand('etcdStudio.compareSnapshotKeyWithLive', file, '/registry/namespaces/default', CONN);
+    await vscode.commands.executeCommand(
+      'etcdStudio.compareSnapshotKeyWithLive',
+      { file, key: '/registry/namespaces/default' },
+      { connection: CONN },
+    );
     const input = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
     assert.ok(input instanceof vscode.TabInputTextDiff);
     assert.equal(input.original.scheme, 'etcd-snapshot');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EtcdStudioApi } from '../../src/extension';
-import type { TreeNode } from '../../src/vscode/tree/node';
+import type { TreeNode } from '../../src/vscode/explorer/node';
 import { childRow as child, rowText as label } from './treeHelpers';
 import { etcdVersionPattern } from '../harness/tools';
 
@@ -47,7 +47,7 @@ describe('Clusters tree against a real etcd', () => {
 
   it('"Copy as etcdctl command" on a key puts a working etcdctl line on the clipboard', async () => {
     const endpoints = process.env.ETCD_STUDIO_TEST_ENDPOINTS!;
-    const text = await vscode.commands.executeCommand<string>('etcdStudio.goToKey', name, '/registry/namespaces/default');
+    const text = await vscode.commands.executeCommand<string>('etcdStudio.goToKey', name, { key: '/registry/namespaces/default' });
     assert.equal(text, '/registry/namespaces/default');
     const copied = await vscode.commands.executeCommand<string>('etcdStudio.copyAsEtcdctl', await revealed());
     assert.equal(copied, `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} get /registry/namespaces/default`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TreeNode } from '../../src/vscode/tree/node';
+import type { TreeNode } from '../../src/vscode/explorer/node';
 
 /** A tree row as a user reads it: "label — description". */
 export async function rowText(node: TreeNode): Promise<string> {

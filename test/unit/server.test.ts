@@ -16,7 +16,7 @@ import { EtcdConnection } from '../../src/core/etcd/connection';
 import { decodeValue, encodeValue, toYaml } from '../../src/core/k8s/codec';
 import { buildEnvelope, parseEnvelope } from '../../src/core/k8s/envelope';
 import { KEY_CHILDREN_REQUEST, KeyChildrenParams, STORED_VALUE_REQUEST, StoredValueParams } from '../../src/protocol/scriptProtocol';
-import { answerKeyChildren } from '../../src/vscode/client/keyChildrenAnswer';
+import { answerKeyChildren } from '../../src/vscode/scripts/keyChildrenAnswer';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { rawClient } from '../harness/rawClient';
 import { LspTestClient } from '../harness/lspClient';

@@ -4,6 +4,7 @@ import { ConnectionProfile, validateProfile } from '../../core/etcd/profile';
 
 const SECTION = 'etcdStudio';
 const KEY = 'connections';
+const SECRET_PREFIX = 'etcdStudio.password.';
 
 /**
  * Connection profiles live in the `etcdStudio.connections` setting (user level); passwords
@@ -11,15 +12,23 @@ const KEY = 'connections';
  */
 export class ConnectionStore {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** The profiles changed (any edit of the setting: commands, settings.json, settings sync). */
   readonly onDidChange = this.changed.event;
+  private readonly passwordChanged = new vscode.EventEmitter<string>();
+  /** A connection's saved password was stored or deleted. */
+  readonly onDidChangePassword = this.passwordChanged.event;
 
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   watch(ctx: vscode.ExtensionContext): void {
     ctx.subscriptions.push(
       this.changed,
+      this.passwordChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(`${SECTION}.${KEY}`)) this.changed.fire();
+      }),
+      this.secrets.onDidChange((e) => {
+        if (e.key.startsWith(SECRET_PREFIX)) this.passwordChanged.fire(e.key.slice(SECRET_PREFIX.length));
       }),
     );
   }
@@ -66,6 +75,6 @@ export class ConnectionStore {
   }
 
   private secretKey(name: string): string {
-    return `etcdStudio.password.${name}`;
+    return `${SECRET_PREFIX}${name}`;
   }
 }

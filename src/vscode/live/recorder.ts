@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Sessions } from '../../core/etcd/sessions';
+import type { EtcdConnection } from '../../core/etcd/connection';
 import { ChangeSet, changesSince, changesToJson, changesToMarkdown, currentRevision } from '../../core/watch';
 
 /**
@@ -11,7 +11,7 @@ export class Recorder implements vscode.Disposable {
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 49);
 
   constructor(
-    private readonly sessions: Sessions,
+    private readonly connect: (name: string) => Promise<EtcdConnection>,
     showCommand: string,
   ) {
     this.status.command = showCommand;
@@ -22,7 +22,7 @@ export class Recorder implements vscode.Disposable {
   }
 
   async start(connection: string): Promise<number> {
-    const rev = await currentRevision(await this.sessions.get(connection));
+    const rev = await currentRevision(await this.connect(connection));
     this.marks.set(connection, rev);
     this.updateStatus();
     return rev;
@@ -34,7 +34,7 @@ export class Recorder implements vscode.Disposable {
   }
 
   async changes(connection: string, since: number, prefix?: string, signal?: AbortSignal): Promise<ChangeSet> {
-    return changesSince(await this.sessions.get(connection), since, { prefix, signal });
+    return changesSince(await this.connect(connection), since, { prefix, signal });
   }
 
   render(set: ChangeSet, format: 'markdown' | 'json'): string {

@@ -7,6 +7,8 @@ import { describeEvent, fetchPrevValue, RangeWatch, WatchBatch, watchRange } fro
 
 interface ActiveWatch {
   id: number;
+  /** The connection it runs on. */
+  connection: string;
   label: string;
   watch: RangeWatch;
   channel: vscode.OutputChannel;
@@ -104,10 +106,18 @@ export class WatchSessions implements vscode.Disposable {
         if (s.state === 'failed') channel.appendLine(`${time()} watch failed: ${errorMessage(s.error)}`);
       },
     });
-    this.active.set(id, { id, label, watch, channel });
+    this.active.set(id, { id, connection: conn.profile.name, label, watch, channel });
     this.log.info(`watch ${id} started: ${label} from revision ${watch.startRevision}`);
     this.updateStatus();
     return id;
+  }
+
+  /** Stops every watch on `connection`, saying why in each watch's output. */
+  async stopAll(connection: string, why: string): Promise<void> {
+    for (const a of [...this.active.values()].filter((w) => w.connection === connection)) {
+      a.channel.appendLine(`${time()} ${why}.`);
+      await this.stop(a.id);
+    }
   }
 
   private scheduleRefresh(): void {

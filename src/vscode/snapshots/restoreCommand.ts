@@ -1,7 +1,5 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Sessions } from '../../core/etcd/sessions';
-import { Logger } from '../../core/log';
 import {
   planRestoreIntoCluster,
   RESTORE_DEFAULTS,
@@ -10,11 +8,10 @@ import {
   RestoreToDataDirOptions,
 } from '../../core/snapshot';
 import { CommandIds } from '../commands/ids';
-import { registerCommand } from '../commands/register';
-import { ConnectionStore } from '../connections/connectionStore';
+import { snapshotFileOf, TargetArg } from '../commands/targets';
+import { pickOne } from '../platform/pick';
 import { withCancellableProgress } from '../platform/progress';
-import { SnapshotNode } from './snapshotNode';
-import { SnapshotStore } from './snapshotStore';
+import { Services } from '../services';
 
 export type RestoreArg =
   | ({ mode: 'dataDir' } & Partial<RestoreToDataDirOptions> & { dataDir: string })
@@ -29,19 +26,12 @@ async function ask(title: string, prompt: string, value: string): Promise<string
  * argument list, refuses a non-empty target, shows output and next steps) or into a running
  * development cluster (dry run with counts first, then transaction batches).
  */
-export function registerRestoreCommand(
-  ctx: vscode.ExtensionContext,
-  log: Logger,
-  store: ConnectionStore,
-  sessions: Sessions,
-  snapshots: SnapshotStore,
-  output: vscode.OutputChannel,
-): void {
-  registerCommand(ctx, log, CommandIds.snapshotRestore, async (arg?: SnapshotNode | string, opts?: RestoreArg) => {
-    const file =
-      arg instanceof SnapshotNode
-        ? arg.opened.file
-        : (arg ?? (await vscode.window.showOpenDialog({ title: 'Restore which snapshot?' }))?.[0]?.fsPath);
+export function registerRestoreCommand(s: Services): void {
+  const { store, snapshots } = s;
+  const output = vscode.window.createOutputChannel('etcd Studio: Restore');
+  s.ctx.subscriptions.push(output);
+  s.command(CommandIds.snapshotRestore, async (arg?: TargetArg | string, opts?: RestoreArg) => {
+    const file = await snapshotFileOf(arg, 'Restore which snapshot?');
     if (!file) return undefined;
     const title = `Restore ${path.basename(file)}`;
     const mode =
@@ -104,15 +94,23 @@ export function registerRestoreCommand(
     const o = opts?.mode === 'cluster' ? opts : undefined;
     const connection =
       o?.connection ??
-      (await vscode.window.showQuickPick(
-        store
-          .list()
-          .filter((p) => !p.readOnly)
-          .map((p) => p.name),
-        { title: `${title} into which cluster?` },
-      ));
+      (
+        await pickOne(
+          store
+            .list()
+            .filter((p) => !p.readOnly)
+            .map((p) => ({ label: p.name })),
+          {
+            title: `${title} into which cluster?`,
+            empty: store.list().length
+              ? 'Every connection is read-only: clear "readOnly" on the development cluster to restore into it.'
+              : 'There are no etcd connections yet: add the development cluster to restore into.',
+            pickSingle: false,
+          },
+        )
+      )?.label;
     if (!connection) return undefined;
-    const conn = await sessions.get(connection);
+    const conn = await s.connect(connection);
     conn.assertWritable('restoring a snapshot into it');
     const opened = snapshots.get(file) ?? (await snapshots.open(file));
     const prefix = o?.prefix !== undefined ? Buffer.from(o.prefix) : undefined;

@@ -1,72 +1,47 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EtcdConnection } from '../../core/etcd/connection';
 import { getKey } from '../../core/etcd/kv';
 import { listMembers } from '../../core/etcd/members';
-import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError } from '../../core/errors';
 import { humanBytes } from '../../core/format';
-import { keyFromText } from '../../core/keytree/keyText';
-import { Logger } from '../../core/log';
 import { saveSnapshot, snapshotStatus, totalKeyMeaning } from '../../core/snapshot';
 import { renderForProfile } from '../../core/values/decryptor';
 import { CommandIds } from '../commands/ids';
-import { registerCommand } from '../commands/register';
-import { ConnectionStore } from '../connections/connectionStore';
-import { toEtcdUri } from '../fs/etcdUri';
+import { isScripted, snapshotFileOf, targetOf, TargetArg } from '../commands/targets';
+import { toEtcdUri } from '../editor/etcdUri';
+import { pickOne } from '../platform/pick';
 import { withCancellableProgress } from '../platform/progress';
-import { ConnectionNode } from '../tree/connectionNode';
-import { KeyNode } from '../tree/keyNodes';
-import { SnapshotNode } from './snapshotNode';
+import { Services } from '../services';
 import { snapshotKeyUri, snapshotView } from './snapshotDocuments';
-import { SnapshotStore } from './snapshotStore';
 
-async function pickSnapshotFile(title: string): Promise<string | undefined> {
-  const picked = await vscode.window.showOpenDialog({
-    title,
-    canSelectMany: false,
-    filters: { 'etcd snapshot or db': ['db', 'snapshot', 'snap', '*'] },
-  });
-  return picked?.[0]?.fsPath;
-}
+/** Save, status, open, close and browse snapshots; compare a snapshot's key with a live cluster. */
+export function registerSnapshotCommands(s: Services): void {
+  const { snapshots, targets } = s;
 
-export function registerSnapshotCommands(
-  ctx: vscode.ExtensionContext,
-  log: Logger,
-  store: ConnectionStore,
-  sessions: Sessions,
-  snapshots: SnapshotStore,
-): void {
-  registerCommand(ctx, log, CommandIds.snapshotSave, async (arg?: ConnectionNode | string, fileArg?: string, endpointArg?: string) => {
-    const name =
-      arg instanceof ConnectionNode
-        ? arg.profile.name
-        : (arg ??
-          (await vscode.window.showQuickPick(
-            store.list().map((p) => p.name),
-            { title: 'Save a snapshot of which cluster?' },
-          )));
+  s.command(CommandIds.snapshotSave, async (arg?: TargetArg, opts: { file?: string; endpoint?: string } = {}) => {
+    const name = await targets.connection(arg, 'Save a snapshot of which cluster?');
     if (!name) return undefined;
-    const conn = await sessions.get(name);
-    const members = await listMembers(conn);
+    const conn = await s.connect(name);
+    const t = targetOf(arg);
     const endpoint =
-      endpointArg ??
-      (members.length === 1
-        ? members[0].clientUrls[0]
-        : (
-            await vscode.window.showQuickPick(
-              members.filter((m) => m.clientUrls[0]).map((m) => ({ label: m.name, description: m.clientUrls[0], url: m.clientUrls[0] })),
-              { title: 'Stream the snapshot from which member?' },
-            )
-          )?.url);
+      opts.endpoint ??
+      (t?.kind === 'member' ? t.clientUrl : undefined) ??
+      (
+        await pickOne(
+          (await listMembers(conn))
+            .filter((m) => m.clientUrls[0])
+            .map((m) => ({ label: m.name, description: m.clientUrls[0], url: m.clientUrls[0] })),
+          { title: 'Stream the snapshot from which member?', empty: `No member of "${name}" has a client URL to stream a snapshot from.` },
+        )
+      )?.url;
     if (!endpoint) return undefined;
     const stamp = new Date()
       .toISOString()
       .replace(/[:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
     const file =
-      fileArg ??
+      opts.file ??
       (
         await vscode.window.showSaveDialog({
           title: 'Save etcd snapshot',
@@ -76,50 +51,47 @@ export function registerSnapshotCommands(
         })
       )?.fsPath;
     if (!file) return undefined;
-    if (existsSync(file) && !fileArg) {
+    if (existsSync(file) && !opts.file) {
       const ok = await vscode.window.showWarningMessage(`${file} exists. Replace it?`, { modal: true }, 'Replace');
       if (ok !== 'Replace') return undefined;
     }
-    const member = await EtcdConnection.open({ ...conn.profile, endpoints: [endpoint] }, conn.connectOptions);
-    try {
-      const started = Date.now();
-      const r = await withCancellableProgress(`Saving snapshot of ${name} from ${endpoint}`, (signal, report) =>
+    const started = Date.now();
+    const r = await conn.withMember(endpoint, (member) =>
+      withCancellableProgress(`Saving snapshot of ${name} from ${endpoint}`, (signal, report) =>
         saveSnapshot(member, file, {
           signal,
           onProgress: (bytes) => report(`${humanBytes(bytes)} · ${humanBytes(bytes / Math.max(0.001, (Date.now() - started) / 1000))}/s`),
         }),
-      );
-      const status = await snapshotStatus(file);
-      log.info(`snapshot ${file}: ${r.bytes} bytes, sha256 ${r.sha256}, revision ${status.revision}`);
-      if (!fileArg) {
-        void vscode.window
-          .showInformationMessage(
-            `Snapshot saved and verified: ${path.basename(file)} — ${humanBytes(r.bytes)}, revision ${status.revision}, ${status.totalKey} keys, hash ${status.hash.toString(16)}.`,
-            'Open in Tree',
-          )
-          .then((c) => c && vscode.commands.executeCommand(CommandIds.openSnapshot, file));
-      }
-      return { file, ...status };
-    } finally {
-      member.close();
+      ),
+    );
+    const status = await snapshotStatus(file);
+    s.log.info(`snapshot ${file}: ${r.bytes} bytes, sha256 ${r.sha256}, revision ${status.revision}`);
+    if (!opts.file) {
+      void vscode.window
+        .showInformationMessage(
+          `Snapshot saved and verified: ${path.basename(file)} — ${humanBytes(r.bytes)}, revision ${status.revision}, ${status.totalKey} keys, hash ${status.hash.toString(16)}.`,
+          'Open in Tree',
+        )
+        .then((c) => c && vscode.commands.executeCommand(CommandIds.openSnapshot, file));
     }
+    return { file, ...status };
   });
 
-  registerCommand(ctx, log, CommandIds.snapshotStatus, async (fileArg?: string) => {
-    const file = fileArg ?? (await pickSnapshotFile('Snapshot status'));
+  s.command(CommandIds.snapshotStatus, async (arg?: TargetArg | string) => {
+    const file = await snapshotFileOf(arg, 'Snapshot status');
     if (!file) return undefined;
-    const s = await withCancellableProgress(`Reading ${path.basename(file)}`, (signal, report) =>
+    const st = await withCancellableProgress(`Reading ${path.basename(file)}`, (signal, report) =>
       snapshotStatus(file, { signal, onProgress: (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`) }),
     );
-    if (!fileArg)
+    if (!isScripted(arg))
       void vscode.window.showInformationMessage(
-        `${path.basename(file)}: hash ${s.hash.toString(16)}, revision ${s.revision}, total keys ${s.totalKey} (${totalKeyMeaning(s)}), total size ${humanBytes(s.totalSize)}${s.version ? `, storage version ${s.version}` : ''}.`,
+        `${path.basename(file)}: hash ${st.hash.toString(16)}, revision ${st.revision}, total keys ${st.totalKey} (${totalKeyMeaning(st)}), total size ${humanBytes(st.totalSize)}${st.version ? `, storage version ${st.version}` : ''}.`,
       );
-    return s;
+    return st;
   });
 
-  registerCommand(ctx, log, CommandIds.openSnapshot, async (fileArg?: string) => {
-    const file = fileArg ?? (await pickSnapshotFile('Open etcd snapshot (read-only)'));
+  s.command(CommandIds.openSnapshot, async (arg?: TargetArg | string) => {
+    const file = await snapshotFileOf(arg, 'Open etcd snapshot (read-only)');
     if (!file) return undefined;
     const opened = await withCancellableProgress(`Opening ${path.basename(file)}`, (signal, report) =>
       snapshots.open(file, signal, (b, t) => report(`${Math.round((b / Math.max(1, t)) * 100)}%`)),
@@ -128,20 +100,22 @@ export function registerSnapshotCommands(
     return { file: opened.file, revision: opened.status.revision, keys: opened.snap.keyCount };
   });
 
-  registerCommand(ctx, log, CommandIds.closeSnapshot, (arg?: SnapshotNode | string) => {
-    const file = arg instanceof SnapshotNode ? arg.opened.file : arg;
+  s.command(CommandIds.closeSnapshot, async (arg?: TargetArg | string) => {
+    const file =
+      typeof arg === 'string'
+        ? arg
+        : ((targetOf(arg) as { file?: string } | undefined)?.file ??
+          (
+            await pickOne(
+              snapshots.list().map((o) => ({ label: path.basename(o.file), description: o.file, file: o.file })),
+              { title: 'Close which snapshot?', empty: 'No snapshot file is open.' },
+            )
+          )?.file);
     if (file) snapshots.close(file);
   });
 
-  const snapshotTarget = (arg: KeyNode | string | undefined, keyText?: string) => {
-    if (arg instanceof KeyNode && arg.ctx.source.kind === 'snapshot') return { file: arg.ctx.source.file, key: arg.key };
-    if (typeof arg === 'string' && keyText !== undefined) return { file: path.resolve(arg), key: keyFromText(keyText) };
-    return undefined;
-  };
-
-  registerCommand(ctx, log, CommandIds.openSnapshotKey, async (arg?: KeyNode | string, keyText?: string) => {
-    const t = snapshotTarget(arg, keyText);
-    if (!t) return undefined;
+  s.command(CommandIds.openSnapshotKey, async (arg?: TargetArg) => {
+    const t = targets.snapshotKey(arg, 'Open Snapshot Key');
     if (!snapshots.get(t.file)) await snapshots.open(t.file);
     const uri = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -149,32 +123,16 @@ export function registerSnapshotCommands(
     return doc.getText();
   });
 
-  registerCommand(
-    ctx,
-    log,
-    CommandIds.compareSnapshotKeyWithLive,
-    async (arg?: KeyNode | string, keyText?: string, connectionArg?: string) => {
-      const t = snapshotTarget(arg, keyText);
-      if (!t) return undefined;
-      const connection =
-        connectionArg ??
-        (await vscode.window.showQuickPick(
-          store.list().map((p) => p.name),
-          { title: 'Compare with which live cluster?' },
-        ));
-      if (!connection) return undefined;
-      if (!snapshots.get(t.file)) await snapshots.open(t.file);
-      const conn = await sessions.get(connection);
-      const live = await getKey(conn, t.key);
-      if (!live) throw new EtcdStudioError('NotFound', `The key does not exist in "${connection}" now (it was in the snapshot).`);
-      const left = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
-      const right = toEtcdUri({ connection, key: t.key, view: renderForProfile(conn.profile, live.value, t.key).view });
-      await vscode.commands.executeCommand(
-        'vscode.diff',
-        left,
-        right,
-        `${path.basename(t.file)} ↔ ${connection}: ${keyText ?? t.key.toString('utf8')}`,
-      );
-    },
-  );
+  s.command(CommandIds.compareSnapshotKeyWithLive, async (arg?: TargetArg, opts: { connection?: string } = {}) => {
+    const t = targets.snapshotKey(arg, 'Compare with Live Cluster');
+    const connection = opts.connection ?? (await targets.connection(undefined, 'Compare with which live cluster?'));
+    if (!connection) return undefined;
+    if (!snapshots.get(t.file)) await snapshots.open(t.file);
+    const conn = await s.connect(connection);
+    const live = await getKey(conn, t.key);
+    if (!live) throw new EtcdStudioError('NotFound', `The key does not exist in "${connection}" now (it was in the snapshot).`);
+    const left = snapshotKeyUri(t.file, t.key, snapshotView(snapshots, t.file, t.key));
+    const right = toEtcdUri({ connection, key: t.key, view: renderForProfile(conn.profile, live.value, t.key).view });
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${path.basename(t.file)} ↔ ${connection}: ${t.key.toString('utf8')}`);
+  });
 }

@@ -3,19 +3,22 @@ import * as vscode from 'vscode';
 import { humanBytes } from '../../core/format';
 import { minimumEtcdForStorage } from '../../core/etcd/capabilities';
 import { totalKeyMeaning } from '../../core/snapshot';
-import { PrefixNode } from '../tree/keyNodes';
-import { SnapshotKeySource } from '../tree/keySource';
-import { TreeNode } from '../tree/node';
+import type { Target } from '../commands/targets';
+import { PrefixNode } from '../explorer/keyNodes';
+import { SnapshotKeySource } from '../explorer/keySource';
+import { TreeNode } from '../explorer/node';
 import { OpenedSnapshot } from './snapshotStore';
 
 /** A snapshot file opened in the tree: a read-only keyspace as of the snapshot's revision. */
 export class SnapshotNode implements TreeNode {
   readonly keys: PrefixNode;
+  readonly target: Target;
 
   constructor(
     readonly opened: OpenedSnapshot,
     refresh: (n?: TreeNode) => void,
   ) {
+    this.target = { kind: 'snapshot', file: opened.file };
     this.keys = new PrefixNode(
       { source: new SnapshotKeySource(opened.file, opened.snap), refresh },
       Buffer.alloc(0),

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { EtcdStudioError } from '../../core/errors';
 import { parseScript } from '../../core/script/parse';
 import { ETCDCTL_LANGUAGE, ScriptCommandIds } from '../../protocol/scriptProtocol';
+import { CommandIds } from '../commands/ids';
 import { ConnectionStore } from '../connections/connectionStore';
+import { pickOne } from '../platform/pick';
 
 const STATE_KEY = 'etcdStudio.scriptConnection';
 
@@ -46,11 +48,6 @@ export class ActiveConnection implements vscode.Disposable {
   /** Asks the user to pick a connection (the current one first). Undefined when cancelled. */
   async pick(): Promise<string | undefined> {
     const profiles = this.store.list();
-    if (profiles.length === 0) {
-      const add = await vscode.window.showWarningMessage('There are no etcd connections yet.', 'Add Connection…');
-      if (add) await vscode.commands.executeCommand('etcdStudio.addConnection');
-      return undefined;
-    }
     const current = this.name;
     const items = profiles
       .map((p) => ({
@@ -60,9 +57,12 @@ export class ActiveConnection implements vscode.Disposable {
         picked: p.name === current,
       }))
       .sort((a, b) => Number(b.picked) - Number(a.picked));
-    const choice = await vscode.window.showQuickPick(items, {
+    const choice = await pickOne(items, {
       title: 'Connection for etcdctl scripts',
       placeHolder: current ? `now: ${current}` : 'none chosen yet',
+      empty: 'There are no etcd connections yet: add one first.',
+      emptyAction: { label: 'Add Connection…', command: CommandIds.addConnection },
+      pickSingle: false,
     });
     if (!choice) return undefined;
     await this.set(choice.label);

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { Sessions } from '../../core/etcd/sessions';
+import type { EtcdConnection } from '../../core/etcd/connection';
+import { keyToText } from '../../core/keytree/keyText';
 import { ConnectionStore } from '../connections/connectionStore';
 import { SnapshotNode } from '../snapshots/snapshotNode';
 import { SnapshotStore } from '../snapshots/snapshotStore';
-import { keyToText } from '../../core/keytree/keyText';
 import { keyFromStore } from './keyTreeAdapter';
-import { liveConnection } from './keySource';
 import { ConnectionNode } from './connectionNode';
 import { KeyNode, PrefixNode } from './keyNodes';
 import { TreeNode } from './node';
@@ -20,8 +19,8 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
 
   constructor(
     private readonly store: ConnectionStore,
-    private readonly sessions: Sessions,
     private readonly snapshots: SnapshotStore,
+    private readonly deps: { connect(name: string): Promise<EtcdConnection>; forgetPassword(name: string): Promise<void> },
   ) {}
 
   refresh(node?: TreeNode): void {
@@ -58,7 +57,7 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
         parent = new PrefixNode(root.ctx, key.subarray(0, i + 1), keyToText(key.subarray(parent.prefix.length, i + 1)), undefined, parent);
       }
     }
-    const child = await keyFromStore(liveConnection(root.ctx.source, 'Go to key'), key);
+    const child = await keyFromStore(await this.deps.connect(connection), key);
     if (!child) return undefined;
     const node = new KeyNode(root.ctx, child, parent);
     await view.reveal(node, { select: true, focus: true, expand: false });
@@ -79,9 +78,9 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
         existing && JSON.stringify(existing.profile) === JSON.stringify(p)
           ? existing
           : new ConnectionNode(p, {
-              sessions: this.sessions,
+              connect: this.deps.connect,
               refresh: (n) => this.refresh(n),
-              forgetPassword: (name) => this.store.forgetPassword(name),
+              forgetPassword: this.deps.forgetPassword,
             }),
       );
     }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { EtcdConnection } from '../../core/etcd/connection';
 import { deleteIfUnchanged, getKey, putIfUnchanged, renameKey, StoredValue } from '../../core/etcd/kv';
-import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
 import { encodeEdit, RenderedValue } from '../../core/values/render';
@@ -42,12 +41,13 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
   readonly onDidConflict = this.conflictEmitter.event;
 
   constructor(
-    private readonly sessions: Sessions,
+    /** The connection of a profile as it is now (a changed profile gets a new connection). */
+    private readonly connect: (name: string) => Promise<EtcdConnection>,
     private readonly log: Logger,
   ) {}
 
   private async conn(loc: EtcdLocation): Promise<EtcdConnection> {
-    return this.sessions.get(loc.connection);
+    return this.connect(loc.connection);
   }
 
   private async read(uri: vscode.Uri): Promise<{ loc: EtcdLocation; conn: EtcdConnection; value: OpenValue }> {

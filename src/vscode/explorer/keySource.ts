@@ -1,8 +1,8 @@
-import { EtcdConnection } from '../../core/etcd/connection';
-import { EtcdStudioError } from '../../core/errors';
 import type { Child } from '../../core/keytree/listChildren';
 import { EtcdSnapshot, listSnapshotChildren } from '../../core/snapshot';
+import type { Target } from '../commands/targets';
 import { keyTreeChildren } from './keyTreeAdapter';
+import type { NodeContext } from './node';
 
 export interface ChildPage {
   children: Child[];
@@ -13,17 +13,24 @@ export interface ChildPage {
 /** Where a key tree's children come from: a live cluster or a snapshot file (read-only). */
 export type KeySource = LiveKeySource | SnapshotKeySource;
 
+/** A live cluster, by connection name: every listing uses the connection of the profile as it is now. */
 export class LiveKeySource {
   readonly kind = 'live' as const;
-  constructor(readonly conn: EtcdConnection) {}
+  constructor(
+    readonly name: string,
+    private readonly nodes: Pick<NodeContext, 'connect'>,
+  ) {}
   get id(): string {
-    return `live:${this.conn.profile.name}`;
+    return `live:${this.name}`;
   }
-  get name(): string {
-    return this.conn.profile.name;
+  async list(prefix: Buffer, opts: { limit: number; after?: Buffer; revision?: number }): Promise<ChildPage> {
+    return keyTreeChildren(await this.nodes.connect(this.name), prefix, opts);
   }
-  list(prefix: Buffer, opts: { limit: number; after?: Buffer; revision?: number }): Promise<ChildPage> {
-    return keyTreeChildren(this.conn, prefix, opts);
+  keyTarget(key: Buffer): Target {
+    return { kind: 'key', connection: this.name, key };
+  }
+  prefixTarget(prefix: Buffer): Target {
+    return { kind: 'prefix', connection: this.name, prefix };
   }
 }
 
@@ -42,13 +49,10 @@ export class SnapshotKeySource {
   async list(prefix: Buffer, opts: { limit: number; after?: Buffer }): Promise<ChildPage> {
     return listSnapshotChildren(this.snap, prefix, { limit: opts.limit, after: opts.after });
   }
-}
-
-/** The live connection behind a tree node, or a clear refusal for snapshot nodes. */
-export function liveConnection(source: KeySource, what: string): EtcdConnection {
-  if (source.kind === 'live') return source.conn;
-  throw new EtcdStudioError(
-    'InvalidArgument',
-    `${what} needs a live cluster; this key is in the snapshot file ${source.file} (read-only).`,
-  );
+  keyTarget(key: Buffer): Target {
+    return { kind: 'snapshotKey', file: this.file, key };
+  }
+  prefixTarget(prefix: Buffer): Target {
+    return { kind: 'snapshotPrefix', file: this.file, prefix };
+  }
 }

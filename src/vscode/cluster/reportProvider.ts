@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { buildReport, REPORT_TITLES, ReportKind } from '../../core/etcd/reports';
-import { Sessions } from '../../core/etcd/sessions';
+import type { EtcdConnection } from '../../core/etcd/connection';
 import { errorMessage } from '../../core/errors';
 
 export const REPORT_SCHEME = 'etcd-report';
@@ -23,7 +23,7 @@ export class ReportProvider implements vscode.TextDocumentContentProvider {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
 
-  constructor(private readonly sessions: Sessions) {}
+  constructor(private readonly connect: (name: string) => Promise<EtcdConnection>) {}
 
   refresh(uri: vscode.Uri): void {
     this.emitter.fire(uri);
@@ -33,7 +33,7 @@ export class ReportProvider implements vscode.TextDocumentContentProvider {
     const { connection, kind, json } = parse(uri);
     const header = `# etcdctl ${REPORT_TITLES[kind]} — connection "${connection}" — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n`;
     try {
-      const conn = await this.sessions.get(connection);
+      const conn = await this.connect(connection);
       const r = await buildReport(conn, kind);
       return json ? r.json : `${header}# Refresh: the ↻ button in the editor title\n\n${r.table}`;
     } catch (e) {

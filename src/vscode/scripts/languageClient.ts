@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import { Sessions } from '../../core/etcd/sessions';
+import type { EtcdConnection } from '../../core/etcd/connection';
 import { Logger } from '../../core/log';
 import {
   ETCD_DOCUMENT_SCHEME,
@@ -20,7 +20,7 @@ import { keyChildren, storedValue } from './serverRequests';
 export async function startLanguageClient(
   ctx: vscode.ExtensionContext,
   channel: vscode.LogOutputChannel,
-  sessions: Sessions,
+  connect: (name: string) => Promise<EtcdConnection>,
   active: ActiveConnection,
   log: Logger,
 ): Promise<LanguageClient> {
@@ -37,8 +37,8 @@ export async function startLanguageClient(
       outputChannel: channel,
     },
   );
-  client.onRequest(KEY_CHILDREN_REQUEST, (p: KeyChildrenParams) => keyChildren(p, sessions, active, log));
-  client.onRequest(STORED_VALUE_REQUEST, (p: StoredValueParams) => storedValue(p, sessions));
+  client.onRequest(KEY_CHILDREN_REQUEST, (p: KeyChildrenParams) => keyChildren(p, connect, active, log));
+  client.onRequest(STORED_VALUE_REQUEST, (p: StoredValueParams) => storedValue(p, connect));
   await client.start();
   return client;
 }

@@ -2,17 +2,15 @@ import * as vscode from 'vscode';
 import { EndpointStatus } from '../../core/etcd/connection';
 import { capabilityRows } from './capabilityRows';
 import { ConnectionProfile } from '../../core/etcd/profile';
-import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
+import { MembersNode } from '../cluster/membersNode';
+import type { Target } from '../commands/targets';
+import { LeasesNode } from '../leases/leaseNodes';
 import { PrefixNode } from './keyNodes';
 import { LiveKeySource } from './keySource';
-import { LeasesNode } from './leaseNodes';
-import { MembersNode } from './membersNode';
-import { MessageNode, TreeNode } from './node';
+import { MessageNode, NodeContext, TreeNode } from './node';
 
-export interface ConnectionNodeDeps {
-  sessions: Sessions;
-  refresh(node?: TreeNode): void;
+export interface ConnectionNodeDeps extends NodeContext {
   /** Called when etcd rejected the saved password, so the next attempt asks again. */
   forgetPassword(name: string): Promise<void>;
 }
@@ -22,11 +20,14 @@ export class ConnectionNode implements TreeNode {
   private status: EndpointStatus | undefined;
   private error: string | undefined;
   keys: PrefixNode | undefined;
+  readonly target: Target;
 
   constructor(
     readonly profile: ConnectionProfile,
     private readonly deps: ConnectionNodeDeps,
-  ) {}
+  ) {
+    this.target = { kind: 'connection', connection: profile.name };
+  }
 
   getTreeItem(): vscode.TreeItem {
     const p = this.profile;
@@ -78,18 +79,19 @@ export class ConnectionNode implements TreeNode {
   async getChildren(): Promise<TreeNode[]> {
     const before = this.state();
     try {
-      const conn = await this.deps.sessions.get(this.profile.name);
+      const name = this.profile.name;
+      const conn = await this.deps.connect(name);
       this.status = await conn.status();
       this.error = undefined;
       this.keys = new PrefixNode(
-        { source: new LiveKeySource(conn), refresh: (n) => this.deps.refresh(n) },
+        { source: new LiveKeySource(name, this.deps), refresh: (n) => this.deps.refresh(n) },
         Buffer.from(this.profile.prefix ?? ''),
         'Keys',
         undefined,
         this,
         true,
       );
-      return [new MembersNode(conn, this.status.leader, this), this.keys, new LeasesNode(conn, this)];
+      return [new MembersNode(name, this.status.leader, this, this.deps), this.keys, new LeasesNode(name, this, this.deps)];
     } catch (e) {
       this.error = errorMessage(e);
       this.status = undefined;

@@ -1,11 +1,21 @@
 import * as vscode from 'vscode';
+import type { EtcdConnection } from '../../core/etcd/connection';
+import type { Target } from '../commands/targets';
 
 /** One level of the Clusters tree; each kind of node is its own class. */
 export interface TreeNode {
   /** For TreeView.reveal (Go to key). */
   readonly parent?: TreeNode;
+  /** What the node points at, for the commands run on it (see commands/targets.ts); none for message rows. */
+  readonly target?: Target;
   getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
   getChildren(): Promise<TreeNode[]>;
+}
+
+/** What nodes need: connections by name (always the current settings' one) and a way to re-render. */
+export interface NodeContext {
+  connect(name: string): Promise<EtcdConnection>;
+  refresh(node?: TreeNode): void;
 }
 
 /** A leaf that shows a message in the tree (errors, "nothing here"). */

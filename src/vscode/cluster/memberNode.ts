@@ -3,8 +3,9 @@ import { EndpointStatus } from '../../core/etcd/connection';
 import { EndpointHealth } from '../../core/etcd/endpoints';
 import { MemberInfo } from '../../core/etcd/members';
 import { humanBytes } from '../../core/format';
-import { capabilityRows } from './capabilityRows';
-import { TreeNode } from './node';
+import type { Target } from '../commands/targets';
+import { capabilityRows } from '../explorer/capabilityRows';
+import { TreeNode } from '../explorer/node';
 
 export interface MemberDetails {
   connection: string;
@@ -17,13 +18,19 @@ export interface MemberDetails {
 
 /** One member: name, hex id, leader/learner, health with latency, version, DB size and raft index. */
 export class MemberNode implements TreeNode {
+  readonly target: Target;
+
   constructor(
     readonly details: MemberDetails,
     readonly parent: TreeNode,
-  ) {}
-
-  get connection(): string {
-    return this.details.connection;
+  ) {
+    const m = details.member;
+    this.target = {
+      kind: 'member',
+      connection: details.connection,
+      memberId: m.id,
+      ...(m.clientUrls[0] ? { clientUrl: m.clientUrls[0] } : {}),
+    };
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -31,7 +38,7 @@ export class MemberNode implements TreeNode {
     const leader = m.id === leaderId;
     const item = new vscode.TreeItem(m.name || `(unstarted ${m.id})`, vscode.TreeItemCollapsibleState.None);
     item.id = `member:${m.id}`;
-    const healthText = h ? (h.health ? `healthy ${h.tookMs} ms` : 'unhealthy') : undefined;
+    const healthText = h ? (h.health ? `healthy ${Math.round(h.tookMs)} ms` : 'unhealthy') : undefined;
     item.description = [
       m.id,
       leader ? 'leader' : '',
@@ -54,7 +61,7 @@ export class MemberNode implements TreeNode {
         `|---|---|`,
         `| peer URLs | ${m.peerUrls.join(', ') || '—'} |`,
         `| client URLs | ${m.clientUrls.join(', ') || '—'} |`,
-        `| health | ${h ? (h.health ? `healthy, took ${h.tookMs} ms` : `unhealthy: ${h.error}`) : '—'} |`,
+        `| health | ${h ? (h.health ? `healthy, took ${Math.round(h.tookMs)} ms` : `unhealthy: ${h.error}`) : '—'} |`,
         ...(s
           ? [
               `| version | ${s.version} |`,

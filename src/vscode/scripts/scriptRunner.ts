@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Sessions } from '../../core/etcd/sessions';
+import type { EtcdConnection } from '../../core/etcd/connection';
 import { EtcdStudioError } from '../../core/errors';
 import { Logger, redact } from '../../core/log';
 import { executeAll, ExecResult } from '../../core/script/execute';
@@ -20,7 +20,7 @@ export interface ScriptRunResult {
  */
 export class ScriptRunner {
   constructor(
-    private readonly sessions: Sessions,
+    private readonly connect: (name: string) => Promise<EtcdConnection>,
     private readonly active: ActiveConnection,
     private readonly output: vscode.OutputChannel,
     private readonly log: Logger,
@@ -67,7 +67,7 @@ export class ScriptRunner {
       async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        const conn = await this.sessions.get(name);
+        const conn = await this.connect(name);
         return executeAll(conn, cmds, {
           signal: abort.signal,
           onStart: (cmd, i) => {

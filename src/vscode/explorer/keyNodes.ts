@@ -3,6 +3,7 @@ import { humanBytes } from '../../core/format';
 import { keyLabel, KeyTreeChild, levelOf } from './keyTreeAdapter';
 import { KeySource } from './keySource';
 import { CommandIds } from '../commands/ids';
+import type { Target } from '../commands/targets';
 import { TreeNode } from './node';
 
 /** Page size of a prefix's children; "Load more…" fetches the next page. */
@@ -45,6 +46,7 @@ const RESOURCE_ICONS: Record<string, string> = {
 
 /** A prefix (a "folder" of keys): lists its direct children lazily, a page at a time. */
 export class PrefixNode implements TreeNode {
+  readonly target: Target;
   private pages: KeyTreeChild[][] = [];
   private next: Buffer | undefined;
   private revision: number | undefined;
@@ -60,7 +62,9 @@ export class PrefixNode implements TreeNode {
     readonly count: number | undefined,
     readonly parent: TreeNode | undefined,
     private readonly isRoot = false,
-  ) {}
+  ) {
+    this.target = ctx.source.prefixTarget(prefix);
+  }
 
   getTreeItem(): vscode.TreeItem {
     const level = levelOf(this.prefix);
@@ -129,11 +133,15 @@ export class PrefixNode implements TreeNode {
 
 /** A key: its name, value size, version and mod_revision; Kubernetes objects get their kind's icon. */
 export class KeyNode implements TreeNode {
+  readonly target: Target;
+
   constructor(
     readonly ctx: KeyTreeContext,
     readonly child: Extract<KeyTreeChild, { kind: 'key' }>,
     readonly parent: TreeNode | undefined,
-  ) {}
+  ) {
+    this.target = ctx.source.keyTarget(child.key);
+  }
 
   get key(): Buffer {
     return this.child.key;
@@ -176,6 +184,10 @@ export class KeyNode implements TreeNode {
 /** The last row of a long listing: fetches the next page when clicked. */
 export class LoadMoreNode implements TreeNode {
   constructor(readonly parent: PrefixNode) {}
+
+  get target(): Target {
+    return this.parent.target;
+  }
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);

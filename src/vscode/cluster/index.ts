@@ -1,0 +1,42 @@
+/**
+ * Cluster operations: the etcdctl reports (member list, endpoint health / status / hashkv, alarms) as
+ * read-only documents, and the maintenance commands. The Members node lives here too (membersNode.ts).
+ */
+import * as vscode from 'vscode';
+import { ReportKind } from '../../core/etcd/reports';
+import { CommandIds } from '../commands/ids';
+import { TargetArg } from '../commands/targets';
+import { Services } from '../services';
+import { registerMaintenanceCommands } from './maintenanceCommands';
+import { REPORT_SCHEME, ReportProvider, reportUri } from './reportProvider';
+
+export function register(s: Services): void {
+  const reports = new ReportProvider(s.connect);
+  s.ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
+
+  const openReport =
+    (kind: ReportKind, title: string) =>
+    async (arg?: TargetArg, opts: { format?: 'table' | 'json' } = {}) => {
+      const name = await s.targets.connection(arg, title);
+      if (!name) return undefined;
+      const doc = await vscode.workspace.openTextDocument(reportUri(name, kind, opts.format));
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return doc.getText();
+    };
+  s.command(CommandIds.memberList, openReport('members', 'Member list of which cluster?'));
+  s.command(CommandIds.endpointHealth, openReport('health', 'Endpoint health of which cluster?'));
+  s.command(CommandIds.endpointStatus, openReport('status', 'Endpoint status of which cluster?'));
+  s.command(CommandIds.alarmList, openReport('alarms', 'Alarms of which cluster?'));
+  s.command(CommandIds.hashKv, openReport('hashkv', 'Hash KV of which cluster?'));
+  s.command(CommandIds.refreshReport, async (uri?: vscode.Uri) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (target?.scheme === REPORT_SCHEME) reports.refresh(target);
+  });
+  s.command(CommandIds.reportAsJson, async (uri?: vscode.Uri) => {
+    const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (target?.scheme !== REPORT_SCHEME) return;
+    const json = target.with({ path: target.path.replace(/\.txt$/, '.json') });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(json), { preview: false });
+  });
+  registerMaintenanceCommands(s);
+}
