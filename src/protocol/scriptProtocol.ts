@@ -67,5 +67,5 @@ export const ScriptCommandIds = {
 
 /** The language id of etcdctl scripts (package.json contributes it). */
 export const ETCDCTL_LANGUAGE = 'etcdctl';
-/** The scheme of documents backed by etcd keys (src/vscode/fs). */
+/** The scheme of documents backed by etcd keys (src/vscode/editor). */
 export const ETCD_DOCUMENT_SCHEME = 'etcd';
