@@ -16,6 +16,16 @@ async function podKey(c: Etcd3): Promise<string> {
   return keys[0];
 }
 
+/** Waits until VS Code's configuration says the test connection's readOnly is `value` (settings reach the extension host asynchronously). */
+async function untilReadOnly(value: boolean | undefined): Promise<void> {
+  const now = () =>
+    vscode.workspace
+      .getConfiguration('etcdStudio')
+      .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
+      .find((p) => p.name === CONN)?.readOnly;
+  for (let i = 0; i < 50 && now() !== value; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function replaceInDoc(doc: vscode.TextDocument, from: string, to: string): Promise<void> {
   const text = doc.getText();
   const at = text.indexOf(from);
@@ -170,17 +180,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     await vscode.commands.executeCommand('workbench.action.files.save');
     assert.equal(settings.isDirty, false, 'settings.json saved');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    for (
-      let i = 0;
-      i < 50 &&
-      !vscode.workspace
-        .getConfiguration('etcdStudio')
-        .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
-        .find((p) => p.name === CONN)?.readOnly;
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 100));
-
+    await untilReadOnly(true);
     const profile = vscode.workspace
       .getConfiguration('etcdStudio')
       .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
@@ -203,6 +203,7 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
       cfg.get<Array<Record<string, unknown>>>('connections')!.map((p) => (p.name === CONN ? { ...p, readOnly: undefined } : p)),
       vscode.ConfigurationTarget.Global,
     );
+    await untilReadOnly(undefined);
     assert.equal(await doc.save(), true, 'writable again');
     assert.equal(await c.get(key).string(), 'after\n');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

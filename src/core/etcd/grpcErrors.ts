@@ -79,7 +79,9 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
       raw,
     );
   }
-  if (is(/deadline exceeded|timed? ?out/i)) {
+  // The server reset the request's stream (RST_STREAM CANCEL): etcd gave up on it, e.g. when its deadline
+  // passed while it waited for a leader. etcd Studio never cancels a request itself.
+  if (is(/deadline exceeded|timed? ?out|\b1 CANCELLED: Call cancelled/i)) {
     return new EtcdStudioError(
       'Timeout',
       `No answer from ${where} within the timeout. Check that the endpoints are reachable from this machine and that etcd is running.`,
