@@ -52,7 +52,7 @@ describe("etcd: saves read back by Kubernetes' own storage code", () => {
       assert.equal(await doc.save(), true, 'saved');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
-      const revision = Number((await c.client.get(key).exec()).kvs[0].mod_revision);
+      const revision = Number((await c.range({ key: Buffer.from(key) })).kvs[0].mod_revision);
       const got = await oracle.get(target);
       assert.equal(got.resourceVersion, String(revision));
       const want = parseJsonExact(before.json) as Record<string, unknown>;

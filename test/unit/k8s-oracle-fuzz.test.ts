@@ -36,7 +36,7 @@ function fuzzSuite(format: 'protobuf' | 'cbor', SEEDS: number[]): void {
       oracle = Oracle.start();
       await oracle.connect(t.etcd.endpoints);
       vectors = await oracle.fuzz({ seeds: SEEDS, prefix: PREFIX, format });
-      const res = await t.conn.client.kv.range({ key: Buffer.from(PREFIX + '/'), range_end: prefixRangeEnd(Buffer.from(PREFIX + '/')) });
+      const res = await t.conn.range({ key: Buffer.from(PREFIX + '/'), range_end: prefixRangeEnd(Buffer.from(PREFIX + '/')) });
       for (const kv of res.kvs) stored.set(kv.key.toString(), kv.value);
     });
     after(async () => {
