@@ -41,7 +41,7 @@ describe("etcd: saves read back by Kubernetes' own storage code", () => {
       await oracle.create(target, object);
       const before = await oracle.get(target);
 
-      await vscode.commands.executeCommand('etcdStudio.openKey', CONN, key);
+      await vscode.commands.executeCommand('etcdStudio.openKey', { connection: CONN, key });
       const doc = vscode.window.activeTextEditor!.document;
       const edits = editsOf(wc, 'vscode');
       const obj = parseText(doc.getText()).value as Record<string, unknown>;
