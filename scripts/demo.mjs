@@ -68,6 +68,16 @@ process.on('SIGTERM', () => {
   cleanup();
   process.exit(0);
 });
+// `npm run demo` stopped by a signal to npm itself (npm does not pass SIGTERM on): when our parent goes away
+// we are re-parented, and stop too instead of leaving etcd and code-server running.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) {
+    console.log('demo: the command that started it has ended; stopping…');
+    cleanup();
+    process.exit(0);
+  }
+}, 1000).unref();
 
 function start(cmd, args, env = process.env) {
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
