@@ -5,6 +5,7 @@ import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
 import { runHealth, runMembers, runStatus } from './clusterCommands';
 import { runDecode, runEncode } from './codecCommands';
+import { runDoctorCommand } from './doctorCommand';
 import { runGet, runPut } from './kvCommands';
 import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
@@ -26,6 +27,11 @@ const COMMANDS: Record<string, Command> = {
   members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
   health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
   status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  doctor: {
+    summary:
+      'what is wrong with the cluster (disk latency, leader changes, lag, quota, fragmentation, alarms, versions, history, certificates): doctor [--window 5s] [--thresholds name=value,...]; exit 1 on any error',
+    run: runDoctorCommand,
+  },
   watch: {
     summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',
     run: runWatch,

@@ -23,6 +23,8 @@ export interface StartOptions {
   members?: 1 | 3;
   tls?: boolean;
   extraArgs?: string[];
+  /** One etcd binary per member (a mixed-release cluster); default the release under test for all. */
+  binaries?: string[];
 }
 
 export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluster> {
@@ -32,6 +34,7 @@ export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluste
   try {
     etcd = await launchEtcd({
       binary: etcdTarget().etcd,
+      binaries: opts.binaries,
       dataRoot: root,
       members: opts.members ?? 1,
       extraArgs: opts.extraArgs,

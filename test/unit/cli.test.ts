@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
+import { runCli } from '../harness/cli';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
-import { etcdToolEnv, etcdVersionPattern, repoRoot } from '../harness/tools';
+import { etcdToolEnv, etcdVersionPattern } from '../harness/tools';
 
-const run = promisify(execFile);
-const CLI = path.join(repoRoot(), 'dist', 'cli.js');
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env } });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, '', env);
 
 describe('etcd-studio CLI (the built dist/cli.js)', () => {
   let etcd: EtcdTestCluster;

@@ -61,7 +61,8 @@ export function decimalId(hex: string, what = 'member id'): string {
   return BigInt(`0x${clean}`).toString(10);
 }
 
-function readFileFor(what: string, file: string): Buffer {
+/** Reads a TLS file named in a profile; a missing or unreadable file says which setting to fix. */
+export function readFileFor(what: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {

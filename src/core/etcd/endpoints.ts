@@ -39,18 +39,36 @@ const since = (started: bigint) => Number(process.hrtime.bigint() - started) / 1
  */
 export async function endpointHealth(profile: ConnectionProfile, endpoint: string, opts: ConnectOptions = {}): Promise<EndpointHealth> {
   const started = process.hrtime.bigint();
-  let version: string | undefined;
   try {
-    await withEndpoint(profile, endpoint, opts, async (c) => {
-      version = c.serverVersion;
-      await c.range({ key: Buffer.from('health') }, 'health');
-    });
+    return await withEndpoint(profile, endpoint, opts, (c) => memberHealth(c, endpoint, started));
+  } catch (e) {
+    return healthFailure(e, endpoint, started);
+  }
+}
+
+/**
+ * The same health check on an already open single-member connection (the doctor keeps one per member).
+ * A learner serves no linearizable reads, so it is asked a member-local (serializable) one.
+ */
+export async function memberHealth(
+  c: EtcdConnection,
+  endpoint: string,
+  started = process.hrtime.bigint(),
+  learner = false,
+): Promise<EndpointHealth> {
+  const version = c.serverVersion;
+  try {
+    await c.range({ key: Buffer.from('health'), serializable: learner }, 'health');
     return { endpoint, health: true, tookMs: since(started), version };
   } catch (e) {
-    const err = toUserError(e, [endpoint]);
-    if (err.code === 'PermissionDenied') return { endpoint, health: true, tookMs: since(started), version };
-    return { endpoint, health: false, tookMs: since(started), error: err.message, ...(version ? { version } : {}) };
+    return healthFailure(e, endpoint, started, version);
   }
+}
+
+function healthFailure(e: unknown, endpoint: string, started: bigint, version?: string): EndpointHealth {
+  const err = toUserError(e, [endpoint]);
+  if (err.code === 'PermissionDenied') return { endpoint, health: true, tookMs: since(started), version };
+  return { endpoint, health: false, tookMs: since(started), error: err.message, ...(version ? { version } : {}) };
 }
 
 export async function endpointStatus(

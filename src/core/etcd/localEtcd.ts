@@ -24,6 +24,8 @@ export interface LocalEtcdTls {
 export interface LocalEtcdOptions {
   /** The etcd binary (default `etcd` on PATH). */
   binary?: string;
+  /** One binary per member instead (a mixed-release cluster, as during a rolling upgrade). */
+  binaries?: string[];
   /** Folder that holds one data dir per member. */
   dataRoot: string;
   members?: number;
@@ -119,13 +121,13 @@ export async function launchEtcd(opts: LocalEtcdOptions): Promise<LocalEtcd> {
     dataDir: path.join(opts.dataRoot, `m${i + 1}.etcd`),
   }));
   const initialCluster = defs.map((m) => `${m.name}=${m.peerUrl}`).join(',');
-  const start = (m: LocalEtcdMemberPlan, cluster: string, state: 'new' | 'existing') =>
+  const start = (m: LocalEtcdMemberPlan, cluster: string, state: 'new' | 'existing', index = -1) =>
     spawnMember(
-      opts.binary ?? 'etcd',
+      opts.binaries?.[index] ?? opts.binary ?? 'etcd',
       m,
       memberArgs(m, { initialCluster: cluster, token, state, tls: opts.tls, extraArgs: opts.extraArgs }),
     );
-  const members: LocalEtcdMember[] = defs.map((m) => start(m, initialCluster, 'new'));
+  const members: LocalEtcdMember[] = defs.map((m, i) => start(m, initialCluster, 'new', i));
   const cluster: LocalEtcd = {
     endpoints: members.map((m) => m.clientUrl),
     members,

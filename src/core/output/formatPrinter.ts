@@ -25,6 +25,7 @@ const METHODS: readonly (keyof PrinterMethods)[] = [
   'children',
   'leaseDetails',
   'snapshotStatus',
+  'doctorReport',
 ];
 
 /** What each format's printer is built from. */

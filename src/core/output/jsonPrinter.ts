@@ -2,6 +2,7 @@
  * etcdctl's `-w json` (printer_json.go: Go's json.Marshal of the response), per release, and etcd
  * Studio's JSON listings (indented JSON of its own shapes).
  */
+import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type {
   IDeleteRangeResponse,
@@ -242,5 +243,10 @@ export class JsonPrinter extends FormatPrinter {
   snapshotStatus(s: SnapshotStatus): string {
     const version = s.version ? { version: s.version } : {};
     return JSON.stringify({ hash: s.hash, revision: s.revision, totalKey: s.totalKey, totalSize: s.totalSize, ...version }) + '\n';
+  }
+
+  /** An array of findings (id, severity, member, message, measured, threshold, unit, advice, fixes). */
+  doctorReport(r: DoctorReport): string {
+    return pretty(r.findings);
   }
 }

@@ -5,6 +5,7 @@
  * server (see etcdctlStyle.ts). etcd Studio's own listings (ls, leases, snapshot status) are printed by
  * the same printers, so `-w` means one thing across the CLI.
  */
+import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type {
   IDeleteRangeResponse,
@@ -98,6 +99,8 @@ export interface Printer {
   children(rows: ChildRow[], opts: { kubernetes: boolean }): string;
   leaseDetails(leases: LeaseInfo[]): string;
   snapshotStatus(s: SnapshotStatus): string;
+  /** `etcd-studio doctor`: simple, table, or JSON (an array of findings). */
+  doctorReport(r: DoctorReport): string;
 }
 
 /** etcdctl's answer to a command/format pair it does not print (e.g. `alarm list -w table`). */

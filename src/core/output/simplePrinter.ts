@@ -1,4 +1,6 @@
 /** etcdctl's `-w simple` (printer_simple.go), per release, and etcd Studio's plain listings. */
+import { doctorSimple } from './doctorText';
+import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type {
   IDeleteRangeResponse,
@@ -155,5 +157,9 @@ export class SimplePrinter extends FormatPrinter {
 
   snapshotStatus(s: SnapshotStatus): string {
     return snapshotStatusRow(s).join(', ') + '\n';
+  }
+
+  doctorReport(r: DoctorReport): string {
+    return doctorSimple(r);
   }
 }

@@ -19,7 +19,9 @@ const BOX: Frame = { top: ['┌', '┬', '┐'], mid: ['├', '┼', '┤'], bot
 function draw(header: readonly string[], rows: readonly string[][], frame: Frame, align: 'left' | 'right'): string {
   // tablewriter shows header words separated by '_' with spaces.
   const head = header.map((h) => h.toUpperCase().replace(/_/g, ' '));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A cell may hold several lines ("\n"), e.g. a long message broken by wrapText; the row grows to fit.
+  const lines = (c: string | undefined) => (c ?? '').split('\n');
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.flatMap((r) => lines(r[i]).map((l) => l.length))));
   const rule = ([l, m, r]: [string, string, string]) => l + widths.map((w) => frame.line.repeat(w + 2)).join(m) + r;
   const center = (c: string, w: number) => {
     const left = Math.floor((w - c.length) / 2);
@@ -32,7 +34,11 @@ function draw(header: readonly string[], rows: readonly string[][], frame: Frame
       rule(frame.top),
       b + head.map((h, i) => ` ${center(h, widths[i])} `).join(b) + b,
       rule(frame.mid),
-      ...rows.map((r) => b + widths.map((w, i) => ` ${cell(r[i] ?? '', w)} `).join(b) + b),
+      ...rows.flatMap((r) => {
+        const split = widths.map((_, i) => lines(r[i]));
+        const height = Math.max(...split.map((l) => l.length));
+        return Array.from({ length: height }, (_, k) => b + widths.map((w, i) => ` ${cell(split[i][k] ?? '', w)} `).join(b) + b);
+      }),
       rule(frame.bottom),
     ].join('\n') + '\n'
   );
@@ -46,4 +52,18 @@ export function etcdctlTable(header: readonly string[], rows: readonly string[][
 /** etcd Studio's own tables (left-aligned cells, ASCII frame). */
 export function plainTable(header: readonly string[], rows: readonly string[][]): string {
   return draw(header, rows, ASCII, 'left');
+}
+
+/** Breaks text into lines of at most `width` characters at spaces (a longer word stays whole). */
+export function wrapText(text: string, width: number): string {
+  const out: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (current && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  if (current) out.push(current);
+  return out.join('\n');
 }

@@ -1,4 +1,6 @@
 /** etcdctl's `-w table` (printer_table.go): member list and the endpoint checks only; etcd Studio's listings. */
+import { doctorTable } from './doctorText';
+import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type { IMemberListResponse } from '../etcd/etcd3Adapter';
 import type { EndpointHealth } from '../etcd/endpoints';
@@ -57,5 +59,9 @@ export class TablePrinter extends FormatPrinter {
       ['id', 'granted ttl', 'remaining ttl', 'keys'],
       leases.map((l) => [l.id, `${l.grantedTtl}s`, `${l.remainingTtl}s`, l.keyTexts.join(', ')]),
     );
+  }
+
+  doctorReport(r: DoctorReport): string {
+    return doctorTable(r);
   }
 }

@@ -1,0 +1,10 @@
+export { runDoctor, DEFAULT_WINDOW_MS } from './doctor';
+export type { DoctorOptions } from './doctor';
+export { evaluate, CHECKS } from './evaluate';
+export { ClusterProbe } from './probe';
+export { leaderOf, revisionOf } from './sample';
+export type { ClusterSample, MemberSample } from './sample';
+export { sortFindings, worstSeverity } from './finding';
+export type { DoctorReport, Finding, FixAction, PassedCheck, Severity, SkippedCheck } from './finding';
+export { DEFAULT_THRESHOLDS, THRESHOLD_INFO, THRESHOLD_NAMES, parseThresholdList, resolveThresholds } from './thresholds';
+export type { DoctorThresholds, ThresholdName } from './thresholds';
