@@ -67,6 +67,16 @@ const builds = [
     external: ['vscode'],
   },
 ];
+// Webview scripts run in the webview's browser context: one self-contained file each, no Node built-ins.
+builds.push({
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  plugins: [],
+  entryPoints: { dashboard: 'src/webview/dashboard/main.ts' },
+  outdir: 'dist/webview',
+});
 if (tests) {
   builds.push({
     ...common,

@@ -1,5 +1,6 @@
 // Lint: TypeScript recommended rules, plus the architecture rules (ARCHITECTURE.md):
-// - src/core, src/cli and src/server never import `vscode` (they run in plain Node);
+// - src/core, src/cli and src/server never import `vscode` (they run in plain Node), nor do the webview
+//   scripts in src/webview (they run in the webview's browser);
 // - only src/core/etcd/etcd3Adapter.ts imports the etcd3 library (and only it may use `any`):
 //   everything else reaches etcd through EtcdConnection.
 import tseslint from 'typescript-eslint';
@@ -44,7 +45,7 @@ export default tseslint.config(
       'max-len': ['error', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true }],
     },
   },
-  { files: ['src/core/**', 'src/cli/**', 'src/server/**'], rules: noVscode },
+  { files: ['src/core/**', 'src/cli/**', 'src/server/**', 'src/webview/**'], rules: noVscode },
   {
     files: ['src/vscode/**', 'src/extension.ts', 'src/protocol/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [etcd3Only], patterns: etcd3Patterns }] },

@@ -68,6 +68,7 @@ const etcdEnv = (minor) => ({ ...process.env, ETCD_STUDIO_ETCD: minor, PATH: `${
 const node = process.execPath;
 const ok = [
   await step('typecheck', node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']),
+  await step('typecheck (webviews)', node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'src/webview']),
   await step('lint', node, ['node_modules/eslint/bin/eslint.js', 'src', 'test', 'bench']),
   await step('format (prettier --check)', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']),
   await step('package (.vsix)', node, ['scripts/package.mjs']),

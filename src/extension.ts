@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import * as cluster from './vscode/cluster';
 import { CommandIds } from './vscode/commands/ids';
+import * as dashboard from './vscode/dashboard';
 import * as connections from './vscode/connections';
 import * as demo from './vscode/demo';
 import * as editor from './vscode/editor';
@@ -29,6 +30,7 @@ const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   editor,
   keys,
   cluster,
+  dashboard,
   live,
   leases,
   snapshots,

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
-import { launchChromium } from '../harness/browser';
+import { launchChromium, openWorkbench } from '../harness/browser';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { etcdVersionPattern, repoRoot } from '../harness/tools';
@@ -41,12 +41,7 @@ describe('etcd Studio sidebar in code-server', () => {
       },
     });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-    await page.goto(`${cs.url}/?folder=${encodeURIComponent(cs.workspace)}`);
-    await page.waitForFunction(() => (globalThis as unknown as { driver?: unknown }).driver !== undefined, undefined, { timeout: 60_000 });
-    await page.evaluate(() =>
-      (globalThis as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored(),
-    );
+    page = await openWorkbench(browser, cs.url, cs.workspace, { width: 1400, height: 850 });
   });
 
   after(async () => {

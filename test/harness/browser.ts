@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { requireVscodeTools } from './tools';
 
 /** Debian's Chromium driven by playwright-core, with the flags that keep it offline and quiet. */
@@ -17,4 +17,20 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Opens the code-server workbench in a new page and waits until it is restored (ready for UI steps). */
+export async function openWorkbench(
+  browser: Browser,
+  url: string,
+  workspace: string,
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.waitForFunction(() => (globalThis as unknown as { driver?: unknown }).driver !== undefined, undefined, { timeout: 60_000 });
+  await page.evaluate(() =>
+    (globalThis as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored(),
+  );
+  return page;
 }

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { useConnection } from './useConnection';
 import { etcdVersionPattern } from '../harness/tools';
 
 const CONN = 'it-maint';
 
 describe('cluster reports and maintenance commands', () => {
-  before(async () => {
-    await vscode.extensions.getExtension('etcd-studio.etcd-studio')!.activate();
-    await vscode.commands.executeCommand('etcdStudio.addConnection', {
-      name: CONN,
-      endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(','),
-    });
-  });
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('etcdStudio.removeConnection', CONN);
-  });
+  useConnection(CONN);
 
   it("endpoint status opens as the etcdctl table of the cluster's release in a read-only document", async () => {
     const text = await vscode.commands.executeCommand<string>('etcdStudio.endpointStatus', CONN);

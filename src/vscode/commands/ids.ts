@@ -27,6 +27,7 @@ export const CommandIds = {
   alarmList: 'etcdStudio.alarmList',
   alarmDisarm: 'etcdStudio.alarmDisarm',
   hashKv: 'etcdStudio.hashKv',
+  showOverview: 'etcdStudio.showOverview',
   refreshReport: 'etcdStudio.refreshReport',
   reportAsJson: 'etcdStudio.reportAsJson',
   defragment: 'etcdStudio.defragment',
