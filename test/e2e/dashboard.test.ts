@@ -233,4 +233,41 @@ describe('Cluster Overview in code-server', () => {
     await overview.locator('li.finding', { hasText: 'Fragmented DB' }).waitFor({ state: 'detached', timeout: 30_000 });
     assert.match(await overview.locator('.doctor details.passed').innerText(), /checks passed/);
   });
+
+  test('"Endpoint Status" on the overview opens the etcdctl table unwrapped, with a hint to scroll for the wide columns', async () => {
+    await overview.locator('button', { hasText: 'Endpoint Status' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'status.txt' }).waitFor({ timeout: 30_000 });
+    const lines = page.locator('.editor-instance .view-lines').first();
+    await page.locator('.editor-instance .view-lines', { hasText: 'characters\u00a0wide' }).first().waitFor({ timeout: 30_000 });
+    const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /# This table is \d+ characters wide: scroll right to see every column/);
+    assert.match(text, /ENDPOINT/);
+    await page.screenshot({ path: path.join(RESULTS, 'status-report.png') });
+  });
+
+  test('"Stop Watch" with no watch running says so and offers to start one, instead of an empty list', async () => {
+    await runCommand(page, 'etcd Studio: Stop Watch');
+    // The bell in the status bar gets its dot when the message arrives.
+    await page.locator('.statusbar-item .codicon-bell-dot').waitFor({ timeout: 30_000 });
+    assert.equal(
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).count(),
+      0,
+      'no empty list opened',
+    );
+    // With the smoke-test driver on, VS Code keeps notifications out of toasts: open the list as a user can.
+    await runCommand(page, 'Notifications: Show Notifications');
+    const note = page.locator('.notifications-center .notification-list-item', { hasText: 'No watch is running' });
+    await note.waitFor({ timeout: 30_000 }).catch(async (e) => {
+      await page.screenshot({ path: path.join(RESULTS, 'stop-watch-failed.png') });
+      throw e;
+    });
+    await page.screenshot({ path: path.join(RESULTS, 'stop-watch.png') });
+    assert.match(await note.innerText(), /No watch is running, so there is nothing to stop\. Start one with "Watch…" on a key or prefix\./);
+    // Its button starts a watch: it asks for the key or prefix on the only connection.
+    await note.locator('.monaco-button', { hasText: 'Watch…' }).click();
+    const input = page.locator('.quick-input-widget', { hasText: 'Key or prefix to watch' });
+    await input.waitFor({ timeout: 30_000 });
+    assert.match(await input.innerText(), /Watch on "prod-eu-1"/);
+    await page.keyboard.press('Escape');
+  });
 });

@@ -8,7 +8,7 @@ import { CommandIds } from '../commands/ids';
 import { TargetArg } from '../commands/targets';
 import { Services } from '../services';
 import { registerMaintenanceCommands } from './maintenanceCommands';
-import { REPORT_SCHEME, ReportProvider, reportUri } from './reportProvider';
+import { REPORT_LANGUAGE, REPORT_SCHEME, ReportProvider, reportUri } from './reportProvider';
 
 export function register(s: Services): void {
   const reports = new ReportProvider(s.connect);
@@ -19,7 +19,9 @@ export function register(s: Services): void {
     async (arg?: TargetArg, opts: { format?: 'table' | 'json' } = {}) => {
       const name = await s.targets.connection(arg, title);
       if (!name) return undefined;
-      const doc = await vscode.workspace.openTextDocument(reportUri(name, kind, opts.format));
+      const opened = await vscode.workspace.openTextDocument(reportUri(name, kind, opts.format));
+      // Tables open unwrapped (the etcd-report language turns word wrap off), JSON as JSON.
+      const doc = opts.format === 'json' ? opened : await vscode.languages.setTextDocumentLanguage(opened, REPORT_LANGUAGE);
       await vscode.window.showTextDocument(doc, { preview: false });
       return doc.getText();
     };

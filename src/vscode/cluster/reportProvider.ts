@@ -4,6 +4,19 @@ import type { EtcdConnection } from '../../core/etcd/connection';
 import { errorMessage } from '../../core/errors';
 
 export const REPORT_SCHEME = 'etcd-report';
+/** The language of report documents: a small grammar and word wrap off (package.json), so tables keep their rows. */
+export const REPORT_LANGUAGE = 'etcd-report';
+
+/** Tables wider than an editor usually shows say so, and how to see the rest. */
+const WIDE = 120;
+
+function wideHint(table: string): string {
+  const width = Math.max(0, ...table.split('\n').map((l) => [...l].length));
+  return width > WIDE
+    ? `\n# This table is ${width} characters wide: scroll right to see every column (Shift + mouse wheel, or End on a row);` +
+        '\n# "Show Report as JSON" ({ } in the editor title) lists the same fields one per line.'
+    : '';
+}
 
 /** `etcd-report:/<connection>/<report>.txt` (or `.json`): read-only documents, refreshed on demand. */
 export function reportUri(connection: string, kind: ReportKind, format: 'table' | 'json' = 'table'): vscode.Uri {
@@ -35,7 +48,7 @@ export class ReportProvider implements vscode.TextDocumentContentProvider {
     try {
       const conn = await this.connect(connection);
       const r = await buildReport(conn, kind);
-      return json ? r.json : `${header}# Refresh: the ↻ button in the editor title\n\n${r.table}`;
+      return json ? r.json : `${header}# Refresh: the ↻ button in the editor title${wideHint(r.table)}\n\n${r.table}`;
     } catch (e) {
       return json ? JSON.stringify({ error: errorMessage(e) }, null, 2) : `${header}\nError: ${errorMessage(e)}\n`;
     }

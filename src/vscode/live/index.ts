@@ -80,7 +80,11 @@ export function register(s: Services): void {
       (
         await pickOne(
           watches.list().map((w) => ({ label: w.label, description: `${w.events} events · last revision ${w.lastRevision}`, id: w.id })),
-          { title: 'Stop which watch?', empty: 'No watch is running.' },
+          {
+            title: 'Stop which watch?',
+            empty: 'No watch is running, so there is nothing to stop. Start one with "Watch…" on a key or prefix.',
+            emptyAction: { label: 'Watch…', command: CommandIds.watch },
+          },
         )
       )?.id;
     if (picked !== undefined) await watches.stop(picked);

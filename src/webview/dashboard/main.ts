@@ -150,7 +150,7 @@ function bar(card: MemberCard): HTMLElement {
 }
 
 function memberCard(c: MemberCard): HTMLElement {
-  const state = c.state === 'healthy' ? `healthy · ${c.healthMs ?? '?'} ms` : c.state;
+  const state = c.state === 'healthy' ? `healthy · ${c.healthMs === undefined ? '?' : ms(c.healthMs)}` : c.state;
   return h(
     'article',
     { class: `card${c.worst ? ` card-${c.worst}` : ''}`, 'aria-label': `Member ${c.name}` },
