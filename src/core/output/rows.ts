@@ -2,6 +2,7 @@
  * The rows etcdctl's simple and table printers share (ctlv3/command/printer.go's make*Table), per
  * etcdctl release, and the shared bits of etcd Studio's own listings.
  */
+import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type { IMemberListResponse } from '../etcd/etcd3Adapter';
 import type { EndpointHealth } from '../etcd/endpoints';
@@ -9,6 +10,7 @@ import type { HashKvResult } from '../etcd/maintenance';
 import { humanBytes } from '../format';
 import type { EtcdctlStyle } from './etcdctlStyle';
 import { goDurationMs } from './goText';
+import { wrapText } from './table';
 import type { SnapshotStatus } from '../snapshot/status';
 import type { ChildRow } from './printer';
 
@@ -112,4 +114,41 @@ export function childrenTable(rows: ChildRow[], kubernetes: boolean): Table {
 /** `snapshot status`: hash (hex), revision, total keys, total size, and the storage version when the file has one. */
 export function snapshotStatusRow(s: SnapshotStatus): string[] {
   return [s.hash.toString(16), String(s.revision), String(s.totalKey), humanBytes(s.totalSize), ...(s.version ? [s.version] : [])];
+}
+
+/** "42.1 ms", "97 %", "3 changes": a doctor finding's figure with its unit. */
+function figure(value: number | undefined, unit: string | undefined): string {
+  if (value === undefined) return '';
+  const n = Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(value < 10 ? 2 : 1).replace(/\.?0+$/, '');
+  return unit === '%' ? `${n} %` : unit ? `${n} ${unit}` : n;
+}
+
+/** The doctor's first line: which connection, over what window, when. */
+export function doctorHeading(r: DoctorReport): string {
+  const window = r.windowSeconds === null ? 'single sample' : `window ${r.windowSeconds} s`;
+  return `etcd doctor: connection "${r.connection}", ${window}, ${r.at}`;
+}
+
+/** "1 error, 2 warnings, 0 notes". */
+export function doctorCounts(r: DoctorReport): string {
+  const n = (s: string, noun: string) => {
+    const c = r.findings.filter((f) => f.severity === s).length;
+    return `${c} ${noun}${c === 1 ? '' : 's'}`;
+  };
+  return `${n('error', 'error')}, ${n('warning', 'warning')}, ${n('info', 'note')}`;
+}
+
+/** The doctor's findings as rows: severity, check, member, measured, threshold, message. */
+export function doctorFindingsTable(r: DoctorReport, messageWidth: number): Table {
+  return {
+    header: ['severity', 'check', 'member', 'measured', 'threshold', 'message'],
+    rows: r.findings.map((f) => [
+      f.severity,
+      f.id,
+      f.member ?? 'cluster',
+      figure(f.measured, f.unit),
+      figure(f.threshold, f.unit),
+      wrapText(f.message, messageWidth),
+    ]),
+  };
 }

@@ -1,5 +1,4 @@
 /** etcdctl's `-w simple` (printer_simple.go), per release, and etcd Studio's plain listings. */
-import { doctorSimple } from './doctorText';
 import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type {
@@ -22,7 +21,8 @@ import type { LeaseInfo } from '../leases/leases';
 import type { SnapshotStatus } from '../snapshot/status';
 import { goDurationMs, hex016, hex16 } from './goText';
 import type { AlarmList, ChildRow, MemberChange, Printed } from './printer';
-import { endpointHashKvTable, endpointStatusTable, memberListTable, snapshotStatusRow, Table } from './rows';
+import { doctorCounts, doctorHeading, endpointHashKvTable, endpointStatusTable, memberListTable, snapshotStatusRow, Table } from './rows';
+import { wrapText } from './table';
 import { FormatPrinter } from './formatPrinter';
 
 const lines = (t: Table) => t.rows.map((r) => r.join(', ') + '\n').join('');
@@ -159,7 +159,21 @@ export class SimplePrinter extends FormatPrinter {
     return snapshotStatusRow(s).join(', ') + '\n';
   }
 
+  /** The findings with what to do and the fixing actions, then the checks that passed and those skipped. */
   doctorReport(r: DoctorReport): string {
-    return doctorSimple(r);
+    const out = [doctorHeading(r), ''];
+    const advised = new Set<string>();
+    for (const f of r.findings) {
+      out.push(`${f.severity.toUpperCase().padEnd(7)} ${f.id} [${f.member ?? 'cluster'}] ${f.message}`);
+      // The same check on several members has the same advice: say it once.
+      if (!advised.has(f.advice)) out.push(wrapText(`What to do: ${f.advice}`, 100).replace(/^/gm, '        '));
+      advised.add(f.advice);
+      for (const fix of f.fixes) out.push(`        Fix: ${fix.label}`);
+    }
+    if (r.findings.length) out.push('');
+    for (const p of r.passed) out.push(`ok      ${p.id}: ${p.detail}`);
+    for (const s of r.skipped) out.push(`skipped ${s.id}: ${s.reason}`);
+    out.push('', `${doctorCounts(r)}; ${r.passed.length} checks passed, ${r.skipped.length} skipped.`);
+    return out.join('\n') + '\n';
   }
 }

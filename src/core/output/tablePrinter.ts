@@ -1,5 +1,4 @@
 /** etcdctl's `-w table` (printer_table.go): member list and the endpoint checks only; etcd Studio's listings. */
-import { doctorTable } from './doctorText';
 import type { DoctorReport } from '../doctor/finding';
 import type { EndpointStatus } from '../etcd/connection';
 import type { IMemberListResponse } from '../etcd/etcd3Adapter';
@@ -10,6 +9,9 @@ import type { SnapshotStatus } from '../snapshot/status';
 import type { ChildRow, Printed } from './printer';
 import {
   childrenTable,
+  doctorCounts,
+  doctorFindingsTable,
+  doctorHeading,
   endpointHashKvTable,
   endpointHealthTable,
   endpointStatusTable,
@@ -61,7 +63,9 @@ export class TablePrinter extends FormatPrinter {
     );
   }
 
+  /** The heading, the findings (long messages wrapped inside their cell) and the counts. */
   doctorReport(r: DoctorReport): string {
-    return doctorTable(r);
+    const t = doctorFindingsTable(r, 72);
+    return `${doctorHeading(r)}\n${t.rows.length ? plainTable(t.header, t.rows) : ''}${doctorCounts(r)}; ${r.passed.length} checks passed, ${r.skipped.length} skipped.\n`;
   }
 }

@@ -77,7 +77,9 @@ export const dbFragmented: Check = (ctx) => {
     id: 'db-fragmented',
     title,
     findings,
-    passed: worst ? `at most ${pct(worst)} free pages in DBs over the minimum size` : 'no DB is large enough to matter',
+    passed: worst
+      ? `at most ${pct(worst)} free pages in DBs of ${humanBytes(ctx.t.fragmentationMinBytes)} or more`
+      : `every DB is under ${humanBytes(ctx.t.fragmentationMinBytes)}, too small for its free pages to matter`,
   };
 };
 
