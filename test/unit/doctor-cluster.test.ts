@@ -179,4 +179,46 @@ describe('doctor: raft and disks on a real 3-member cluster', () => {
     );
     for (const f of findings) for (const k of ['id', 'severity', 'member', 'message']) assert.ok(k in f, `${k} in ${JSON.stringify(f)}`);
   });
+
+  test('a second member killed: the survivor has no leader and fails its health check, quorum is LOST, exit 1', async () => {
+    const alive = t.etcd.members.map((m, i) => ({ m, i })).filter(({ m }) => m.process.exitCode === null && m.process.signalCode === null);
+    assert.equal(alive.length, 2, 'the previous test left two members running');
+    await t.etcd.kill(alive[0].i);
+    const survivor = alive[1].m;
+    // Without a quorum the survivor loses its leader within an election timeout (CheckQuorum or a pre-vote campaign).
+    const raw = rawClient({ endpoints: [survivor.clientUrl] });
+    try {
+      for (let i = 0; i < 100 && String((await raw.maintenance.status()).leader) !== '0'; i++) await sleep(200);
+    } finally {
+      raw.close();
+    }
+    const r = await cli([
+      'doctor',
+      '--endpoints',
+      survivor.clientUrl,
+      '--dial-timeout',
+      '1s',
+      '--command-timeout',
+      '3s',
+      '--window',
+      '0',
+      '-w',
+      'json',
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    const findings = JSON.parse(r.stdout) as Finding[];
+    const on = (id: string) => findings.filter((f) => f.id === id).map((f) => `${f.severity}:${f.member}`);
+    assert.deepEqual(on('no-leader'), [`error:${survivor.name}`], r.stdout);
+    assert.match(
+      findings.find((f) => f.id === 'no-leader')!.message,
+      new RegExp(`^${survivor.name} has no leader: it cannot serve writes`),
+    );
+    assert.deepEqual(on('member-unhealthy'), [`error:${survivor.name}`], r.stdout);
+    assert.equal(on('member-unreachable').length, 2, r.stdout);
+    for (const f of findings.filter((x) => x.id === 'member-unreachable'))
+      assert.match(
+        f.message,
+        /1 member of 3 answer; the cluster needs 2 for quorum and has LOST it: writes and linearizable reads fail\.$/,
+      );
+  });
 });
