@@ -18,7 +18,12 @@ export function register(s: Services): void {
     const leases = await listLeases(await s.connect(connection));
     const picked = await pickOne(
       leases.map((l) => ({ label: l.id, description: `${l.remainingTtl} s left · ${l.keys.length} key(s)` })),
-      { title, empty: `"${connection}" has no leases.`, pickSingle: false },
+      {
+        title,
+        empty: `"${connection}" has no leases, so there is none to act on. Grant one with "Grant Lease…".`,
+        emptyAction: { label: 'Grant Lease…', command: CommandIds.grantLease },
+        pickSingle: false,
+      },
     );
     return picked && { connection, leaseId: picked.label };
   };
