@@ -101,7 +101,12 @@ describe('maintenance on a real 3-member cluster', () => {
     assert.equal(listed?.isLearner, false, 'promoted to a voting member');
     const voter = await EtcdConnection.open({ name: 'm4', endpoints: [plan.clientUrl] });
     try {
-      assert.equal((await voter.status()).isLearner, false);
+      // The leader lists the promotion once committed; the member itself reports it once it has applied it.
+      await until(
+        () => voter.status(),
+        (st) => st.isLearner === false,
+        `${plan.name} reports itself a voting member`,
+      );
       assert.equal((await getKey(voter, Buffer.from('/m/k0')))?.value.toString(), 'x'.repeat(1000), 'it serves the keyspace');
     } finally {
       voter.close();
