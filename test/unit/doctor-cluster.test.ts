@@ -134,7 +134,7 @@ describe('doctor: raft and disks on a real 3-member cluster', () => {
     assert.equal(now, fix.targetId);
   });
 
-  test('a follower on a very slow disk falls behind: raft index lag for that member and no other', async () => {
+  test('a follower on a very slow disk falls behind: raft index lag for that member, further behind than any other', async () => {
     const lead = await leader();
     const slow = t.etcd.members.find((_, i) => i !== lead.index)!;
     const disk = await slowDisk(slow.process.pid!, 800);
@@ -143,7 +143,7 @@ describe('doctor: raft and disks on a real 3-member cluster', () => {
     const seen: DoctorReport[] = [];
     try {
       // Its index moves in jumps, one per slow fsync: look a few times, as a user refreshing would.
-      for (let i = 0; i < 20 && !seen.some((r) => r.findings.some((f) => f.id === 'raft-index-lag')); i++) {
+      for (let i = 0; i < 20 && !seen.some((r) => r.findings.some((f) => f.id === 'raft-index-lag' && f.member === slow.name)); i++) {
         seen.push(await runDoctor(t.conn, { windowMs: 0, thresholds }));
       }
     } finally {
@@ -152,8 +152,15 @@ describe('doctor: raft and disks on a real 3-member cluster', () => {
     }
     const lagging = seen.flatMap((r) => r.findings.filter((f) => f.id === 'raft-index-lag'));
     assert.ok(lagging.length, `lag seen in ${seen.length} samples: ${JSON.stringify(seen.map(ids))}`);
-    assert.deepEqual([...new Set(lagging.map((f) => f.member))], [slow.name]);
-    const lag = lagging[0];
+    // On a busy machine a healthy follower can trail the leader by a few dozen entries for a moment too; the
+    // slow one is flagged and is always the furthest behind.
+    const worst = new Map<string, number>();
+    for (const f of lagging) worst.set(f.member!, Math.max(worst.get(f.member!) ?? 0, f.measured!));
+    assert.ok(worst.has(slow.name), `${slow.name} flagged: ${JSON.stringify([...worst])}`);
+    for (const [member, most] of worst)
+      if (member !== slow.name)
+        assert.ok(most < worst.get(slow.name)!, `${member} ${most} entries behind vs ${slow.name} ${worst.get(slow.name)}`);
+    const lag = lagging.find((f) => f.member === slow.name)!;
     assert.equal(lag.severity, 'warning');
     assert.ok(lag.measured! >= 30, `${lag.measured} entries`);
     assert.match(
