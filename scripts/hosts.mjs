@@ -108,6 +108,7 @@ function aptPackages(components) {
   if (!which('openssl')) pkgs.push('openssl');
   // The doctor's tests make a member's disk slow by delaying its fdatasync calls with strace.
   if (components.some((c) => c.startsWith('etcd-')) && !which('strace')) pkgs.push('strace');
+  if (!which('jq')) pkgs.push('jq'); // the export tests read JSON lines with the jq users pipe them to
   if (components.includes('etcd-3.4')) {
     if (!existsSync('/usr/bin/etcd')) pkgs.push('etcd-server');
     if (!existsSync('/usr/bin/etcdctl')) pkgs.push('etcd-client');

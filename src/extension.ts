@@ -17,6 +17,7 @@ import * as live from './vscode/live';
 import * as scripts from './vscode/scripts';
 import { createServices, Services } from './vscode/services';
 import * as snapshots from './vscode/snapshots';
+import * as transfer from './vscode/transfer';
 
 /** What activate() returns: used by the extension-host tests to look at the real tree. */
 export interface EtcdStudioApi {
@@ -34,6 +35,7 @@ const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   live,
   leases,
   snapshots,
+  transfer,
   scripts,
   demo,
 ];

@@ -22,6 +22,7 @@ const BOOLEAN_FLAGS = new Set([
   'skip-hash-check',
   'prev-kv',
   'read-only',
+  'drop-leases',
 ]);
 const ALIASES: Record<string, string> = { w: 'write-out', o: 'output', h: 'help' };
 

@@ -24,7 +24,7 @@ async function readInput(file: string, io: CliIo): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function withConnection<T>(args: ParsedArgs, io: CliIo, fn: (c: EtcdConnection) => Promise<T>): Promise<T> {
+export async function withConnection<T>(args: ParsedArgs, io: CliIo, fn: (c: EtcdConnection) => Promise<T>): Promise<T> {
   const { profile, password } = profileFromArgs(args, io.env);
   const conn = await EtcdConnection.open(profile, { password });
   try {

@@ -10,6 +10,7 @@ import { runGet, runPut } from './kvCommands';
 import { runLs } from './lsCommand';
 import { runSeedSample } from './seedCommand';
 import { runSnapshot } from './snapshotCommands';
+import { runExport, runImport } from './transferCommands';
 import { runChanges, runLeases, runWatch } from './watchCommands';
 import { runVersion } from './versionCommand';
 
@@ -46,6 +47,15 @@ const COMMANDS: Record<string, Command> = {
       'snapshot save|status|ls|get|restore FILE … (status as etcdutl/etcdctl; ls/get browse offline; restore to a data dir or into a cluster)',
     run: runSnapshot,
   },
+  export: {
+    summary:
+      'the keys under a prefix as JSON lines ({"key","value" base64,"lease"} per key) or decoded YAML: export PREFIX [--out FILE] [--format jsonl|yaml]',
+    run: runExport,
+  },
+  import: {
+    summary: 'write an export into a cluster: import FILE|- [--mode skip|overwrite|fail] [--dry-run] [--drop-leases]',
+    run: runImport,
+  },
   decode: {
     summary:
       'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] [--encryption-config FILE --key KEY] FILE|-',
@@ -72,7 +82,7 @@ function usage(): string {
     '  --cacert FILE      CA bundle      --cert FILE  client certificate   --key FILE  client key',
     '  --user NAME[:PASS] user name (password from ETCDCTL_PASSWORD or after the colon)',
     '  --dial-timeout 5s  --command-timeout 5s',
-    '  --read-only        refuse every write (put, seed-sample, snapshot restore --into-cluster); also ETCD_STUDIO_READ_ONLY=true',
+    '  --read-only        refuse every write (put, import, seed-sample, snapshot restore --into-cluster); also ETCD_STUDIO_READ_ONLY=true',
     'Output: -w simple|json|table',
     '',
   ].join('\n');

@@ -43,6 +43,8 @@ export const CommandIds = {
   openSnapshotKey: 'etcdStudio.openSnapshotKey',
   compareSnapshotKeyWithLive: 'etcdStudio.compareSnapshotKeyWithLive',
   snapshotRestore: 'etcdStudio.snapshotRestore',
+  exportKeys: 'etcdStudio.exportKeys',
+  importKeys: 'etcdStudio.importKeys',
   // Scripts (the language server speaks these ids too: src/protocol/scriptProtocol.ts).
   runScriptLine: 'etcdStudio.runScriptLine',
   runScript: 'etcdStudio.runScript',
