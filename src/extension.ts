@@ -3,6 +3,7 @@
  * providers (ARCHITECTURE.md says where a new feature goes). Nothing else happens here.
  */
 import * as vscode from 'vscode';
+import * as auth from './vscode/auth';
 import * as cluster from './vscode/cluster';
 import { CommandIds } from './vscode/commands/ids';
 import * as dashboard from './vscode/dashboard';
@@ -34,6 +35,7 @@ const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   dashboard,
   live,
   leases,
+  auth,
   snapshots,
   transfer,
   scripts,

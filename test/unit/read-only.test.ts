@@ -45,7 +45,9 @@ async function fingerprint(raw: Etcd3): Promise<string> {
   const leases = (await raw.leaseClient.leaseLeases()).leases.map((l) => l.ID).sort();
   const members = (await raw.cluster.memberList({})).members.map((m) => `${m.ID}:${m.isLearner}`).sort();
   const alarms = (await raw.maintenance.alarm({ action: 'Get', memberID: 0, alarm: 'None' })).alarms.length;
-  return JSON.stringify({ revision: status.header.revision, leases, members, alarms });
+  const users = (await raw.auth.userList()).users;
+  const roles = (await raw.auth.roleList()).roles;
+  return JSON.stringify({ revision: status.header.revision, leases, members, alarms, users, roles });
 }
 
 describe('a read-only profile refuses every write path (real etcd)', () => {
@@ -100,6 +102,17 @@ describe('a read-only profile refuses every write path (real etcd)', () => {
       alarmDisarm: { op: 'alarmDisarm', memberId: BigInt(`0x${memberId}`).toString(), alarm: 'NOSPACE' },
       defragment: { op: 'defragment' },
       moveLeader: { op: 'moveLeader', targetId: BigInt(`0x${memberId}`).toString() },
+      authEnable: { op: 'authEnable' },
+      authDisable: { op: 'authDisable' },
+      userAdd: { op: 'userAdd', name: 'ro-user', password: 'pw' },
+      userDelete: { op: 'userDelete', name: 'ro-user' },
+      userChangePassword: { op: 'userChangePassword', name: 'ro-user', password: 'pw2' },
+      userGrantRole: { op: 'userGrantRole', name: 'ro-user', role: 'root' },
+      userRevokeRole: { op: 'userRevokeRole', name: 'ro-user', role: 'root' },
+      roleAdd: { op: 'roleAdd', name: 'ro-role' },
+      roleDelete: { op: 'roleDelete', name: 'ro-role' },
+      roleGrantPermission: { op: 'roleGrantPermission', name: 'ro-role', permType: 'Read', key: key, rangeEnd: Buffer.alloc(0) },
+      roleRevokePermission: { op: 'roleRevokePermission', name: 'ro-role', key: key, rangeEnd: Buffer.alloc(0) },
     };
     assert.deepEqual(Object.keys(ops).sort(), [...WRITE_OPS].sort(), 'every write kind is tried');
     for (const op of Object.values(ops)) await refused(op.op, () => ro.write(op.op, op));

@@ -108,6 +108,14 @@ export function unavailableReason(version: string, f: EtcdFeature): string {
   return `etcd ${version} has no ${f.title}: ${why}.${f.instead ? ` ${capitalize(f.instead)}.` : ''}`;
 }
 
+/** Whether `version` has the feature with this id. */
+export function supports(version: string, id: FeatureId): boolean {
+  return hasFeature(
+    version,
+    FEATURES.find((x) => x.id === id)!,
+  );
+}
+
 /** Throws a clear error (naming the version and what to do) when `version` lacks the feature. */
 export function requireFeature(version: string, id: FeatureId): void {
   const f = FEATURES.find((x) => x.id === id)!;

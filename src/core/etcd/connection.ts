@@ -5,6 +5,11 @@ import {
   ClientSettings,
   Etcd3Rpc,
   IAlarmResponse,
+  IAuthRoleGetResponse,
+  IAuthRoleListResponse,
+  IAuthStatusResponse,
+  IAuthUserGetResponse,
+  IAuthUserListResponse,
   ILeaseLeasesResponse,
   ILeaseTimeToLiveResponse,
   IMemberListResponse,
@@ -16,6 +21,7 @@ import {
   SnapshotStream,
 } from './etcd3Adapter';
 import type { HashKvResponse, ResponseHeader, StatusResponse } from './etcdMessages';
+import { supports } from './capabilities';
 import { toUserError } from './grpcErrors';
 import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
 import { WriteOp, WriteResult, writeRequestOps } from './writes';
@@ -131,6 +137,7 @@ function toEndpointStatus(endpoint: string, s: StatusResponse): EndpointStatus {
  *
  * Public API (kept stable for features built on it): `open`, `profile`, `serverVersion`, `status`,
  * `range`, `rangeTxn`, `txn`, `members`, `alarms`, `leases`, `leaseTimeToLive`, `hashKv`,
+ * `authStatus`, `users`, `user`, `roles`, `role`,
  * `openWatchStream`, `openSnapshotStream`, `write`, `assertWritable`, `withMember`, `close`.
  */
 export class EtcdConnection {
@@ -225,6 +232,44 @@ export class EtcdConnection {
     return this.call('hashkv', () => this.rpc.hashKv(revision));
   }
 
+  /** Whether auth is on (etcd 3.5+; 3.4 has no AuthStatus RPC: callers check capabilities first). */
+  authStatus(): Promise<IAuthStatusResponse> {
+    return this.call('auth status', () => this.rpc.authStatus());
+  }
+
+  /**
+   * Whether auth is on. etcd 3.4 has no AuthStatus RPC; there etcd's answer to a sign-in that cannot succeed
+   * tells ("authentication is not enabled" or "authentication failed"), which changes nothing on the server.
+   */
+  async authEnabled(): Promise<boolean> {
+    if (supports(this.serverVersion, 'authStatus')) return (await this.authStatus()).enabled;
+    try {
+      await this.rpc.authenticate('etcd-studio-auth-probe', 'no password can match this');
+      return true;
+    } catch (e) {
+      const text = String((e as Error).message ?? e);
+      if (/authentication is not enabled/.test(text)) return false;
+      if (/authentication failed|invalid user ID or password/.test(text)) return true;
+      throw toUserError(e, this.profile.endpoints);
+    }
+  }
+
+  users(): Promise<IAuthUserListResponse> {
+    return this.call('user list', () => this.rpc.userList());
+  }
+
+  user(name: string): Promise<IAuthUserGetResponse> {
+    return this.call(`user get ${name}`, () => this.rpc.userGet(name));
+  }
+
+  roles(): Promise<IAuthRoleListResponse> {
+    return this.call('role list', () => this.rpc.roleList());
+  }
+
+  role(name: string): Promise<IAuthRoleGetResponse> {
+    return this.call(`role get ${name}`, () => this.rpc.roleGet(name));
+  }
+
   openWatchStream(): Promise<RawWatchStream> {
     return this.call('watch', () => this.rpc.openWatchStream());
   }
@@ -279,6 +324,28 @@ export class EtcdConnection {
         return this.rpc.defragment();
       case 'moveLeader':
         return this.rpc.moveLeader(op.targetId);
+      case 'authEnable':
+        return this.rpc.authEnable();
+      case 'authDisable':
+        return this.rpc.authDisable();
+      case 'userAdd':
+        return this.rpc.userAdd(op.name, op.password);
+      case 'userDelete':
+        return this.rpc.userDelete(op.name);
+      case 'userChangePassword':
+        return this.rpc.userChangePassword(op.name, op.password);
+      case 'userGrantRole':
+        return this.rpc.userGrantRole(op.name, op.role);
+      case 'userRevokeRole':
+        return this.rpc.userRevokeRole(op.name, op.role);
+      case 'roleAdd':
+        return this.rpc.roleAdd(op.name);
+      case 'roleDelete':
+        return this.rpc.roleDelete(op.name);
+      case 'roleGrantPermission':
+        return this.rpc.roleGrantPermission(op.name, { permType: op.permType, key: op.key, range_end: op.rangeEnd });
+      case 'roleRevokePermission':
+        return this.rpc.roleRevokePermission(op.name, op.key, op.rangeEnd);
     }
   }
 

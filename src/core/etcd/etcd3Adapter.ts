@@ -28,6 +28,11 @@ import { castGrpcError, Etcd3, EtcdInvalidAuthTokenError, GRPCUnavailableError, 
 import { ConnectionPool } from 'etcd3/lib/connection-pool';
 import type {
   IAlarmResponse,
+  IAuthRoleGetResponse,
+  IAuthRoleListResponse,
+  IAuthStatusResponse,
+  IAuthUserGetResponse,
+  IAuthUserListResponse,
   ICompactionRequest,
   ICompactionResponse,
   IDeleteRangeRequest,
@@ -58,6 +63,12 @@ import type { HashKvResponse, SnapshotChunk, StatusResponse } from './etcdMessag
 export type {
   IAlarmMember,
   IAlarmResponse,
+  IAuthRoleGetResponse,
+  IAuthRoleListResponse,
+  IAuthStatusResponse,
+  IAuthUserGetResponse,
+  IAuthUserListResponse,
+  IPermission,
   ICompare,
   IDeleteRangeRequest,
   IDeleteRangeResponse,
@@ -289,6 +300,56 @@ export class Etcd3Rpc {
   }
   authenticate(name: string, password: string): Promise<unknown> {
     return this.client.auth.authenticate({ name, password });
+  }
+
+  // --- auth (users, roles, key-range permissions; names as given, keys as bytes) ---
+  authStatus(): Promise<IAuthStatusResponse> {
+    return this.client.auth.authStatus();
+  }
+  authEnable(): Promise<unknown> {
+    return this.client.auth.authEnable();
+  }
+  authDisable(): Promise<unknown> {
+    return this.client.auth.authDisable();
+  }
+  userList(): Promise<IAuthUserListResponse> {
+    return this.client.auth.userList();
+  }
+  userGet(name: string): Promise<IAuthUserGetResponse> {
+    return this.client.auth.userGet({ name });
+  }
+  userAdd(name: string, password: string): Promise<unknown> {
+    return this.client.auth.userAdd({ name, password });
+  }
+  userDelete(name: string): Promise<unknown> {
+    return this.client.auth.userDelete({ name });
+  }
+  userChangePassword(name: string, password: string): Promise<unknown> {
+    return this.client.auth.userChangePassword({ name, password });
+  }
+  userGrantRole(user: string, role: string): Promise<unknown> {
+    return this.client.auth.userGrantRole({ user, role });
+  }
+  userRevokeRole(name: string, role: string): Promise<unknown> {
+    return this.client.auth.userRevokeRole({ name, role });
+  }
+  roleList(): Promise<IAuthRoleListResponse> {
+    return this.client.auth.roleList();
+  }
+  roleGet(role: string): Promise<IAuthRoleGetResponse> {
+    return this.client.auth.roleGet({ role });
+  }
+  roleAdd(name: string): Promise<unknown> {
+    return this.client.auth.roleAdd({ name });
+  }
+  roleDelete(role: string): Promise<unknown> {
+    return this.client.auth.roleDelete({ role });
+  }
+  roleGrantPermission(name: string, perm: { permType: 'Read' | 'Write' | 'Readwrite'; key: Buffer; range_end: Buffer }): Promise<unknown> {
+    return this.client.auth.roleGrantPermission({ name, perm });
+  }
+  roleRevokePermission(role: string, key: Buffer, rangeEnd: Buffer): Promise<unknown> {
+    return this.client.auth.roleRevokePermission({ role, key, range_end: rangeEnd });
   }
 
   /** (3) Status with the fields etcd 3.6 added. */

@@ -33,7 +33,18 @@ export type WriteOp =
   | { op: 'memberPromote'; id: string }
   | { op: 'alarmDisarm'; memberId: string; alarm: 'NOSPACE' | 'CORRUPT' }
   | { op: 'defragment' }
-  | { op: 'moveLeader'; targetId: string };
+  | { op: 'moveLeader'; targetId: string }
+  | { op: 'authEnable' }
+  | { op: 'authDisable' }
+  | { op: 'userAdd'; name: string; password: string }
+  | { op: 'userDelete'; name: string }
+  | { op: 'userChangePassword'; name: string; password: string }
+  | { op: 'userGrantRole'; name: string; role: string }
+  | { op: 'userRevokeRole'; name: string; role: string }
+  | { op: 'roleAdd'; name: string }
+  | { op: 'roleDelete'; name: string }
+  | { op: 'roleGrantPermission'; name: string; permType: 'Read' | 'Write' | 'Readwrite'; key: Buffer; rangeEnd: Buffer }
+  | { op: 'roleRevokePermission'; name: string; key: Buffer; rangeEnd: Buffer };
 
 /** Every write kind, for tests that prove each one is refused on a read-only connection. */
 export const WRITE_OPS: readonly WriteOp['op'][] = [
@@ -50,6 +61,17 @@ export const WRITE_OPS: readonly WriteOp['op'][] = [
   'alarmDisarm',
   'defragment',
   'moveLeader',
+  'authEnable',
+  'authDisable',
+  'userAdd',
+  'userDelete',
+  'userChangePassword',
+  'userGrantRole',
+  'userRevokeRole',
+  'roleAdd',
+  'roleDelete',
+  'roleGrantPermission',
+  'roleRevokePermission',
 ];
 
 interface Results {
@@ -66,6 +88,17 @@ interface Results {
   alarmDisarm: IAlarmResponse;
   defragment: unknown;
   moveLeader: IMoveLeaderResponse;
+  authEnable: unknown;
+  authDisable: unknown;
+  userAdd: unknown;
+  userDelete: unknown;
+  userChangePassword: unknown;
+  userGrantRole: unknown;
+  userRevokeRole: unknown;
+  roleAdd: unknown;
+  roleDelete: unknown;
+  roleGrantPermission: unknown;
+  roleRevokePermission: unknown;
 }
 
 export type WriteResult<O extends WriteOp> = Results[O['op']];

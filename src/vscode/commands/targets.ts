@@ -17,6 +17,10 @@ export type Target =
   | { kind: 'prefix'; connection: string; prefix: Buffer }
   | { kind: 'member'; connection: string; memberId: string; clientUrl?: string }
   | { kind: 'lease'; connection: string; leaseId: string }
+  /** An auth user; `role` on the row of one of the user's roles. */
+  | { kind: 'user'; connection: string; user: string; role?: string }
+  /** An auth role; `permission` on the row of one of its key-range permissions. */
+  | { kind: 'role'; connection: string; role: string; permission?: { key: Buffer; rangeEnd: Buffer } }
   | { kind: 'snapshot'; file: string }
   | { kind: 'snapshotKey'; file: string; key: Buffer }
   | { kind: 'snapshotPrefix'; file: string; prefix: Buffer };
@@ -29,7 +33,7 @@ export interface Targeted {
 /**
  * What scripted callers pass: a node, a connection name, or an object naming a connection and
  * (optionally) a key or prefix (escaped text like the tree shows, or bytes), a lease id or member id
- * (hex), or a snapshot file and key.
+ * (hex), an auth user (and one of its roles) or role, or a snapshot file and key.
  */
 export type TargetArg =
   | Targeted
@@ -40,6 +44,8 @@ export type TargetArg =
       prefix?: string | Uint8Array;
       lease?: string;
       member?: string;
+      user?: string;
+      role?: string;
       file?: string;
     }
   | undefined;
@@ -67,6 +73,8 @@ export function targetOf(arg: TargetArg): Target | undefined {
   if (arg.prefix !== undefined) return { kind: 'prefix', connection, prefix: bytes(arg.prefix) };
   if (arg.lease !== undefined) return { kind: 'lease', connection, leaseId: arg.lease };
   if (arg.member !== undefined) return { kind: 'member', connection, memberId: arg.member.toLowerCase() };
+  if (arg.user !== undefined) return { kind: 'user', connection, user: arg.user, ...(arg.role !== undefined ? { role: arg.role } : {}) };
+  if (arg.role !== undefined) return { kind: 'role', connection, role: arg.role };
   return { kind: 'connection', connection };
 }
 

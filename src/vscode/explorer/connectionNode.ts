@@ -5,6 +5,7 @@ import { ConnectionProfile } from '../../core/etcd/profile';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { MembersNode } from '../cluster/membersNode';
 import type { Target } from '../commands/targets';
+import { AuthNode } from '../auth/authNodes';
 import { LeasesNode } from '../leases/leaseNodes';
 import { PrefixNode } from './keyNodes';
 import { LiveKeySource } from './keySource';
@@ -91,7 +92,12 @@ export class ConnectionNode implements TreeNode {
         this,
         true,
       );
-      return [new MembersNode(name, this.status.leader, this, this.deps), this.keys, new LeasesNode(name, this, this.deps)];
+      return [
+        new MembersNode(name, this.status.leader, this, this.deps),
+        this.keys,
+        new LeasesNode(name, this, this.deps),
+        new AuthNode(name, this, this.deps),
+      ];
     } catch (e) {
       this.error = errorMessage(e);
       this.status = undefined;
