@@ -6,8 +6,7 @@ import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
 import { keyFromText } from '../core/keytree';
 import { listLeases } from '../core/leases';
-import { changesSince, changesToJson, changesToMarkdown, watchRange } from '../core/watch';
-import type { WatchBatch, WatchEvent } from '../core/watch';
+import { changesSince, changesToJson, changesToMarkdown, formatWatchBatch, watchRange } from '../core/watch';
 import { flag, ParsedArgs, profileFromArgs } from './args';
 import { CliIo } from './io';
 import { outputFormat, printerFor } from '../core/output';
@@ -41,45 +40,6 @@ async function open(args: ParsedArgs, io: CliIo): Promise<EtcdConnection> {
   return EtcdConnection.open(profile, { password });
 }
 
-/** etcd's JSON form of a key-value (bytes in base64, zero fields left out), as `etcdctl -w json` prints it. */
-function kvJson(key: Buffer, value: Buffer, e?: WatchEvent) {
-  return {
-    key: key.toString('base64'),
-    ...(e?.createRevision ? { create_revision: e.createRevision } : {}),
-    ...(e?.modRevision ? { mod_revision: e.modRevision } : {}),
-    ...(e?.version ? { version: e.version } : {}),
-    ...(value.length ? { value: value.toString('base64') } : {}),
-    ...(e && e.lease !== '0' ? { lease: Number(BigInt('0x' + e.lease)) } : {}),
-  };
-}
-
-function printBatch(io: CliIo, b: WatchBatch, fmt: string, prevKv: boolean): void {
-  if (fmt === 'json') {
-    io.stdout.write(
-      JSON.stringify({
-        Header: { revision: b.lastRevision },
-        Events: b.events.map((e) => ({
-          ...(e.type === 'delete' ? { type: 1 } : {}),
-          kv: kvJson(e.key, e.value, e),
-          ...(prevKv && e.prevValue ? { prev_kv: kvJson(e.key, e.prevValue) } : {}),
-        })),
-        CompactRevision: 0,
-        Canceled: false,
-        Created: false,
-      }) + '\n',
-    );
-    return;
-  }
-  const chunks: Array<string | Buffer> = [];
-  for (const e of b.events) {
-    // etcdctl prints the event type, then (with --prev-kv) the previous key and value, then key and value.
-    chunks.push(e.type === 'delete' ? 'DELETE\n' : 'PUT\n');
-    if (prevKv && e.prevValue) chunks.push(e.key, '\n', e.prevValue, '\n');
-    chunks.push(e.key, '\n', e.value, '\n');
-  }
-  io.stdout.write(Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
-}
-
 /** `etcd-studio watch KEY [--prefix] [--rev N] [--prev-kv=true] [-w simple|json]`: streams until Ctrl-C. */
 export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number> {
   if (args.positional.length !== 1)
@@ -105,7 +65,7 @@ export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number
       startRevision,
       prevKv,
       signal: ac.signal,
-      onEvents: (b) => printBatch(io, b, fmt, prevKv),
+      onEvents: (b) => void io.stdout.write(formatWatchBatch(b, fmt, prevKv)),
       onCompacted: (info) => {
         io.stderr.write(
           `etcd-studio: revision ${info.requestedRevision} has been compacted (history starts at ${info.compactRevision}); watch again with --rev ${info.compactRevision} or later.\n`,

@@ -120,12 +120,17 @@ describe('etcdctl script parser', () => {
   });
 
   test('valid commands that scripts do not run are warnings with the alternative', () => {
-    const s = parseScript('watch /registry --prefix\nsnapshot save /tmp/x.db');
+    const s = parseScript('make-mirror http://127.0.0.1:1\nsnapshot save /tmp/x.db');
     assert.deepEqual(
       s.diagnostics.map((d) => d.severity),
       ['warning', 'warning'],
     );
-    assert.match(s.diagnostics[0].message, /Not run in scripts: watch streams until interrupted.*get --rev N/);
+    assert.match(
+      s.diagnostics[0].message,
+      /Not run in scripts: `make-mirror` is not supported in scripts .*run `etcdctl make-mirror` in a terminal/,
+    );
+    // watch runs, bounded (--max-events, --max-time): no warning.
+    assert.deepEqual(parseScript('watch /registry --prefix --max-events 5 --max-time 2s').diagnostics, []);
   });
 
   test('txn blocks: stdin format, here-documents, comments, and errors inside', () => {

@@ -66,7 +66,7 @@ describe('language server (dist/server.js over stdio; the test plays the client 
   });
 
   test('diagnostics: parse errors, unknown commands and flags, missing arguments, with ranges', async () => {
-    const uri = await script('get /registry/ --prefix\ngett /x\nget /a --prefx\nput /k\nlease revoke\nwatch /a\n');
+    const uri = await script('get /registry/ --prefix\ngett /x\nget /a --prefx\nput /k\nlease revoke\nmake-mirror http://127.0.0.1:1\n');
     const diags = await lsp.diagnosticsFor(uri);
     assert.deepEqual(
       diags.map((d: Diagnostic) => [d.range.start.line, d.range.start.character, d.severity, messageOf(d).split('.')[0]]),
@@ -79,7 +79,7 @@ describe('language server (dist/server.js over stdio; the test plays the client 
           5,
           0,
           2,
-          'Not run in scripts: watch streams until interrupted, so scripts do not run it: use `get --rev N` to read the past, or the key\'s "Show History" in the etcd Studio tree',
+          'Not run in scripts: `make-mirror` is not supported in scripts (it manages security or runs until interrupted): run `etcdctl make-mirror` in a terminal',
         ],
       ],
     );
@@ -133,7 +133,7 @@ describe('language server (dist/server.js over stdio; the test plays the client 
   });
 
   test('hover explains commands, subcommands, flags and their values', async () => {
-    const uri = await script('etcdctl get /registry/pods --prefix -w json\nlease grant 60\n');
+    const uri = await script('etcdctl get /registry/pods --prefix -w json\nlease grant 60\nwatch /a --max-events 5\n');
     const at = async (line: number, character: number) =>
       ((await lsp.request<Hover>('textDocument/hover', uri, { position: { line, character } })).contents as MarkupContent).value;
     assert.match(await at(0, 9), /\*\*etcdctl get\*\* — Gets the key or a range of keys[\s\S]*etcdctl get \[options\] <key> \[range_end\]/);
@@ -142,17 +142,23 @@ describe('language server (dist/server.js over stdio; the test plays the client 
     assert.match(await at(0, 14), /`<key>` of `get`/);
     assert.match(await at(1, 8), /\*\*etcdctl lease grant\*\* — Creates leases/);
     assert.match(await at(1, 2), /\*\*etcdctl lease\*\* — Lease related commands/);
+    // watch says how a script run is bounded.
+    assert.match(await at(2, 2), /stops after `--max-events` events \(default 100\) or `--max-time` \(default 10s\)/);
+    assert.match(
+      await at(2, 12),
+      /\*\*--max-events\*\* \(int, default 100\) — etcd Studio scripts only \(not etcdctl\): stop after this many events/,
+    );
   });
 
   test('document symbols (one per command) and Run / Run all code lenses', async () => {
-    const uri = await script('# notes\nget /a\n\ntxn\nmod("/a") > "0"\n\nput /a b\n\n\nwatch /a\n');
+    const uri = await script('# notes\nget /a\n\ntxn\nmod("/a") > "0"\n\nput /a b\n\n\nmake-mirror /a\n');
     const symbols = await lsp.request<DocumentSymbol[]>('textDocument/documentSymbol', uri);
     assert.deepEqual(
       symbols.map((s) => [s.name, s.range.start.line, s.range.end.line]),
       [
         ['get /a', 1, 1],
         ['txn', 3, 8],
-        ['watch /a', 9, 9],
+        ['make-mirror /a', 9, 9],
       ],
     );
     const lenses = await lsp.request<CodeLens[]>('textDocument/codeLens', uri);

@@ -198,14 +198,15 @@ export const KV_COMMANDS: readonly CommandSpec[] = [
     name: 'watch',
     usage: 'watch [options] [key or prefix] [range_end] [--] [exec-command arg1 arg2 ...]',
     summary: 'Watches events stream on keys or prefixes',
-    unsupported:
-      'watch streams until interrupted, so scripts do not run it: use `get --rev N` to read the past, or the key\'s "Show History" in the etcd Studio tree.',
+    doc: 'etcdctl streams until interrupted; a script run is bounded: it stops after `--max-events` events (default 100) or `--max-time` (default 10s), whichever comes first, and says which on stderr. `--rev N` replays the changes since revision N. For an open-ended watch use "Watch" in the etcd Studio tree or `etcd-studio watch`.',
     args: [{ name: 'key', kind: 'key', optional: true }, RANGE_END, { name: 'exec-command', kind: 'command', optional: true, rest: true }],
     flags: [
       { name: 'interactive', short: 'i', type: 'bool', default: 'false', doc: 'Interactive mode' },
       { name: 'prefix', type: 'bool', default: 'false', doc: 'Watch on a prefix if prefix is set' },
       { name: 'prev-kv', type: 'bool', default: 'false', doc: 'get the previous key-value pair before the event happens' },
       { name: 'rev', type: 'int', default: '0', doc: 'Revision to start watching' },
+      { name: 'max-events', type: 'int', default: '100', doc: 'etcd Studio scripts only (not etcdctl): stop after this many events' },
+      { name: 'max-time', type: 'duration', default: '10s', doc: 'etcd Studio scripts only (not etcdctl): stop after this long' },
       {
         name: 'progress-notify',
         type: 'bool',

@@ -9,6 +9,7 @@ import type { Printed } from '../output';
 import { runCluster, PartialFailure } from './exec/clusterExec';
 import { runCompaction, runDel, runGet, runPut, runTxn } from './exec/kvExec';
 import { runLease } from './exec/leaseExec';
+import { runWatch } from './exec/watchExec';
 import { commandLabel, ScriptCommand } from './types';
 
 export interface ExecResult {
@@ -34,6 +35,8 @@ async function dispatch(conn: EtcdConnection, cmd: ScriptCommand): Promise<strin
       return runTxn(conn, cmd);
     case 'compaction':
       return runCompaction(conn, cmd);
+    case 'watch':
+      return runWatch(conn, cmd);
     default:
       if (name.startsWith('lease ')) return runLease(conn, cmd);
       return runCluster(conn, cmd);

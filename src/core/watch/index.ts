@@ -10,3 +10,4 @@ export { changesSince, groupChanges } from './changes';
 export type { ChangeGroup, ChangeSet, KeyChange, ValueAt } from './changes';
 export { changesToJson, changesToMarkdown } from './changesExport';
 export { unifiedDiff } from './lineDiff';
+export { formatWatchBatch } from './watchPrint';

@@ -1,11 +1,15 @@
 import * as vscode from 'vscode';
 import { EtcdConnection } from '../../core/etcd/connection';
-import { deleteIfUnchanged, getKey, putIfUnchanged, renameKey, StoredValue } from '../../core/etcd/kv';
+import { countPrefix, deleteIfUnchanged, getKey, putIfUnchanged, renameKey, StoredValue } from '../../core/etcd/kv';
 import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
 import { encodeEdit, RenderedValue } from '../../core/values/render';
 import { prepareForProfile, renderForProfile } from '../../core/values/decryptor';
-import { EtcdLocation, fromEtcdUri } from './etcdUri';
+import { etcdFolderOf, EtcdLocation, fromEtcdUri, toEtcdUri } from './etcdUri';
+import { DEFAULT_LIMIT, listChildren } from '../../core/keytree/listChildren';
+
+/** Children a folder of `etcd:` shows at most (pages of 1,000). */
+const FOLDER_LIMIT = 5000;
 
 interface OpenValue {
   stored: StoredValue;
@@ -72,6 +76,7 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     try {
+      if (!(await this.isKey(uri))) return await this.statFolder(uri);
       const { loc, conn, value } = await this.read(uri);
       const reason = this.readOnlyReason(loc, conn, value.rendered);
       return {
@@ -200,8 +205,50 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
     return new vscode.Disposable(() => undefined);
   }
 
-  readDirectory(): [string, vscode.FileType][] {
-    throw vscode.FileSystemError.NoPermissions('Browse keys in the etcd Studio sidebar; etcd: URIs name single keys.');
+  /** Whether the URI names a key that exists (else it may be a folder: a prefix with keys under it). */
+  private async isKey(uri: vscode.Uri): Promise<boolean> {
+    const loc = fromEtcdUri(uri);
+    if (uri.query.includes('key=') && toEtcdUri(loc).path === uri.path) return true;
+    return (await getKey(await this.conn(loc), loc.key, loc.revision)) !== undefined;
+  }
+
+  /** A folder is a prefix with at least one key under it (the root always is). */
+  private async statFolder(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const dir = etcdFolderOf(uri);
+    const conn = await this.connect(dir.connection);
+    const { count, revision } = await countPrefix(conn, dir.prefix);
+    if (!count && dir.prefix.length > 1) throw vscode.FileSystemError.FileNotFound(uri);
+    return { type: vscode.FileType.Directory, ctime: 0, mtime: revision, size: count, permissions: vscode.FilePermission.Readonly };
+  }
+
+  /**
+   * The keyspace as folders, for breadcrumbs and the file picker: the children of the URI's prefix, read a page
+   * (1,000 children) at a time at one revision, at most FOLDER_LIMIT of them (the sidebar pages further).
+   */
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    try {
+      const dir = etcdFolderOf(uri);
+      const conn = await this.connect(dir.connection);
+      const entries: [string, vscode.FileType][] = [];
+      let after: Buffer | undefined;
+      let revision: number | undefined;
+      do {
+        const page = await listChildren(conn, dir.prefix, { after, revision, counts: false, limit: DEFAULT_LIMIT });
+        revision = page.revision;
+        for (const c of page.children) {
+          const name = c.segment.replace(/\/$/, '');
+          if (name) entries.push([name, c.kind === 'prefix' ? vscode.FileType.Directory : vscode.FileType.File]);
+        }
+        after = page.next;
+      } while (after && entries.length < FOLDER_LIMIT);
+      if (after)
+        this.log.info(
+          `${dir.connection}: ${keyText(dir.prefix)} has more than ${entries.length} children; the folder view shows the first ${entries.length}`,
+        );
+      return entries;
+    } catch (e) {
+      throw fsError(e, uri);
+    }
   }
 
   createDirectory(): void {

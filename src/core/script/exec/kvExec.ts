@@ -22,7 +22,7 @@ function kvPrinter(conn: EtcdConnection, cmd: ScriptCommand): Printer {
 }
 
 /** key and range_end from the arguments and --prefix / --from-key, as etcdctl computes them. */
-function keyRange(cmd: ScriptCommand): { key: Buffer; range_end?: Buffer } {
+export function keyRange(cmd: ScriptCommand): { key: Buffer; range_end?: Buffer } {
   let key = cmd.args[0]?.bytes ?? Buffer.alloc(0);
   if (flagBool(cmd, 'prefix')) {
     if (key.length === 0) return { key: Buffer.from(UNBOUNDED), range_end: Buffer.from(UNBOUNDED) };
