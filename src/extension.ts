@@ -19,6 +19,7 @@ import * as scripts from './vscode/scripts';
 import { createServices, Services } from './vscode/services';
 import * as snapshots from './vscode/snapshots';
 import * as transfer from './vscode/transfer';
+import * as v2 from './vscode/v2';
 
 /** What activate() returns: used by the extension-host tests to look at the real tree. */
 export interface EtcdStudioApi {
@@ -38,6 +39,7 @@ const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   auth,
   snapshots,
   transfer,
+  v2,
   scripts,
   demo,
 ];

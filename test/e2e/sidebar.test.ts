@@ -41,7 +41,7 @@ describe('etcd Studio sidebar in code-server', () => {
       },
     });
     browser = await launchChromium();
-    page = await openWorkbench(browser, cs.url, cs.workspace, { width: 1400, height: 850 });
+    page = await openWorkbench(browser, cs.url, cs.workspace);
   });
 
   after(async () => {

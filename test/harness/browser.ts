@@ -19,15 +19,15 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Opens the code-server workbench in a new page and waits until it is restored (ready for UI steps). */
+/** A page with the VS Code workbench of `url` open on `folder`, once the workbench has restored. */
 export async function openWorkbench(
   browser: Browser,
   url: string,
-  workspace: string,
-  viewport: { width: number; height: number },
+  folder: string,
+  viewport: { width: number; height: number } = { width: 1400, height: 850 },
 ): Promise<Page> {
   const page = await browser.newPage({ viewport });
-  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
   await page.waitForFunction(() => (globalThis as unknown as { driver?: unknown }).driver !== undefined, undefined, { timeout: 60_000 });
   await page.evaluate(() =>
     (globalThis as unknown as { driver: { whenWorkbenchRestored(): Promise<void> } }).driver.whenWorkbenchRestored(),

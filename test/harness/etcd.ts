@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { launchEtcd, LocalEtcd } from '../../src/core/etcd/localEtcd';
 import { generatePki, Pki } from './pki';
-import { etcdTarget } from './tools';
+import { etcdTarget, hostPaths } from './tools';
 
 export { freePorts } from '../../src/core/etcd/localEtcd';
 
@@ -25,6 +25,8 @@ export interface StartOptions {
   extraArgs?: string[];
   /** One etcd binary per member (a mixed-release cluster); default the release under test for all. */
   binaries?: string[];
+  /** Run this etcd release instead of the one ETCD_STUDIO_ETCD selects (e.g. Debian's 3.4 for --enable-v2). */
+  release?: '3.4' | '3.6' | '3.7';
 }
 
 export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluster> {
@@ -33,7 +35,7 @@ export async function startEtcd(opts: StartOptions = {}): Promise<EtcdTestCluste
   let etcd: LocalEtcd;
   try {
     etcd = await launchEtcd({
-      binary: etcdTarget().etcd,
+      binary: opts.release ? hostPaths().etcd[opts.release].etcd : etcdTarget().etcd,
       binaries: opts.binaries,
       dataRoot: root,
       members: opts.members ?? 1,

@@ -21,9 +21,10 @@ import {
   SnapshotStream,
 } from './etcd3Adapter';
 import type { HashKvResponse, ResponseHeader, StatusResponse } from './etcdMessages';
-import { supports } from './capabilities';
+import { requireFeature, supports } from './capabilities';
 import { toUserError } from './grpcErrors';
 import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
+import { v2Get, V2Node, v2Status, V2Status } from './v2Keys';
 import { WriteOp, WriteResult, writeRequestOps } from './writes';
 
 /** What `etcdctl endpoint status` shows for one member, with ids in hex. */
@@ -268,6 +269,21 @@ export class EtcdConnection {
 
   role(name: string): Promise<IAuthRoleGetResponse> {
     return this.call(`role get ${name}`, () => this.rpc.roleGet(name));
+  }
+
+  /**
+   * The legacy v2 keyspace, read-only (GET /v2/keys over the same endpoints, TLS and user): whether the member
+   * serves it, and one key or directory. Refused with the reason on etcd 3.6+, which removed it.
+   */
+  get v2(): { status(): Promise<V2Status>; get(key: string): Promise<V2Node | undefined> } {
+    const settings = () => {
+      requireFeature(this.serverVersion, 'v2Keyspace');
+      return clientSettings(this.profile, { password: this.password });
+    };
+    return {
+      status: () => this.call('v2 status', () => v2Status(settings())),
+      get: (key) => this.call(`v2 get ${key}`, () => v2Get(settings(), key)),
+    };
   }
 
   openWatchStream(): Promise<RawWatchStream> {

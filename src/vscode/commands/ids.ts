@@ -55,6 +55,7 @@ export const CommandIds = {
   removePermission: 'etcdStudio.removePermission',
   enableAuth: 'etcdStudio.enableAuth',
   disableAuth: 'etcdStudio.disableAuth',
+  openV2Key: 'etcdStudio.openV2Key',
   // Scripts (the language server speaks these ids too: src/protocol/scriptProtocol.ts).
   runScriptLine: 'etcdStudio.runScriptLine',
   runScript: 'etcdStudio.runScript',

@@ -5,7 +5,7 @@ import { EtcdStudioError, errorMessage, K8sEditError } from '../../core/errors';
 import { Logger } from '../../core/log';
 import { encodeEdit, RenderedValue } from '../../core/values/render';
 import { prepareForProfile, renderForProfile } from '../../core/values/decryptor';
-import { etcdFolderOf, EtcdLocation, fromEtcdUri, toEtcdUri } from './etcdUri';
+import { etcdFolderOf, EtcdLocation, fromEtcdUri, keyUriLocation } from './etcdUri';
 import { DEFAULT_LIMIT, listChildren } from '../../core/keytree/listChildren';
 
 /** Children a folder of `etcd:` shows at most (pages of 1,000). */
@@ -207,8 +207,8 @@ export class EtcdFileSystemProvider implements vscode.FileSystemProvider {
 
   /** Whether the URI names a key that exists (else it may be a folder: a prefix with keys under it). */
   private async isKey(uri: vscode.Uri): Promise<boolean> {
+    if (keyUriLocation(uri)) return true;
     const loc = fromEtcdUri(uri);
-    if (uri.query.includes('key=') && toEtcdUri(loc).path === uri.path) return true;
     return (await getKey(await this.conn(loc), loc.key, loc.revision)) !== undefined;
   }
 

@@ -40,28 +40,32 @@ export function toEtcdUri(loc: EtcdLocation): vscode.Uri {
   });
 }
 
+/** The location a URI made by toEtcdUri names (exact key bytes in the query, matching its path), else undefined. */
+export function keyUriLocation(uri: vscode.Uri): EtcdLocation | undefined {
+  if (uri.scheme !== ETCD_SCHEME) throw new EtcdStudioError('InvalidArgument', `Not an etcd: URI: ${uri.toString()}`);
+  const q = new URLSearchParams(uri.query);
+  const hex = q.get('key');
+  if (hex === null) return undefined;
+  if (!/^([0-9a-f]{2})*$/.test(hex)) throw new EtcdStudioError('InvalidArgument', `The etcd: URI ${uri.toString()} has no valid key.`);
+  const view = q.get('view');
+  const rev = q.get('rev');
+  const loc: EtcdLocation = {
+    connection: decodeURIComponent(uri.authority),
+    key: Buffer.from(hex, 'hex'),
+    ...(view === 'yaml' || view === 'text' || view === 'hex' ? { view } : {}),
+    ...(rev ? { revision: Number(rev) } : {}),
+  };
+  // A parent folder (dirname keeps the query) names its path, not the child's key.
+  return toEtcdUri(loc).path === uri.path ? loc : undefined;
+}
+
 /**
  * The location an `etcd:` URI names. A URI made by toEtcdUri carries the exact key in its query; a URI made
  * by VS Code from a path (the file picker, breadcrumbs, a parent folder that kept the child's query) names the
  * key its path spells, in the tree's escaped form.
  */
 export function fromEtcdUri(uri: vscode.Uri): EtcdLocation {
-  if (uri.scheme !== ETCD_SCHEME) throw new EtcdStudioError('InvalidArgument', `Not an etcd: URI: ${uri.toString()}`);
-  const connection = decodeURIComponent(uri.authority);
-  const q = new URLSearchParams(uri.query);
-  const hex = q.get('key');
-  if (hex === null) return { connection, key: keyFromText(uri.path) };
-  if (!/^([0-9a-f]{2})*$/.test(hex)) throw new EtcdStudioError('InvalidArgument', `The etcd: URI ${uri.toString()} has no valid key.`);
-  const view = q.get('view');
-  const rev = q.get('rev');
-  const loc: EtcdLocation = {
-    connection,
-    key: Buffer.from(hex, 'hex'),
-    ...(view === 'yaml' || view === 'text' || view === 'hex' ? { view } : {}),
-    ...(rev ? { revision: Number(rev) } : {}),
-  };
-  // A parent folder (dirname keeps the query) names its path, not the child's key.
-  return toEtcdUri(loc).path === uri.path ? loc : { connection, key: keyFromText(uri.path) };
+  return keyUriLocation(uri) ?? { connection: decodeURIComponent(uri.authority), key: keyFromText(uri.path) };
 }
 
 /** The prefix a folder URI browses: `etcd://conn/registry/pods` lists `/registry/pods/`; the root lists `/`. */

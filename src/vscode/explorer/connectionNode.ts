@@ -7,6 +7,7 @@ import { MembersNode } from '../cluster/membersNode';
 import type { Target } from '../commands/targets';
 import { AuthNode } from '../auth/authNodes';
 import { LeasesNode } from '../leases/leaseNodes';
+import { V2RootNode } from '../v2/v2Nodes';
 import { PrefixNode } from './keyNodes';
 import { LiveKeySource } from './keySource';
 import { MessageNode, NodeContext, TreeNode } from './node';
@@ -95,6 +96,7 @@ export class ConnectionNode implements TreeNode {
       return [
         new MembersNode(name, this.status.leader, this, this.deps),
         this.keys,
+        new V2RootNode(name, this.status.version, this, this.deps),
         new LeasesNode(name, this, this.deps),
         new AuthNode(name, this, this.deps),
       ];
