@@ -40,6 +40,13 @@ function sigintSignal(): { signal: AbortSignal; done: () => void } {
   return { signal: abort.signal, done: () => process.removeListener('SIGINT', onSigint) };
 }
 
+/** Writes to stdout, waiting when the pipe is full (a large export into `jq` or `gzip` must not pile up in memory). */
+function toStdout(io: CliIo, text: string): Promise<void> | undefined {
+  const out = io.stdout as { write(chunk: string): unknown; once?(event: 'drain', fn: () => void): unknown };
+  if (out.write(text) !== false || !out.once) return undefined;
+  return new Promise((resolve) => out.once!('drain', resolve));
+}
+
 export async function runExport(args: ParsedArgs, io: CliIo): Promise<number> {
   const [prefixText, extra] = args.positional;
   if (prefixText === undefined || extra !== undefined) throw new EtcdStudioError('InvalidArgument', EXPORT_USAGE);
@@ -51,7 +58,7 @@ export async function runExport(args: ParsedArgs, io: CliIo): Promise<number> {
     return await withConnection(args, io, async (conn) => {
       const r = out
         ? await exportToFile(conn, prefix, out, { format, signal })
-        : await exportPrefix(conn, prefix, (t) => void io.stdout.write(t), { format, signal });
+        : await exportPrefix(conn, prefix, (t) => toStdout(io, t), { format, signal });
       const leases = r.leasedKeys ? `, ${r.leasedKeys} on ${r.leases} lease(s)` : '';
       const decoded = r.decoded !== undefined ? `, ${r.decoded} as decoded objects` : '';
       io.stderr.write(
