@@ -36,6 +36,41 @@ const etcd3ProtoPath = {
   },
 };
 
+function listFiles(dir, re) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => re.test(f) && !f.split(path.sep).includes('fixtures'))
+    .map((f) => path.join(dir, f));
+}
+
+/**
+ * Load on use: a module that src code imports with `import('./x')` becomes a file of its own next to
+ * the entry points, dist/lazy-x.js, required only when that code runs. So `etcd-studio --help` reads
+ * dist/cli.js alone, only commands that talk to a cluster load the etcd client, and activating the
+ * extension parses neither gRPC nor the language client. All files sit in dist/, so `./lazy-x.js`
+ * resolves the same from an entry point and from another lazy file.
+ */
+const lazyFiles = new Map(); // absolute .ts path -> output name
+for (const dir of ['src/cli', 'src/core', 'src/vscode', 'src/server']) {
+  for (const file of listFiles(dir, /\.ts$/)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.\.?\/[\w./]+)'\)/g)) {
+      const target = path.resolve(path.dirname(file), `${m[1]}.ts`);
+      const name = `lazy-${path.basename(m[1])}`;
+      if ([...lazyFiles].some(([t, n]) => n === name && t !== target)) throw new Error(`two lazily loaded modules named ${name}`);
+      lazyFiles.set(target, name);
+    }
+  }
+}
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const name = args.kind === 'dynamic-import' && lazyFiles.get(path.resolve(args.resolveDir, `${args.path}.ts`));
+      return name ? { path: `./${name}.js`, external: true } : undefined;
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -48,13 +83,6 @@ const common = {
   define: { ETCD_STUDIO_VERSION: JSON.stringify(pkg.version) },
 };
 
-function listFiles(dir, re) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true })
-    .filter((f) => re.test(f) && !f.split(path.sep).includes('fixtures'))
-    .map((f) => path.join(dir, f));
-}
-
 const builds = [
   {
     ...common,
@@ -62,9 +90,14 @@ const builds = [
       extension: 'src/extension.ts',
       cli: 'src/cli/main.ts',
       ...(existsSync('src/server/main.ts') ? { server: 'src/server/main.ts' } : {}),
+      ...Object.fromEntries([...lazyFiles].map(([file, name]) => [name, file])),
     },
     outdir: 'dist',
     external: ['vscode'],
+    plugins: [...common.plugins, lazyImports],
+    // Lazy files load with require(): a native import() would send them through the ESM loader, which
+    // lexes the whole file for CommonJS exports first (tens of ms for the etcd client).
+    supported: { 'dynamic-import': false },
   },
 ];
 // Webview scripts run in the webview's browser context: one self-contained file each, no Node built-ins.

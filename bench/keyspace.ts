@@ -1,6 +1,7 @@
 /**
  * Kubernetes-shaped bulk keyspaces for benchmarks: `/registry/<resource>/<namespace>/obj-N`
- * (about 40 resources x 200 namespaces), values of a given size, loaded with concurrent txn batches.
+ * (about 40 resources x 200 namespaces), values of a given size, loaded with concurrent txn batches;
+ * or the same shape under another root with numbered names (`/apps/app-N/ns-M/obj-K`).
  */
 import { Etcd3 } from 'etcd3';
 
@@ -49,6 +50,11 @@ export const RESOURCES = [
 
 export interface KeyspaceShape {
   keys: number;
+  /**
+   * Where the keys go and how children are named: '/registry/<resource>/…' (the default), or a prefix
+   * such as '/apps/' with children 'app-0/' … 'app-<resources-1>/', names no listing knows in advance.
+   */
+  root?: string;
   resources: number;
   namespaces: number;
   valueBytes: number;
@@ -58,9 +64,9 @@ export const DEFAULT_SHAPE: KeyspaceShape = { keys: 100_000, resources: 40, name
 
 /** Key i of the shape: round-robin over resources then namespaces, so every prefix gets its share. */
 export function keyAt(shape: KeyspaceShape, i: number): string {
-  const r = RESOURCES[i % shape.resources];
+  const r = shape.root ? `app-${i % shape.resources}` : RESOURCES[i % shape.resources];
   const ns = Math.floor(i / shape.resources) % shape.namespaces;
-  return `/registry/${r}/ns-${ns}/obj-${i}`;
+  return `${shape.root ?? '/registry/'}${r}/ns-${ns}/obj-${i}`;
 }
 
 export async function loadKeyspace(

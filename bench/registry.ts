@@ -3,6 +3,7 @@ import type { BenchArgs } from './run';
 import * as codecBench from './codec';
 import * as loadBench from './load';
 import * as snapshotBench from './snapshot';
+import * as startupBench from './startup';
 import * as treeBench from './tree';
 import * as watchBench from './watch';
 
@@ -15,6 +16,7 @@ export function load(): Record<string, Bench> {
     codec: codecBench.run,
     load: loadBench.run,
     snapshot: snapshotBench.run,
+    startup: startupBench.run,
     tree: treeBench.run,
     watch: watchBench.run,
   };

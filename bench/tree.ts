@@ -4,7 +4,9 @@
  * (`etcdctl get PREFIX --prefix --keys-only | cut -d/ -fN | sort -u`), in the same run, same etcd.
  * Times are the median of 3 runs (best of 3 also reported), after a 5 s settle and one warm-up listing. Peak RSS of the listing is measured in a
  * child process that only connects and lists, since loading the keyspace costs memory of its own.
- * Flags: --keys N (default 1000000), --value-bytes N (700).
+ * A second keyspace of the same shape under /apps/ (children app-0/ … app-39/, names no listing knows in
+ * advance) measures the generic split against its count floor: `generic_vs_count_floor`, target <= 1.2.
+ * Flags: --keys N (default 1000000), --generic-keys N (default --keys; 0 leaves it out), --value-bytes N (700).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { prefixRangeEnd } from '../src/core/keytree/rangeEnd';
@@ -16,11 +18,22 @@ import { DEFAULT_SHAPE, KeyspaceShape, loadKeyspace } from './keyspace';
 import type { Figures } from './registry';
 import { BenchArgs } from './run';
 
-const PREFIXES: [name: string, prefix: string][] = [
-  ['registry', '/registry/'],
-  ['pods', '/registry/pods/'],
-  ['ns7', '/registry/pods/ns-7/'],
-];
+const GENERIC_ROOT = '/apps/';
+
+/** Prefixes listed: the Kubernetes keyspace, and (with --generic-keys > 0) one whose children nobody knows in advance. */
+function prefixesFor(genericKeys: number): [name: string, prefix: string][] {
+  return [
+    ['registry', '/registry/'],
+    ['pods', '/registry/pods/'],
+    ['ns7', '/registry/pods/ns-7/'],
+    ...(genericKeys > 0
+      ? ([
+          ['generic', GENERIC_ROOT],
+          ['generic_app7', `${GENERIC_ROOT}app-7/`],
+        ] as [string, string][])
+      : []),
+  ];
+}
 
 function ms(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e6;
@@ -64,11 +77,11 @@ function etcdctlPipeline(endpoint: string, prefix: string): Promise<{ ms: number
 }
 
 /** Child-process mode: connect, list each prefix once, report own peak RSS (the runner adds peak_rss_mb). */
-async function listOnly(endpoint: string): Promise<Record<string, number>> {
+async function listOnly(endpoint: string, genericKeys: number): Promise<Record<string, number>> {
   const conn = await EtcdConnection.open({ name: 'bench', endpoints: [endpoint], requestTimeoutMs: 60_000 });
   const figures: Record<string, number> = {};
   try {
-    for (const [name, prefix] of PREFIXES) {
+    for (const [name, prefix] of prefixesFor(genericKeys)) {
       const r = await listChildren(conn, Buffer.from(prefix));
       figures[`${name}_children`] = r.children.length;
     }
@@ -80,7 +93,9 @@ async function listOnly(endpoint: string): Promise<Record<string, number>> {
 
 export async function run(args: BenchArgs): Promise<Figures> {
   const childEndpoint = args.string('list-only', '');
-  if (childEndpoint) return listOnly(childEndpoint);
+  const genericKeys = args.number('generic-keys', args.number('keys', 1_000_000));
+  if (childEndpoint) return listOnly(childEndpoint, genericKeys);
+  const PREFIXES = prefixesFor(genericKeys);
 
   const shape: KeyspaceShape = {
     ...DEFAULT_SHAPE,
@@ -91,11 +106,12 @@ export async function run(args: BenchArgs): Promise<Figures> {
   try {
     const endpoint = etcd.endpoints[0];
     const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 120_000 });
-    const figures: Record<string, number> = { keys: shape.keys };
+    const figures: Record<string, number> = { keys: shape.keys, generic_keys: genericKeys };
     try {
       let t = process.hrtime.bigint();
       const raw = rawClient(etcd);
       await loadKeyspace(raw, shape);
+      if (genericKeys > 0) await loadKeyspace(raw, { ...shape, keys: genericKeys, root: GENERIC_ROOT });
       raw.close();
       figures.load_seconds = round(ms(t) / 1000);
       // Let etcd finish what the bulk load left behind (raft snapshot, Go GC of the load's garbage) and warm
@@ -143,13 +159,16 @@ export async function run(args: BenchArgs): Promise<Figures> {
           floor.push(ms(t));
         }
         figures[`${name}_count_floor_ms`] = round(median(floor));
+        figures[`${name}_vs_count_floor`] = round(ours / median(floor));
+        figures[`${name}_keys_counted_per_key`] =
+          Math.round((r.stats.keysCounted / r.children.reduce((n, c) => n + (c.kind === 'prefix' ? (c.count ?? 0) : 1), 0)) * 100) / 100;
       }
     } finally {
       conn.close();
     }
 
     // Peak RSS of a process that only lists (this one also loaded a million keys).
-    const child = spawnSync(process.execPath, [process.argv[1], 'tree', '--list-only', endpoint], {
+    const child = spawnSync(process.execPath, [process.argv[1], 'tree', '--list-only', endpoint, '--generic-keys', String(genericKeys)], {
       encoding: 'utf8',
       maxBuffer: 16 * 1024 * 1024,
     });

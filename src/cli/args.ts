@@ -1,6 +1,4 @@
 import { EtcdStudioError } from '../core/errors';
-import { parseDuration, profileFromEnv } from '../core/etcd/importProfile';
-import { ConnectionProfile } from '../core/etcd/profile';
 
 /** Parsed command line: positional words and `--flag value` / `--flag=value` / `-w value` options. */
 export interface ParsedArgs {
@@ -52,36 +50,4 @@ export function parseArgs(argv: string[]): ParsedArgs {
 export function flag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   return typeof v === 'string' ? v : undefined;
-}
-
-/**
- * A connection from etcdctl's flag names, falling back to etcdctl's ETCDCTL_* environment
- * variables, so a command line copied from etcdctl works unchanged.
- */
-export function profileFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): { profile: ConnectionProfile; password?: string } {
-  const fromEnv = profileFromEnv({ ETCDCTL_ENDPOINTS: '127.0.0.1:2379', ...env }, 'cli')!;
-  const profile = { ...fromEnv.profile };
-  let password = fromEnv.password;
-  const f = (name: string) => flag(args, name);
-  if (f('endpoints'))
-    profile.endpoints = f('endpoints')!
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  if (f('cacert')) profile.cacert = f('cacert');
-  if (f('cert')) profile.cert = f('cert');
-  if (f('key')) profile.key = f('key');
-  if (args.flags.get('insecure-skip-tls-verify')) profile.insecureSkipVerify = true;
-  // etcd Studio's own safety switch (etcdctl has none): every write is refused before it is sent.
-  if (args.flags.get('read-only') || env.ETCD_STUDIO_READ_ONLY === 'true') profile.readOnly = true;
-  if (f('dial-timeout')) profile.dialTimeoutMs = parseDuration(f('dial-timeout')!);
-  if (f('command-timeout')) profile.requestTimeoutMs = parseDuration(f('command-timeout')!);
-  const user = f('user');
-  if (user) {
-    const colon = user.indexOf(':');
-    profile.username = colon >= 0 ? user.slice(0, colon) : user;
-    if (colon >= 0) password = user.slice(colon + 1);
-  }
-  if (f('password') !== undefined) password = f('password');
-  return { profile, password };
 }

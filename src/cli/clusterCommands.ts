@@ -5,7 +5,8 @@
 import { EndpointStatus, EtcdConnection } from '../core/etcd/connection';
 import { endpointHealth, endpointStatus } from '../core/etcd/endpoints';
 import { failedStatus, outputFormat, printerFor } from '../core/output';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 
 const FORMATS = ['simple', 'json', 'table'] as const;

@@ -149,3 +149,11 @@ async function run(io: CliIo, body: () => Promise<number>): Promise<number> {
     return 1;
   }
 }
+
+/** A Kubernetes object (protobuf, JSON, CBOR) as YAML or JSON; anything else as its bytes. */
+export function rendered(value: Buffer, key: string, output: 'yaml' | 'json', io: CliIo): string | Buffer {
+  const d = decodeValue(value, { key });
+  if ('object' in d && d.object && !d.error) return output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object);
+  if (d.error) io.stderr.write(`note: ${d.error}; showing the stored bytes\n`);
+  return value;
+}

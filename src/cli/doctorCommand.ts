@@ -3,7 +3,8 @@ import { DEFAULT_WINDOW_MS, parseThresholdList, resolveThresholds, runDoctor } f
 import { EtcdConnection } from '../core/etcd/connection';
 import { parseDuration } from '../core/etcd/importProfile';
 import { outputFormat, printerFor } from '../core/output';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 
 export async function runDoctorCommand(args: ParsedArgs, io: CliIo): Promise<number> {

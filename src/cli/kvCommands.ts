@@ -5,7 +5,8 @@ import { EtcdStudioError } from '../core/errors';
 import { decodeValue, encodeText, encodeValue, toJson, toYaml } from '../core/k8s/codec';
 import { decodeForViewing, encryptionConfigOf } from '../core/values/decryptor';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 
 async function readInput(file: string, io: CliIo): Promise<Buffer> {

@@ -2,7 +2,8 @@ import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
 import { describeLevel, keyFromText, keyToText, listChildren, parseK8sKey } from '../core/keytree';
 import type { Child } from '../core/keytree';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 import { outputFormat, printerFor } from '../core/output';
 

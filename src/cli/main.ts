@@ -1,71 +1,82 @@
 #!/usr/bin/env node
 /** `etcd-studio`: the command line over the same core as the extension. */
-import { EtcdStudioError, errorMessage } from '../core/errors';
+import { errorMessage } from '../core/errors';
 import { parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
-import { runHealth, runMembers, runStatus } from './clusterCommands';
-import { runDecode, runEncode } from './codecCommands';
-import { runDoctorCommand } from './doctorCommand';
-import { runGet, runPut } from './kvCommands';
-import { runLs } from './lsCommand';
-import { runSeedSample } from './seedCommand';
-import { runSnapshot } from './snapshotCommands';
-import { runExport, runImport } from './transferCommands';
-import { runChanges, runLeases, runWatch } from './watchCommands';
 import { runVersion } from './versionCommand';
 
 declare const ETCD_STUDIO_VERSION: string;
 
-type Command = { summary: string; run: (args: ParsedArgs, io: CliIo, argv: string[]) => Promise<number> };
+type Run = (args: ParsedArgs, io: CliIo, argv: string[]) => Promise<number>;
+type Command = { summary: string; run: Run };
+
+/**
+ * Each command's code is imported when it runs, never at start-up: the build makes every module this
+ * file imports with `import()` a file of its own (dist/lazy-<module>.js, see esbuild.mjs), so `--help` reads this file
+ * alone and only commands that talk to a cluster load gRPC and the etcd client (etcdCommands.ts).
+ */
+const online =
+  (name: keyof typeof import('./etcdCommands')): Run =>
+  async (args, io, argv) =>
+    ((await import('./etcdCommands'))[name] as Run)(args, io, argv);
+const snapshot: Run = async (args, io, argv) => (await import('./snapshotCommands')).runSnapshot(args, io, argv);
+const decode: Run = async (_a, io, argv) => (await import('./codecCommands')).runDecode(argv, io);
+const encode: Run = async (_a, io, argv) => (await import('./codecCommands')).runEncode(argv, io);
 
 const COMMANDS: Record<string, Command> = {
-  ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: runLs },
+  ls: { summary: 'immediate children of a prefix with key counts (as the tree shows them): ls [PREFIX] [--limit N]', run: online('runLs') },
   get: {
     summary: 'a value decoded (Kubernetes objects as YAML like kubectl): get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]',
-    run: runGet,
+    run: online('runGet'),
   },
-  put: { summary: 'write YAML/JSON back in the stored format, compare-and-swap: put KEY -f FILE|- [--rev N] [--raw]', run: runPut },
-  members: { summary: 'list the cluster members (like etcdctl member list)', run: runMembers },
-  health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: runHealth },
-  status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: runStatus },
+  put: {
+    summary: 'write YAML/JSON back in the stored format, compare-and-swap: put KEY -f FILE|- [--rev N] [--raw]',
+    run: online('runPut'),
+  },
+  members: { summary: 'list the cluster members (like etcdctl member list)', run: online('runMembers') },
+  health: { summary: 'check every endpoint (like etcdctl endpoint health); exit 1 if any is unhealthy', run: online('runHealth') },
+  status: { summary: 'endpoint status of every endpoint (like etcdctl endpoint status)', run: online('runStatus') },
   doctor: {
     summary:
       'what is wrong with the cluster (disk latency, leader changes, lag, quota, fragmentation, alarms, versions, history, certificates): doctor [--window 5s] [--thresholds name=value,...]; exit 1 on any error',
-    run: runDoctorCommand,
+    run: online('runDoctorCommand'),
   },
   watch: {
     summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',
-    run: runWatch,
+    run: online('runWatch'),
   },
   changes: {
     summary: 'keys created, modified and deleted since a revision: changes --since REV [PREFIX] [-w simple|json|markdown]',
-    run: runChanges,
+    run: online('runChanges'),
   },
-  leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: runLeases },
+  leases: { summary: 'leases with TTLs and attached keys (like etcdctl lease list + timetolive --keys)', run: online('runLeases') },
   snapshot: {
     summary:
       'snapshot save|status|ls|get|restore FILE … (status as etcdutl/etcdctl; ls/get browse offline; restore to a data dir or into a cluster)',
-    run: runSnapshot,
+    run: snapshot,
   },
   export: {
     summary:
       'the keys under a prefix as JSON lines ({"key","value" base64,"lease"} per key) or decoded YAML: export PREFIX [--out FILE] [--format jsonl|yaml]',
-    run: runExport,
+    run: online('runExport'),
   },
   import: {
     summary: 'write an export into a cluster: import FILE|- [--mode skip|overwrite|fail] [--dry-run] [--drop-leases]',
-    run: runImport,
+    run: online('runImport'),
   },
   decode: {
     summary:
       'decode a stored value (k8s protobuf, JSON, CBOR) to YAML or JSON: decode [--from auto|pb|json|cbor] [-o yaml|json] [--encryption-config FILE --key KEY] FILE|-',
-    run: (_a, io, argv) => runDecode(argv, io),
+    run: decode,
   },
   encode: {
     summary: 'encode YAML/JSON to the stored form: encode [-o pb|json|cbor] [--out FILE] [--key KEY] FILE|-',
-    run: (_a, io, argv) => runEncode(argv, io),
+    run: encode,
   },
-  'seed-sample': { summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)', run: runSeedSample },
+  'seed-sample': {
+    summary: 'write the demo Kubernetes-shaped keyspace under /registry/ (for test clusters)',
+    run: online('runSeedSample'),
+  },
 };
 
 function usage(): string {
@@ -107,7 +118,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await cmd.run({ ...args, positional: args.positional.slice(1) }, io, argv.slice(argv.indexOf(name) + 1));
   } catch (e) {
     io.stderr.write(`etcd-studio: ${errorMessage(e)}\n`);
-    return e instanceof EtcdStudioError && e.code === 'InvalidArgument' ? 2 : 1;
+    // By code, not instanceof: the error may come from a command's chunk, which has its own copy of the class.
+    return (e as { code?: unknown } | undefined)?.code === 'InvalidArgument' ? 2 : 1;
   }
 }
 

@@ -1,6 +1,7 @@
 import { EtcdConnection } from '../core/etcd/connection';
 import { sampleKeyspace, writeEntries } from '../core/demo/sampleKeyspace';
-import { ParsedArgs, profileFromArgs } from './args';
+import { ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 
 /** `etcd-studio seed-sample`: writes the demo's Kubernetes-shaped keyspace into a (test) cluster. */

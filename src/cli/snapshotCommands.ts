@@ -3,25 +3,17 @@
  * browsing. `save` and `status` print what etcd's tools print (status equals `etcdutl snapshot
  * status` of the release that wrote the file, `etcdctl snapshot status` for etcd 3.4 files); `ls`
  * and `get` read a snapshot file like `ls`/`get` read a live cluster; `restore` makes a new data
- * dir with etcd's tool, or copies the keys into a live dev cluster.
+ * dir with etcd's tool, or copies the keys into a live dev cluster. Offline commands never load the
+ * etcd client: `save` and `restore --into-cluster` import it on use (snapshotOnline.ts).
  */
-import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
-import { keyFromText, keyToText } from '../core/keytree';
-import { decodeValue, toJson, toYaml } from '../core/k8s/codec';
-import {
-  listSnapshotChildren,
-  openSnapshot,
-  planRestoreIntoCluster,
-  RESTORE_DEFAULTS,
-  restoreIntoCluster,
-  restoreToDataDir,
-  saveSnapshot,
-  snapshotStatus,
-  formatSnapshotStatus,
-  STATUS_FORMATS,
-} from '../core/snapshot';
-import { flag, parseArgs, ParsedArgs, profileFromArgs } from './args';
+import { keyFromText, keyToText } from '../core/keytree/keyText';
+import { listSnapshotChildren } from '../core/snapshot/listChildren';
+import { RESTORE_DEFAULTS, restoreToDataDir } from '../core/snapshot/restoreDataDir';
+import { openSnapshot } from '../core/snapshot/snapshot';
+import { snapshotStatus } from '../core/snapshot/status';
+import { formatSnapshotStatus, STATUS_FORMATS } from '../core/snapshot/statusReport';
+import { flag, parseArgs, ParsedArgs } from './args';
 import { CliIo } from './io';
 import { outputFormat, printerFor } from '../core/output';
 
@@ -76,29 +68,7 @@ function printer(args: ParsedArgs) {
 
 async function save(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
   const file = needFile(rest, 'save');
-  const { profile, password } = profileFromArgs(args, io.env);
-  // Like etcdctl: a snapshot is one member's state, so the member must be named.
-  if (profile.endpoints.length !== 1) {
-    throw new EtcdStudioError(
-      'InvalidArgument',
-      `snapshot must be requested to one selected node, not multiple ${profile.endpoints.join(',')}: pass one --endpoints URL.`,
-    );
-  }
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  const conn = await EtcdConnection.open(profile, { password });
-  try {
-    await saveSnapshot(conn, file, { signal: abort.signal });
-  } finally {
-    conn.close();
-    process.removeListener('SIGINT', onSigint);
-  }
-  io.stdout.write(`Snapshot saved at ${file}\n`);
-  // etcdctl 3.6+ names the storage version etcd sent with the stream, which is the one in the file.
-  const { version } = await snapshotStatus(file);
-  if (version) io.stdout.write(`Server version ${version}\n`);
-  return 0;
+  return (await import('./etcdCommands')).saveSnapshotFile(file, args, io);
 }
 
 async function status(rest: string[], args: ParsedArgs, io: CliIo): Promise<number> {
@@ -147,19 +117,12 @@ async function get(rest: string[], args: ParsedArgs, io: CliIo): Promise<number>
   try {
     const v = snap.get(key);
     if (!v) throw new EtcdStudioError('NotFound', `${keyToText(key)} is not in ${file} (absent or deleted at revision ${snap.revision}).`);
-    io.stdout.write(output === 'raw' ? v.value : rendered(v.value, keyToText(key), output, io));
+    // The Kubernetes codec (and YAML) load only here, not for status or ls.
+    io.stdout.write(output === 'raw' ? v.value : (await import('./codecCommands')).rendered(v.value, keyToText(key), output, io));
   } finally {
     snap.close();
   }
   return 0;
-}
-
-/** A Kubernetes object (protobuf, JSON, CBOR) as YAML or JSON; anything else as its bytes. */
-function rendered(value: Buffer, key: string, output: 'yaml' | 'json', io: CliIo): string | Buffer {
-  const d = decodeValue(value, { key });
-  if ('object' in d && d.object && !d.error) return output === 'json' ? toJson(d.object) + '\n' : toYaml(d.object);
-  if (d.error) io.stderr.write(`note: ${d.error}; showing the stored bytes\n`);
-  return value;
 }
 
 interface RestoreArgs {
@@ -202,7 +165,7 @@ async function restore({ args, switches, prefix }: RestoreArgs, io: CliIo): Prom
   try {
     return dataDir
       ? await restoreDir(file, dataDir, args, switches, io, abort.signal)
-      : await restoreCluster(file, args, switches, prefix, io, abort.signal);
+      : await (await import('./etcdCommands')).restoreSnapshotIntoCluster(file, args, switches, prefix, io, abort.signal);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
@@ -230,39 +193,4 @@ async function restoreDir(
   );
   io.stdout.write(r.nextSteps + '\n');
   return 0;
-}
-
-async function restoreCluster(
-  file: string,
-  args: ParsedArgs,
-  switches: Set<string>,
-  prefix: string | undefined,
-  io: CliIo,
-  signal: AbortSignal,
-): Promise<number> {
-  const { profile, password } = profileFromArgs(args, io.env);
-  const p = prefix === undefined ? undefined : keyFromText(prefix);
-  const snap = await openSnapshot(file, { signal });
-  try {
-    const conn = await EtcdConnection.open(profile, { password });
-    try {
-      if (!switches.has('dry-run')) conn.assertWritable('restoring a snapshot into the cluster');
-      const plan = await planRestoreIntoCluster(conn, snap, { prefix: p, signal });
-      const where = p ? `under ${keyToText(p)}` : 'in the snapshot';
-      io.stdout.write(
-        `${plan.total} key(s) ${where} (revision ${plan.snapshotRevision}) against ${profile.endpoints.join(',')} (revision ${plan.clusterRevision}):\n` +
-          `  create ${plan.create}, overwrite ${plan.overwrite}, unchanged ${plan.unchanged}\n${plan.notes.map((n) => `  ${n}\n`).join('')}`,
-      );
-      if (switches.has('dry-run')) return 0;
-      const r = await restoreIntoCluster(conn, snap, { prefix: p, signal });
-      io.stdout.write(
-        `Restored: created ${r.created}, overwrote ${r.overwritten}, left ${r.unchanged} unchanged, in ${r.txns} txn(s); cluster revision ${r.revision}.\n`,
-      );
-      return 0;
-    } finally {
-      conn.close();
-    }
-  } finally {
-    snap.close();
-  }
 }

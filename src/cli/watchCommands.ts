@@ -7,7 +7,8 @@ import { EtcdStudioError } from '../core/errors';
 import { keyFromText } from '../core/keytree';
 import { listLeases } from '../core/leases';
 import { changesSince, changesToJson, changesToMarkdown, formatWatchBatch, watchRange } from '../core/watch';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 import { outputFormat, printerFor } from '../core/output';
 

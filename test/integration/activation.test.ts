@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'etcd-studio.etcd-studio';
@@ -13,8 +14,19 @@ describe('etcd Studio in the extension host', () => {
     await ext.activate();
   });
 
+  /** Files of the extension's dist/ that the extension host has loaded so far. */
+  const loaded = () =>
+    Object.keys(require.cache)
+      .filter((f) => path.dirname(f) === path.join(ext.extensionPath, 'dist'))
+      .map((f) => path.basename(f))
+      .sort();
+
   it('activates', () => {
     assert.equal(ext.isActive, true);
+  });
+
+  it('activation loads only dist/extension.js: no etcd client or gRPC, no language client, until they are needed', () => {
+    assert.deepEqual(loaded(), ['extension.js']);
   });
 
   it('contributes the "etcd Studio" view container with the "Clusters" view and its welcome content', () => {
@@ -53,6 +65,10 @@ describe('etcd Studio in the extension host', () => {
     assert.ok((await vscode.languages.getLanguages()).includes('etcdctl'));
     const doc = await vscode.workspace.openTextDocument({ language: 'etcdctl', content: 'get /registry/pods --prefix --keys-only\n' });
     assert.equal(doc.languageId, 'etcdctl');
+    // The first etcdctl document starts the language client.
+    const deadline = Date.now() + 20_000;
+    while (!loaded().includes('lazy-languageClient.js') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(loaded().includes('lazy-languageClient.js'), loaded().join(' '));
   });
 
   it('adds a connection to the real etcd by command arguments and keeps it in settings', async () => {

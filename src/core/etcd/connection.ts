@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EtcdStudioError } from '../errors';
 import { Logger, silentLogger } from '../log';
-import {
+import type {
   ClientSettings,
   Etcd3Rpc,
   IAlarmResponse,
@@ -160,6 +160,8 @@ export class EtcdConnection {
   /** Connects and proves it with one Status call, so errors surface here and not later. */
   static async open(profile: ConnectionProfile, opts: ConnectOptions = {}): Promise<EtcdConnection> {
     const p = validateProfile(profile);
+    // The etcd client and gRPC load with the first connection, not with whatever imports this file.
+    const { Etcd3Rpc } = await import('./etcd3Adapter');
     const rpc = new Etcd3Rpc(clientSettings(p, opts));
     const probe = new EtcdConnection(p, rpc, opts, '');
     try {

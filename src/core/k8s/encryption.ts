@@ -15,12 +15,11 @@
  * The plaintext is again a stored object (k8s protobuf, JSON or CBOR).
  */
 import * as crypto from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import nacl from 'tweetnacl';
 import { EtcdStudioError, errorMessage } from '../errors';
 import { detectFormat, parseEncryptionPrefix, type Encryption } from './envelope';
 import { EncryptionConfig, LOCAL_PROVIDERS, type EncryptionKeyInfo, type LocalProvider } from './encryptionConfig';
-import { dekCacheKey, kmsV2Box, parseKmsV2Object, pluginDecrypt, type KmsV2Object } from './kmsV2';
+import { dekCacheKey, kmsV2Box, parseKmsV2Object, type KmsV2Object } from './kmsV2';
 
 export * from './encryptionConfig';
 
@@ -242,14 +241,14 @@ export async function unwrapKmsKey(bytes: Uint8Array, etcdKey: string | Uint8Arr
   if (config.dek(cacheKey)) return;
   if (!provider.endpoint)
     throw new DecryptError(`the KMS v2 provider "${provider.name}" in ${config.source} has no endpoint`, 'kms-plugin');
+  // gRPC is loaded only here, when a KMS v2 value is actually opened.
+  const { pluginDecrypt, UNREACHABLE_CODES } = await import('./kmsPlugin');
   try {
     config.rememberDek(cacheKey, await pluginDecrypt(provider.endpoint, obj, provider.timeoutMs));
   } catch (e) {
-    const grpcCode = (e as { code?: number }).code;
-    const why =
-      grpcCode === grpc.status.UNAVAILABLE || grpcCode === grpc.status.DEADLINE_EXCEEDED
-        ? `cannot reach the plugin at ${provider.endpoint} (etcd Studio must run where that socket is, e.g. on the control-plane node)`
-        : `the plugin at ${provider.endpoint} refused to decrypt its data key (key id ${obj.keyId}): ${(e as Error).message}`;
+    const why = UNREACHABLE_CODES.has((e as { code?: number }).code ?? -1)
+      ? `cannot reach the plugin at ${provider.endpoint} (etcd Studio must run where that socket is, e.g. on the control-plane node)`
+      : `the plugin at ${provider.endpoint} refused to decrypt its data key (key id ${obj.keyId}): ${(e as Error).message}`;
     throw new DecryptError(`cannot decrypt ${where} (KMS v2 provider "${provider.name}"): ${why}`, 'kms-plugin');
   }
 }

@@ -12,11 +12,11 @@
  *   32 bytes of encryptedData are the `info`, the AES-256 key is HKDF-Expand(SHA-256, seed, info, 32), and the
  *   rest is AES-GCM (12-byte nonce + ciphertext + 16-byte tag) with the etcd key as additional data;
  * - source type AES_GCM_KEY (0): the source is the AES key itself and encryptedData is that AES-GCM box.
- * Unwrapped DEK sources are cached per config, so each is asked from the plugin once.
+ * Unwrapped DEK sources are cached per config, so each is asked from the plugin once. The plugin's gRPC
+ * client is kmsPlugin.ts, imported only when a plugin is asked (decoding never loads gRPC otherwise).
  */
 import * as crypto from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
-import { Reader, WIRE_BYTES, WIRE_VARINT, Writer, utf8Decode } from './wire';
+import { Reader, WIRE_BYTES, WIRE_VARINT, utf8Decode } from './wire';
 
 export interface KmsV2Object {
   encryptedData: Uint8Array;
@@ -68,45 +68,6 @@ export function parseKmsV2Object(data: Uint8Array): KmsV2Object {
 /** A cache key for one unwrapped DEK source. */
 export function dekCacheKey(provider: string, obj: KmsV2Object): string {
   return `${provider}\0${obj.dekSourceType}\0${obj.keyId}\0${Buffer.from(obj.encryptedDekSource).toString('base64')}`;
-}
-
-/** `unix:///run/kms.sock` (as in the EncryptionConfiguration) -> a gRPC target. */
-function grpcTarget(endpoint: string): string {
-  const m = /^unix:\/\/(.*)$/.exec(endpoint);
-  if (!m) throw new Error(`the KMS endpoint ${endpoint} is not a unix:// socket`);
-  return `unix://${m[1].startsWith('/') ? '' : '/'}${m[1]}`;
-}
-
-/** Asks the KMS v2 plugin at `endpoint` to decrypt a DEK source (the plugin's Decrypt call). */
-export function pluginDecrypt(endpoint: string, obj: KmsV2Object, timeoutMs: number): Promise<Uint8Array> {
-  const req = new Writer(64).lengthDelimited(1, obj.encryptedDekSource).string(2, crypto.randomUUID()).string(3, obj.keyId);
-  for (const [k, v] of [...obj.annotations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    req.lengthDelimited(4, new Writer(32).string(1, k).lengthDelimited(2, v).finish());
-  }
-  const client = new grpc.Client(grpcTarget(endpoint), grpc.credentials.createInsecure());
-  return new Promise<Uint8Array>((resolve, reject) => {
-    client.makeUnaryRequest(
-      '/v2.KeyManagementService/Decrypt',
-      (b: Uint8Array) => Buffer.from(b),
-      (b: Buffer) => b,
-      req.finish(),
-      new grpc.Metadata(),
-      { deadline: Date.now() + timeoutMs },
-      (err, resp) => {
-        client.close();
-        if (err || !resp) return reject(err ?? new Error('empty answer'));
-        const r = new Reader(resp, 0, resp.length);
-        let plain: Uint8Array | undefined;
-        while (!r.done) {
-          const [n, w] = r.tag();
-          if (n === 1 && w === WIRE_BYTES) plain = r.bytes().slice();
-          else r.skip(w, n);
-        }
-        if (!plain?.length) return reject(new Error('the plugin returned no plaintext'));
-        resolve(plain);
-      },
-    );
-  });
 }
 
 /** The AES-GCM key and box for an object whose DEK source is known. */

@@ -5,12 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { ScriptCommandIds } from '../../protocol/scriptProtocol';
+import { ETCD_DOCUMENT_SCHEME, ETCDCTL_LANGUAGE, ScriptCommandIds } from '../../protocol/scriptProtocol';
 import { CommandIds } from '../commands/ids';
 import { TargetArg } from '../commands/targets';
 import { Services } from '../services';
 import { ActiveConnection } from './activeConnection';
-import { startLanguageClient } from './languageClient';
 import { ScriptRunner } from './scriptRunner';
 
 const TRANSACTION_TEMPLATE = [
@@ -27,6 +26,11 @@ const TRANSACTION_TEMPLATE = [
   '',
   '',
 ];
+
+/** The documents the language server serves (its document selector in languageClient.ts): etcdctl scripts, `etcd:` YAML. */
+function servedByLanguageServer(doc: vscode.TextDocument): boolean {
+  return doc.languageId === ETCDCTL_LANGUAGE || (doc.uri.scheme === ETCD_DOCUMENT_SCHEME && doc.languageId === 'yaml');
+}
 
 export function register(s: Services): void {
   const log = s.logger('scripts');
@@ -65,14 +69,27 @@ export function register(s: Services): void {
     return doc.uri.toString();
   });
 
-  // Activation does not wait for the server; failures are shown and logged, never fatal.
-  startLanguageClient(s.ctx, s.channel, s.connect, active, log).then(
-    (client) => s.ctx.subscriptions.push({ dispose: () => void client.stop() }),
-    (e) => {
-      log.error(e instanceof Error ? e : String(e));
-      void vscode.window
-        .showErrorMessage(`etcd Studio: the etcdctl script language server did not start: ${errorMessage(e)}`, 'Show Log')
-        .then((c) => c && s.channel.show());
-    },
-  );
+  // The language server starts with the first document it serves (an etcdctl script, the YAML of an
+  // `etcd:` document), not at activation. Activation never waits for it; failures are shown and logged.
+  let started = false;
+  const startFor = (doc: vscode.TextDocument) => {
+    if (started || !servedByLanguageServer(doc)) return;
+    started = true;
+    opened.dispose();
+    log.info(`starting the language server for ${doc.uri.scheme === 'file' ? doc.fileName : doc.uri.toString()}`);
+    import('./languageClient')
+      .then(({ startLanguageClient }) => startLanguageClient(s.ctx, s.channel, s.connect, active, log))
+      .then(
+        (client) => s.ctx.subscriptions.push({ dispose: () => void client.stop() }),
+        (e) => {
+          log.error(e instanceof Error ? e : String(e));
+          void vscode.window
+            .showErrorMessage(`etcd Studio: the etcdctl script language server did not start: ${errorMessage(e)}`, 'Show Log')
+            .then((c) => c && s.channel.show());
+        },
+      );
+  };
+  const opened = vscode.workspace.onDidOpenTextDocument(startFor);
+  s.ctx.subscriptions.push(opened);
+  vscode.workspace.textDocuments.forEach(startFor);
 }

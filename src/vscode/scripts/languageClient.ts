@@ -15,7 +15,8 @@ import { keyChildren, storedValue } from './serverRequests';
 
 /**
  * Starts dist/server.js over node IPC for etcdctl scripts and for the YAML of `etcd:` documents,
- * and answers its requests for etcd data. The client's lifetime is the extension's.
+ * and answers its requests for etcd data. The client's lifetime is the extension's. This file (and
+ * with it vscode-languageclient) is imported when the first such document opens (see index.ts).
  */
 export async function startLanguageClient(
   ctx: vscode.ExtensionContext,
