@@ -15,8 +15,9 @@
  *  - an interval dominated by one child is skipped past: the rest of it is split along the prefixes
  *    of that child's range end (levelGaps), so each probe counts only nearby siblings, not the whole
  *    rest of the listing; when the rest is large its shallowest piece is also split per next byte, so
- *    many siblings are found in parallel rather than one per round trip; the probes asked for in one
- *    event-loop turn share txns (RangeReader.probeBatched);
+ *    many siblings are found in parallel rather than one per round trip (under a prefix with no children
+ *    known in advance, every level is split so); the probes asked for in one event-loop turn share txns
+ *    (RangeReader.probeBatched);
  *  - counts come free: a child's key count is its interval's count minus the counts of the pieces
  *    after it, so there is no separate count pass.
  * Every request reads at one revision, so the listing (counts included) is one consistent snapshot.
@@ -141,6 +142,8 @@ class Lister {
   private readonly want: number;
   /** Longest chain of dependent requests so far. */
   rounds = 0;
+  /** No children of this prefix are known in advance (see knownChildren). */
+  private readonly generic: boolean;
 
   constructor(
     private readonly prefix: Buffer,
@@ -149,6 +152,7 @@ class Lister {
   ) {
     // One more than the page so we know whether there is a next page.
     this.want = limit + 1;
+    this.generic = knownChildren(prefix).length === 0;
   }
 
   children(): Found[] {
@@ -201,12 +205,13 @@ class Lister {
       last.count += rest;
       return;
     }
-    const gaps = levelGaps(from, p.interval.end, this.prefix.length);
+    let gaps = levelGaps(from, p.interval.end, this.prefix.length);
     if (rest >= FAN_OUT_MIN) {
-      // The shallowest piece holds the siblings that differ early; one piece per next byte lets them be
-      // found in parallel instead of one sibling per round trip.
-      const far = gaps.pop()!;
-      gaps.push(...splitAtByte(far, far.start.subarray(0, far.start.length - 1), far.start[far.start.length - 1]));
+      // Siblings that differ early are found in parallel, one piece per next byte, instead of one per
+      // round trip. Without children known in advance, every level is split so, not just the shallowest:
+      // names like app-0 … app-39 share a long prefix, and their siblings sit in the deeper levels.
+      const split = (g: Interval) => splitAtByte(g, g.start.subarray(0, g.start.length - 1), g.start[g.start.length - 1]);
+      gaps = this.generic ? gaps.flatMap(split) : [...gaps.slice(0, -1), ...split(gaps[gaps.length - 1])];
     }
     // Priority `round`: deeper follow-ups first, the critical path of the listing.
     const pieces = await this.reader.probeBatched(gaps, SAMPLE, round);
