@@ -159,7 +159,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
           floor.push(ms(t));
         }
         figures[`${name}_count_floor_ms`] = round(median(floor));
-        figures[`${name}_vs_count_floor`] = round(ours / median(floor));
+        // Only prefix children have a floor to compare with (a prefix of plain keys has none).
+        if (median(floor) >= 1) figures[`${name}_vs_count_floor`] = round(ours / median(floor));
         figures[`${name}_keys_counted_per_key`] =
           Math.round((r.stats.keysCounted / r.children.reduce((n, c) => n + (c.kind === 'prefix' ? (c.count ?? 0) : 1), 0)) * 100) / 100;
       }
