@@ -5,7 +5,7 @@
  *  - Extension (startupVscode.ts): activation in real VS Code (code-server + Chromium) as VS Code itself
  *    measures it, target < 100 ms, and the time until the Clusters view shows its first connection row.
  * Flags: --part cli|vscode|all (default all), --rounds N (default 7, at least 5), --small-keys N (25000),
- * --big-keys N (250000), --big-value-bytes N (4000).
+ * --big-keys N (1000000: about 1 GB, the shape of `bench snapshot`), --big-value-bytes N (700).
  */
 import type { Figures } from './registry';
 import type { BenchArgs } from './run';

@@ -80,7 +80,7 @@ export async function runCli(args: BenchArgs): Promise<Figures> {
     const small = path.join(dir, 'small.db');
     const big = path.join(dir, 'big.db');
     const smallBytes = await makeSnapshot(small, args.number('small-keys', 25_000), DEFAULT_SHAPE.valueBytes);
-    const bigBytes = await makeSnapshot(big, args.number('big-keys', 250_000), args.number('big-value-bytes', 4000));
+    const bigBytes = await makeSnapshot(big, args.number('big-keys', 1_000_000), args.number('big-value-bytes', DEFAULT_SHAPE.valueBytes));
     const pod = sampleKeyspace().find((e) => e.key.startsWith('/registry/pods/'))!;
     const podFile = path.join(dir, 'pod.pb');
     writeFileSync(podFile, pod.value);

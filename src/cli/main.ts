@@ -138,7 +138,16 @@ function quietTlsServerNameWarning(): void {
 
 if (require.main === module) {
   quietTlsServerNameWarning();
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env }).then((code) => {
+  // stdin is opened only by a command that reads it (Node sets the stream up on first access).
+  const io: CliIo = {
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
+  main(process.argv.slice(2), io).then((code) => {
     process.exitCode = code;
   });
 }
