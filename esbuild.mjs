@@ -51,10 +51,12 @@ function listFiles(dir, re) {
  * resolves the same from an entry point and from another lazy file.
  */
 const lazyFiles = new Map(); // absolute .ts path -> output name
+/** The file an import path names: `x.ts`, or `x/index.ts` for a folder. */
+const moduleFile = (base) => (existsSync(`${base}.ts`) ? `${base}.ts` : path.join(base, 'index.ts'));
 for (const dir of ['src/cli', 'src/core', 'src/vscode', 'src/server']) {
   for (const file of listFiles(dir, /\.ts$/)) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.\.?\/[\w./]+)'\)/g)) {
-      const target = path.resolve(path.dirname(file), `${m[1]}.ts`);
+      const target = moduleFile(path.resolve(path.dirname(file), m[1]));
       const name = `lazy-${path.basename(m[1])}`;
       if ([...lazyFiles].some(([t, n]) => n === name && t !== target)) throw new Error(`two lazily loaded modules named ${name}`);
       lazyFiles.set(target, name);
@@ -65,7 +67,7 @@ const lazyImports = {
   name: 'lazy-imports',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const name = args.kind === 'dynamic-import' && lazyFiles.get(path.resolve(args.resolveDir, `${args.path}.ts`));
+      const name = args.kind === 'dynamic-import' && lazyFiles.get(moduleFile(path.resolve(args.resolveDir, args.path)));
       return name ? { path: `./${name}.js`, external: true } : undefined;
     });
   },

@@ -23,7 +23,7 @@ async function untilReadOnly(value: boolean | undefined): Promise<void> {
       .getConfiguration('etcdStudio')
       .get<Array<{ name: string; readOnly?: boolean }>>('connections')!
       .find((p) => p.name === CONN)?.readOnly;
-  for (let i = 0; i < 50 && now() !== value; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 300 && now() !== value; i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 async function replaceInDoc(doc: vscode.TextDocument, from: string, to: string): Promise<void> {
@@ -171,14 +171,17 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
 
     // The user opens their settings.json, adds "readOnly": true to the connection and saves.
     await vscode.commands.executeCommand('workbench.action.openSettingsJson');
+    // on a busy machine the settings editor becomes the active one a moment after the command resolves
+    for (let i = 0; i < 200 && !vscode.window.activeTextEditor?.document.uri.path.endsWith('/settings.json'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const editor = vscode.window.activeTextEditor!;
     const settings = editor.document;
+    assert.ok(settings.uri.path.endsWith('/settings.json'), `the user's settings.json is open (not ${settings.uri.toString()})`);
     const json = JSON.parse(settings.getText()) as { 'etcdStudio.connections': Array<Record<string, unknown>> };
     json['etcdStudio.connections'] = json['etcdStudio.connections'].map((p) => (p.name === CONN ? { ...p, readOnly: true } : p));
     const all = new vscode.Range(settings.positionAt(0), settings.positionAt(settings.getText().length));
     assert.ok(await editor.edit((b) => b.replace(all, JSON.stringify(json, null, 2))), 'settings.json edited');
-    await vscode.commands.executeCommand('workbench.action.files.save');
-    assert.equal(settings.isDirty, false, 'settings.json saved');
+    assert.equal(await settings.save(), true, 'settings.json saved');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await untilReadOnly(true);
     const profile = vscode.workspace
