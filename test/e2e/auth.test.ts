@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Etcd3 } from 'etcd3';
-import { launchChromium, openWorkbench } from '../harness/browser';
+import { launchChromium, openWorkbench, runCommand } from '../harness/browser';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { rawClient } from '../harness/rawClient';
@@ -43,10 +43,7 @@ describe('auth in code-server: Add User with a masked password', () => {
   });
 
   test('Add User… asks the name, then the password twice in password boxes; etcd has the user, the Auth node lists it', async () => {
-    await page.keyboard.press('F1');
-    await page.keyboard.type('etcd Studio: Add User');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Add User…' }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'etcd Studio: Add User…');
     const input = page.locator('.quick-input-box input').first();
     await page.locator('.quick-input-message, .quick-input-widget', { hasText: 'User name' }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.type('alice');

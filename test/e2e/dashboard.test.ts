@@ -13,7 +13,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
 import { EtcdConnection } from '../../src/core/etcd/connection';
-import { launchChromium, openWorkbench } from '../harness/browser';
+import { launchChromium, openWorkbench, runCommand } from '../harness/browser';
 import { rawClient } from '../harness/rawClient';
 import { CodeServer, startCodeServer } from '../harness/codeServer';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
@@ -22,33 +22,6 @@ import { repoRoot } from '../harness/tools';
 const VSIX = process.env.ETCD_STUDIO_VSIX ?? path.join(repoRoot(), `etcd-studio-${require('../../package.json').version}.vsix`);
 const RESULTS = path.join(repoRoot(), 'test-results');
 const CONNECTION = 'prod-eu-1';
-
-/** Runs a command from the palette as a user does (F1, type its title, Enter), retrying until the workbench has the keyboard. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  for (let attempt = 0; ; attempt++) {
-    await page.keyboard.press('Escape');
-    await page.locator('.part.statusbar').click();
-    await page.keyboard.press('F1');
-    const shown = await input.waitFor({ timeout: 5000 }).then(
-      () => true,
-      () => false,
-    );
-    if (shown) {
-      await input.fill(`>${title}`);
-      if (
-        await row.waitFor({ timeout: 5000 }).then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-    }
-    if (attempt === 8) throw new Error(`the command palette did not offer "${title}"`);
-  }
-  await page.keyboard.press('Enter');
-}
 
 async function dbSize(etcd: EtcdTestCluster, index: number): Promise<number> {
   const member = rawClient({ endpoints: [etcd.endpoints[index]] });

@@ -34,3 +34,30 @@ export async function openWorkbench(
   );
   return page;
 }
+
+/** Runs a command from the palette as a user does (F1, type its title, Enter), retrying until the workbench has the keyboard. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.locator('.part.statusbar').click();
+    await page.keyboard.press('F1');
+    const shown = await input.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
+    if (shown) {
+      await input.fill(`>${title}`);
+      if (
+        await row.waitFor({ timeout: 5000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+    }
+    if (attempt === 8) throw new Error(`the command palette did not offer "${title}"`);
+  }
+  await page.keyboard.press('Enter');
+}

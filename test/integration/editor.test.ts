@@ -181,7 +181,9 @@ describe('etcd: documents (open, edit, save, conflicts, delete-prefix, history)'
     json['etcdStudio.connections'] = json['etcdStudio.connections'].map((p) => (p.name === CONN ? { ...p, readOnly: true } : p));
     const all = new vscode.Range(settings.positionAt(0), settings.positionAt(settings.getText().length));
     assert.ok(await editor.edit((b) => b.replace(all, JSON.stringify(json, null, 2))), 'settings.json edited');
-    assert.equal(await settings.save(), true, 'settings.json saved');
+    await vscode.commands.executeCommand('workbench.action.files.save');
+    for (let i = 0; i < 200 && settings.isDirty; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(settings.isDirty, false, 'settings.json saved');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await untilReadOnly(true);
     const profile = vscode.workspace
