@@ -12,3 +12,4 @@ export { restoreSnapshotIntoCluster, saveSnapshotFile } from './snapshotOnline';
 export { runExport, runImport } from './transferCommands';
 export { runServerVersions } from './versionServers';
 export { runChanges, runLeases, runWatch } from './watchCommands';
+export { runDu } from './duCommand';

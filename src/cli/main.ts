@@ -41,6 +41,11 @@ const COMMANDS: Record<string, Command> = {
       'what is wrong with the cluster (disk latency, leader changes, lag, quota, fragmentation, alarms, versions, history, certificates): doctor [--window 5s] [--thresholds name=value,...]; exit 1 on any error',
     run: online('runDoctorCommand'),
   },
+  du: {
+    summary:
+      'where the keys and bytes go: per child prefix, largest keys, db size and free pages per member; history from a snapshot: du [PREFIX] [--depth N] [--top N] [-w simple|json|table] [--snapshot FILE]',
+    run: online('runDu'),
+  },
   watch: {
     summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',
     run: online('runWatch'),

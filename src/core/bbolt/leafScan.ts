@@ -28,35 +28,43 @@ const WINDOW_BYTES = 4 * 1024 * 1024;
 /** Pages skipped inside a run rather than starting a new read (reading them costs less than a syscall). */
 const MAX_GAP_PAGES = 8;
 
+/** The pages a bucket's tree occupies in the file (overflow pages included); 0 for an inline bucket. */
+export interface BucketPages {
+  branchPages: number;
+  leafPages: number;
+}
+
 /**
  * Calls `visit` with every leaf page of `bucket` in key order (an inline bucket's page included).
  * A page is a view into a reused buffer: valid only until `visit` returns.
  */
-export async function forEachLeaf(bucket: Bucket, visit: (page: Page) => void, opts: LeafScanOptions = {}): Promise<void> {
+export async function forEachLeaf(bucket: Bucket, visit: (page: Page) => void, opts: LeafScanOptions = {}): Promise<BucketPages> {
   if (bucket.rootPgid === 0) {
     const page = bucket.rootPage();
     if (!page.isLeaf) throw corrupt(bucket.file, `the inline page of ${bucket.label} is a ${page.describeType()} page, not a leaf`);
     visit(page);
-    return;
+    return { branchPages: 0, leafPages: 0 };
   }
-  const leaves = leafIds(bucket);
+  const pages: BucketPages = { branchPages: 0, leafPages: 0 };
+  const leaves = leafIds(bucket, pages);
   const scan = new LeafReader(bucket);
   const every = opts.pagesPerPause ?? 256;
   let sincePause = 0;
   for (let i = 0; i < leaves.length;) {
     const runEnd = scan.readRun(leaves, i);
     for (; i < runEnd; i++) {
-      scan.visit(leaves[i], visit);
+      pages.leafPages += scan.visit(leaves[i], visit);
       if (++sincePause === every && opts.pause) {
         sincePause = 0;
         await opts.pause();
       }
     }
   }
+  return pages;
 }
 
-/** The leaf page ids of a paged bucket in key order, read level by level from the root. */
-function leafIds(bucket: Bucket): number[] {
+/** The leaf page ids of a paged bucket in key order, read level by level from the root (branch pages counted). */
+function leafIds(bucket: Bucket, pages: BucketPages): number[] {
   const db = bucket.db;
   let level = [bucket.rootPgid];
   for (let depth = 0; ; depth++) {
@@ -73,6 +81,7 @@ function leafIds(bucket: Bucket): number[] {
           `${page.where} in ${bucket.label} is a ${page.describeType()} page where a branch page belongs (level ${depth}): the tree is damaged`,
         );
       }
+      pages.branchPages += 1 + page.overflow;
       for (let i = 0; i < page.count; i++) next.push(page.branchChild(i));
       if (next.length > db.highWater)
         throw corrupt(bucket.file, `${bucket.label} lists more pages than the file holds: its pages form a cycle`);
@@ -115,7 +124,8 @@ class LeafReader {
     return j;
   }
 
-  visit(pgid: number, visit: (page: Page) => void): void {
+  /** Visits one leaf of the current run; returns the pages it spans. */
+  visit(pgid: number, visit: (page: Page) => void): number {
     const db = this.bucket.db;
     const size = db.pageSize;
     const at = (pgid - this.runFirst) * size;
@@ -146,9 +156,9 @@ class LeafReader {
         `page ${pgid} in ${this.bucket.label} is a ${page.describeType()} page where a leaf page belongs: the tree is damaged`,
       );
     }
-    if (page.count === 0) return visit(page);
-    this.checkOrder(page);
+    if (page.count > 0) this.checkOrder(page);
     visit(page);
+    return 1 + overflow;
   }
 
   /** The page's first key must sort after the previous page's last key. */

@@ -30,7 +30,12 @@ export class KeyArena {
     const length = end - start;
     if (!this.current || this.used + length > this.current.length) this.newChunk(length);
     const chunk = this.current!;
-    chunk.set(src.subarray(start, end), this.used);
+    if (length <= 64) {
+      // Most keys are short: a byte loop beats allocating a subarray view to copy from.
+      for (let i = 0, at = this.used; i < length; i++) chunk[at + i] = src[start + i];
+    } else {
+      chunk.set(src.subarray(start, end), this.used);
+    }
     const address = (this.chunks.length - 1) * CHUNK_BYTES + this.used;
     this.used += length;
     return address;
@@ -40,6 +45,15 @@ export class KeyArena {
   view(address: number, length: number): Buffer {
     const offset = address % CHUNK_BYTES;
     return this.chunks[Math.floor(address / CHUNK_BYTES)].subarray(offset, offset + length);
+  }
+
+  /** The chunk holding `address` and the offset in it: for reading many keys without a view each. */
+  chunkOf(address: number): Buffer {
+    return this.chunks[Math.floor(address / CHUNK_BYTES)];
+  }
+
+  offsetOf(address: number): number {
+    return address % CHUNK_BYTES;
   }
 
   /** Sign of (stored key) - (key), in byte order, like Buffer.compare. */
