@@ -21,6 +21,12 @@ const BOOLEAN_FLAGS = new Set([
   'prev-kv',
   'read-only',
   'drop-leases',
+  'i',
+  'ignore-case',
+  'F',
+  'fixed-strings',
+  'l',
+  'files-with-matches',
 ]);
 const ALIASES: Record<string, string> = { w: 'write-out', o: 'output', h: 'help' };
 

@@ -13,3 +13,4 @@ export { runExport, runImport } from './transferCommands';
 export { runServerVersions } from './versionServers';
 export { runChanges, runLeases, runWatch } from './watchCommands';
 export { runDu } from './duCommand';
+export { runGrep } from './grepCommand';

@@ -46,6 +46,11 @@ const COMMANDS: Record<string, Command> = {
       'where the keys and bytes go: per child prefix, largest keys, db size and free pages per member; history from a snapshot: du [PREFIX] [--depth N] [--top N] [-w simple|json|table] [--snapshot FILE]',
     run: online('runDu'),
   },
+  grep: {
+    summary:
+      'keys whose decoded value (YAML as the editor shows it) matches, with the matched lines: grep PATTERN [PREFIX] [--field PATH=VALUE|PATH=~REGEX]... [-i] [-F] [-l] [--limit N] [-w simple|json] [--encryption-config FILE]',
+    run: (a, io, argv) => runGrep(a, io, argv),
+  },
   watch: {
     summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',
     run: online('runWatch'),

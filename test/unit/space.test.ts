@@ -12,6 +12,7 @@ import { scanPrefix } from '../../src/core/scan/prefixScan';
 import { saveSnapshot } from '../../src/core/snapshot';
 import { analyzeLiveSpace, findNode, flattenNodes, readSnapshotSpace } from '../../src/core/space';
 import type { SpaceNode } from '../../src/core/space';
+import { captureIo } from '../harness/captureIo';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -58,21 +59,6 @@ async function putAll(conn: EtcdConnection, entries: [string | Buffer, string | 
       success: entries.slice(i, i + 100).map(([k, v]) => ({ request_put: { key: Buffer.from(k), value: Buffer.from(v) } })),
     });
   }
-}
-
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdin: process.stdin,
-      env: {},
-      stdout: { write: (c: string | Uint8Array) => (out += c.toString()) },
-      stderr: { write: (c: string) => (err += c) },
-    },
-    out: () => out,
-    err: () => err,
-  };
 }
 
 describe('space analysis (du)', () => {
@@ -251,7 +237,7 @@ describe('space analysis (du)', () => {
   });
 
   test('CLI: du -w json gives one object per child prefix with prefix, keys and bytes', async () => {
-    const c = capture();
+    const c = captureIo();
     const code = await runDu(parseArgs(['/registry/', '--depth', '1', '--top', '3', '-w', 'json', '--endpoints', etcd.endpoints[0]]), c.io);
     assert.equal(code, 0, c.err());
     const json = JSON.parse(c.out()) as { prefixes: { prefix: string; keys: number; bytes: number }[]; largest: unknown[]; keys: number };
@@ -267,13 +253,13 @@ describe('space analysis (du)', () => {
   test('CLI: du text from a snapshot names prefixes, kinds and history; bad input says what to fix', async () => {
     const file = path.join(dir, 'cli.db');
     await saveSnapshot(conn, file);
-    const c = capture();
+    const c = captureIo();
     assert.equal(await runDu(parseArgs(['/registry/', '--snapshot', file]), c.io), 0, c.err());
     assert.match(c.out(), /^\/registry\/ at revision \d+ in .*cli\.db: \d+ keys/);
     assert.match(c.out(), /pods\/ {2}· Pod/);
     assert.match(c.out(), /stored revisions: \d+ for \d+ keys \(\d+ deleted\)/);
     assert.match(c.out(), /Largest keys:\n\s+50 kB {2}\/registry\/secrets\/ns-0\/big/);
-    await assert.rejects(runDu(parseArgs(['--depth', 'two']), capture().io), /--depth must be a whole number of at least 0, got "two"/);
-    await assert.rejects(runDu(parseArgs(['--snapshot', path.join(dir, 'missing.db')]), capture().io), /missing\.db does not exist/);
+    await assert.rejects(runDu(parseArgs(['--depth', 'two']), captureIo().io), /--depth must be a whole number of at least 0, got "two"/);
+    await assert.rejects(runDu(parseArgs(['--snapshot', path.join(dir, 'missing.db')]), captureIo().io), /missing\.db does not exist/);
   });
 });
