@@ -1,6 +1,8 @@
 /** Every benchmark by name (`npm run bench -- <name>`). */
 import type { BenchArgs } from './run';
 import * as codecBench from './codec';
+import * as duBench from './du';
+import * as grepBench from './grep';
 import * as loadBench from './load';
 import * as snapshotBench from './snapshot';
 import * as startupBench from './startup';
@@ -14,6 +16,8 @@ export type Bench = (args: BenchArgs) => Promise<Figures>;
 export function load(): Record<string, Bench> {
   return {
     codec: codecBench.run,
+    du: duBench.run,
+    grep: grepBench.run,
     load: loadBench.run,
     snapshot: snapshotBench.run,
     startup: startupBench.run,

@@ -29,15 +29,22 @@ export class DirTable {
     return this.prefixes.length;
   }
 
-  /** The directory found last: keys of one directory mostly come together. */
-  private last = -1;
+  /**
+   * Directories found recently, by the low bits of their hash (id + 1, 0 when empty): writes tend to
+   * cycle through a few directories, and this is cheaper than the Map.
+   */
+  private readonly recent = new Int32Array(256);
 
   /** The id of directory src[s, e) whose FNV-1a hash is `hash`, added when new. */
   id(src: Uint8Array, s: number, e: number, hash: number): number {
-    if (this.last >= 0 && this.hashes[this.last] === hash && this.matches(this.last, src, s, e)) return this.last;
+    const r = this.recent[hash & 255] - 1;
+    if (r >= 0 && this.hashes[r] === hash && this.matches(r, src, s, e)) return r;
     const first = this.byHash.get(hash);
     for (let d = first ?? -1; d >= 0; d = this.sameHash[d]) {
-      if (this.matches(d, src, s, e)) return (this.last = d);
+      if (this.matches(d, src, s, e)) {
+        this.recent[hash & 255] = d + 1;
+        return d;
+      }
     }
     const d = this.prefixes.length;
     this.prefixes.push(Buffer.from(src.subarray(s, e)));
@@ -45,7 +52,8 @@ export class DirTable {
     this.figures.push({ keys: 0, bytes: 0, revisions: 0, historyBytes: 0, deletedKeys: 0 });
     this.sameHash.push(first ?? -1);
     this.byHash.set(hash, d);
-    return (this.last = d);
+    this.recent[hash & 255] = d + 1;
+    return d;
   }
 
   private matches(d: number, src: Uint8Array, s: number, e: number): boolean {

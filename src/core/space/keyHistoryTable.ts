@@ -46,7 +46,7 @@ export class KeyHistoryTable {
   constructor(expectedKeys = 32_768) {
     let size = 1 << 16;
     while (size < expectedKeys * 2 && size < 1 << 26) size *= 2;
-    this.table = new Uint32Array(size);
+    this.table = new Uint32Array(2 * size);
   }
 
   /** Bytes the table holds. */
@@ -108,14 +108,17 @@ export class KeyHistoryTable {
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h = (h ^ (h >>> 16)) >>> 0;
-    const mask = this.table.length - 1;
+    // Entries are (slot + 1, hash) pairs: a probe compares hashes without touching the key records.
+    const table = this.table;
+    const mask = (table.length >>> 1) - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const s = this.table[i];
+      const s = table[2 * i];
       if (s === 0) return this.add(src, ks, ke, h, i, this.dirs.id(src, ks, dirEnd, dirHash >>> 0));
+      if (table[2 * i + 1] !== h) continue;
       const slot = s - 1;
       const u = this.u32[slot >>> CHUNK_BITS];
       const ui = (slot & MASK) * U_FIELDS;
-      if (u[ui + U_HASH] === h && this.equals(u[ui + U_START], (u[ui + U_LENGTH] & ~DEAD) >>> 0, src, ks, ke)) return slot;
+      if (this.equals(u[ui + U_START], (u[ui + U_LENGTH] & ~DEAD) >>> 0, src, ks, ke)) return slot;
     }
   }
 
@@ -140,18 +143,21 @@ export class KeyHistoryTable {
     u[ui + U_LENGTH] = ke - ks;
     u[ui + U_HASH] = hash;
     u[ui + U_DIR] = dir;
-    this.table[at] = slot + 1;
-    if (this.count * 2 > this.table.length) this.rehash();
+    this.table[2 * at] = slot + 1;
+    this.table[2 * at + 1] = hash;
+    if (this.count * 4 > this.table.length) this.rehash();
     return slot;
   }
 
   private rehash(): void {
     const table = new Uint32Array(this.table.length * 2);
-    const mask = table.length - 1;
+    const mask = (table.length >>> 1) - 1;
     for (let slot = 0; slot < this.count; slot++) {
-      let i = this.u(slot, U_HASH) & mask;
-      while (table[i] !== 0) i = (i + 1) & mask;
-      table[i] = slot + 1;
+      const h = this.u(slot, U_HASH);
+      let i = h & mask;
+      while (table[2 * i] !== 0) i = (i + 1) & mask;
+      table[2 * i] = slot + 1;
+      table[2 * i + 1] = h;
     }
     this.table = table;
   }

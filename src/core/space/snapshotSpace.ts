@@ -19,7 +19,7 @@ import { REVISION_BYTES } from '../snapshot/revision';
 import { throwIfAborted } from '../snapshot/status';
 import { KeyHistoryTable } from './keyHistoryTable';
 import type { SpaceReport, StorageStat } from './report';
-import { AggregateOptions, NodeHandle, SpaceAggregator } from './spaceTree';
+import { AggregateOptions, compareBytes, NodeHandle, SpaceAggregator } from './spaceTree';
 
 export interface SnapshotSpaceOptions {
   signal?: AbortSignal;
@@ -63,7 +63,7 @@ export class SnapshotSpace {
       compareKeys: (x, y) => {
         const a = t.keyOffset(x);
         const b = t.keyOffset(y);
-        return t.keyChunk(x).compare(t.keyChunk(y), b, b + t.keyLength(y), a, a + t.keyLength(x));
+        return compareBytes(t.keyChunk(x), a, a + t.keyLength(x), t.keyChunk(y), b, b + t.keyLength(y));
       },
       stat: (slot) => {
         const at = t.keyOffset(slot);

@@ -89,11 +89,24 @@ export interface KeySource<K> {
   stat(k: K): KeyStat;
 }
 
+/**
+ * Byte order of a[as, ae) and b[bs, be). A loop: ties of the top lists compare keys a million times
+ * when many keys have one size, and Buffer.compare's call costs ~10x more than the few bytes compared.
+ */
+export function compareBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = a[as + i] - b[bs + i];
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
 /** KeyStats as their own source. */
 export const KEY_STATS: KeySource<KeyStat> = {
   bytes: (k) => k.bytes,
   revisions: (k) => k.revisions ?? 0,
-  compareKeys: (a, b) => Buffer.compare(a.key, b.key),
+  compareKeys: (a, b) => compareBytes(a.key, 0, a.key.length, b.key, 0, b.key.length),
   stat: (k) => k,
 };
 
@@ -142,16 +155,12 @@ export class SpaceAggregator<K = KeyStat> {
     this.depth = Math.max(0, opts.depth ?? 1);
     this.keysPerPrefix = opts.keysPerPrefix ?? 10;
     this.maxNodes = opts.maxNodes ?? 100_000;
-    this.top = new TopN<K>(opts.top ?? 20, source.bytes, this.byBytes);
-    this.mostRevisions = new TopN<K>(
-      opts.top ?? 20,
-      source.revisions,
-      (a, b) => source.revisions(a) - source.revisions(b) || source.compareKeys(b, a),
-    );
+    this.top = new TopN<K>(opts.top ?? 20, this.smallerKey);
+    this.mostRevisions = new TopN<K>(opts.top ?? 20, this.smallerKey);
   }
 
-  /** Larger first, then the smaller key. */
-  private readonly byBytes = (a: K, b: K): number => this.source.bytes(a) - this.source.bytes(b) || this.source.compareKeys(b, a);
+  /** Ties of the top lists go to the smaller key. */
+  private readonly smallerKey = (a: K, b: K): number => this.source.compareKeys(b, a);
 
   /** Whether the bytes passed to the last `locate` end directly in the node it returned. */
   private own = true;
@@ -246,14 +255,16 @@ export class SpaceAggregator<K = KeyStat> {
    * directly in `node` (`own`) — the node's largest. `node` is what addSum returned.
    */
   offer(node: NodeHandle, own: boolean, key: K, live: boolean): void {
+    const bytes = this.source.bytes(key);
     if (live) {
       if (own && this.keysPerPrefix > 0) {
         const acc = node as Acc<K>;
-        (acc.largest ??= new TopN<K>(this.keysPerPrefix, this.source.bytes, this.byBytes)).add(key);
+        (acc.largest ??= new TopN<K>(this.keysPerPrefix, this.smallerKey)).add(key, bytes);
       }
-      this.top.add(key);
+      this.top.add(key, bytes);
     }
-    if (this.source.revisions(key)) this.mostRevisions.add(key);
+    const revisions = this.source.revisions(key);
+    if (revisions) this.mostRevisions.add(key, revisions);
   }
 
   private stat(buf: Uint8Array, ks: number, ke: number, f: KeyFigures, bytes: number): KeyStat {

@@ -1,22 +1,20 @@
 /**
  * The N best items of a stream, in O(log N) per accepted item and O(1) per rejected one (a min-heap
  * whose root is the worst kept item): the "largest keys" of a million-key scan without sorting or
- * keeping the million. Ties are broken by `compare`, so the same input gives the same N items in
- * whatever order it arrives (a live scan and a snapshot of it list the same keys).
+ * keeping the million. Scores are kept beside the items (comparing them is the hot path); equal
+ * scores are ordered by `tie`, so the same input gives the same N items in whatever order it arrives
+ * (a live scan and a snapshot of it list the same keys).
  */
 export class TopN<T> {
-  private readonly heap: T[] = [];
-  /** The worst kept score once full (-Infinity before): cached, `wants` is called for every item. */
+  private readonly items: T[] = [];
+  private readonly scores: number[] = [];
+  /** The worst kept score once full (-Infinity before). */
   private floor = -Infinity;
 
-  /**
-   * @param score what ranks items (higher is better)
-   * @param compare full order, for ties of `score`: positive when a is better than b
-   */
+  /** @param tie order of two items of equal score: positive when a is better than b */
   constructor(
     readonly size: number,
-    private readonly score: (t: T) => number,
-    private readonly compare: (a: T, b: T) => number,
+    private readonly tie: (a: T, b: T) => number,
   ) {}
 
   /** Whether an item with this score could be kept (check before building the item). */
@@ -24,43 +22,55 @@ export class TopN<T> {
     return this.size > 0 && score >= this.floor;
   }
 
-  add(item: T): void {
-    const h = this.heap;
-    if (h.length < this.size) {
-      h.push(item);
-      this.up(h.length - 1);
-    } else if (this.size > 0 && this.compare(item, h[0]) > 0) {
-      h[0] = item;
+  add(item: T, score: number): void {
+    const n = this.items.length;
+    if (n < this.size) {
+      this.items.push(item);
+      this.scores.push(score);
+      this.up(n);
+    } else if (this.size > 0 && (score > this.scores[0] || (score === this.scores[0] && this.tie(item, this.items[0]) > 0))) {
+      this.items[0] = item;
+      this.scores[0] = score;
       this.down(0);
     }
-    if (h.length === this.size) this.floor = this.score(h[0]);
+    if (this.items.length === this.size) this.floor = this.scores[0];
   }
 
   /** Kept items, best first. */
   sorted(): T[] {
-    return [...this.heap].sort((a, b) => this.compare(b, a));
+    const order = this.items.map((_, i) => i).sort((a, b) => -this.compare(a, b));
+    return order.map((i) => this.items[i]);
+  }
+
+  /** Positive when entry i is better than entry j. */
+  private compare(i: number, j: number): number {
+    return this.scores[i] - this.scores[j] || this.tie(this.items[i], this.items[j]);
+  }
+
+  private swap(i: number, j: number): void {
+    [this.items[i], this.items[j]] = [this.items[j], this.items[i]];
+    [this.scores[i], this.scores[j]] = [this.scores[j], this.scores[i]];
   }
 
   private up(i: number): void {
-    const h = this.heap;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.compare(h[p], h[i]) <= 0) return;
-      [h[p], h[i]] = [h[i], h[p]];
+      if (this.compare(p, i) <= 0) return;
+      this.swap(p, i);
       i = p;
     }
   }
 
   private down(i: number): void {
-    const h = this.heap;
+    const n = this.items.length;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && this.compare(h[l], h[m]) < 0) m = l;
-      if (r < h.length && this.compare(h[r], h[m]) < 0) m = r;
+      if (l < n && this.compare(l, m) < 0) m = l;
+      if (r < n && this.compare(r, m) < 0) m = r;
       if (m === i) return;
-      [h[m], h[i]] = [h[i], h[m]];
+      this.swap(m, i);
       i = m;
     }
   }
