@@ -4,51 +4,30 @@
  * Saves test-results/sidebar.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { EtcdConnection } from '../../src/core/etcd/connection';
+import type { Page } from 'playwright-core';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
-import { launchChromium, openWorkbench } from '../harness/browser';
-import { CodeServer, startCodeServer } from '../harness/codeServer';
-import { EtcdTestCluster, startEtcd } from '../harness/etcd';
-import { etcdVersionPattern, repoRoot } from '../harness/tools';
-
-const VSIX = process.env.ETCD_STUDIO_VSIX ?? path.join(repoRoot(), `etcd-studio-${require('../../package.json').version}.vsix`);
-const RESULTS = path.join(repoRoot(), 'test-results');
+import { etcdVersionPattern } from '../harness/tools';
+import { screenshot, startUi, UiSession } from '../harness/ui';
 
 describe('etcd Studio sidebar in code-server', () => {
-  let etcd: EtcdTestCluster;
-  let cs: CodeServer;
-  let browser: Browser;
+  let ui: UiSession;
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(VSIX), `${VSIX} exists (npm test packages it first; or run "npm run package")`);
-    etcd = await startEtcd();
-    const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints });
-    await writeEntries(conn, sampleKeyspace());
-    conn.close();
-    cs = await startCodeServer({
-      vsix: [VSIX],
+    ui = await startUi({
+      seed: (conn) => writeEntries(conn, sampleKeyspace()),
       // "local-demo" is the connection the example script names in its first line.
-      settings: {
-        'etcdStudio.connections': [
-          { name: 'e2e-cluster', endpoints: etcd.endpoints },
-          { name: 'local-demo', endpoints: etcd.endpoints },
-        ],
-      },
+      connections: (endpoints) => [
+        { name: 'e2e-cluster', endpoints },
+        { name: 'local-demo', endpoints },
+      ],
+      viewport: { width: 1400, height: 850 },
     });
-    browser = await launchChromium();
-    page = await openWorkbench(browser, cs.url, cs.workspace);
+    page = ui.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    await cs?.stop();
-    await etcd?.stop();
-  });
+  after(() => ui?.stop());
 
   test('the activity bar has etcd Studio; its Clusters view lists the connection, its status and members', async () => {
     const icon = page
@@ -78,8 +57,7 @@ describe('etcd Studio sidebar in code-server', () => {
     assert.match(text, /Members/);
     assert.match(text, new RegExp(`m1\\s*[0-9a-f]+ · leader · healthy \\d+ ms · v${etcdVersionPattern()} · [\\d.]+ [kM]B`));
     assert.match(text, /Keys/);
-    mkdirSync(RESULTS, { recursive: true });
-    await page.screenshot({ path: path.join(RESULTS, 'sidebar.png') });
+    await screenshot(page, 'sidebar');
   });
 
   test('drilling into the Kubernetes keyspace and clicking a Pod opens it decoded as YAML next to the tree', async () => {
@@ -105,7 +83,7 @@ describe('etcd Studio sidebar in code-server', () => {
     assert.match(text, /kind: Pod/);
     const tab = (await page.locator('.tabs-container .tab.active').first().innerText()).replace(/\s+/g, '');
     assert.match(tab, /web-[\w-]+\.yaml/);
-    await page.screenshot({ path: path.join(RESULTS, 'pod-yaml.png') });
+    await screenshot(page, 'pod-yaml');
   });
 
   test('the example etcdctl script shows Run lenses; "Run" prints etcdctl output from the cluster', async () => {
@@ -124,6 +102,6 @@ describe('etcd Studio sidebar in code-server', () => {
     await output.waitFor({ timeout: 30_000 });
     const text = (await output.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /\/registry\/pods\/default\/api-7c9f8d6b5-/);
-    await page.screenshot({ path: path.join(RESULTS, 'script.png') });
+    await screenshot(page, 'script');
   });
 });
