@@ -109,7 +109,7 @@ builds.push({
   format: 'iife',
   target: 'es2022',
   plugins: [],
-  entryPoints: { dashboard: 'src/webview/dashboard/main.ts' },
+  entryPoints: { dashboard: 'src/webview/dashboard/main.ts', space: 'src/webview/space/main.ts' },
   outdir: 'dist/webview',
 });
 if (tests) {

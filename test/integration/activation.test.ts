@@ -29,7 +29,7 @@ describe('etcd Studio in the extension host', () => {
     assert.deepEqual(loaded(), ['extension.js']);
   });
 
-  it('contributes the "etcd Studio" view container with the "Clusters" view and its welcome content', () => {
+  it('contributes the "etcd Studio" view container with the "Clusters" and "Search Results" views and their welcome content', () => {
     const contributes = ext.packageJSON.contributes;
     assert.deepEqual(
       contributes.viewsContainers.activitybar.map((c: { id: string; title: string }) => [c.id, c.title]),
@@ -37,7 +37,10 @@ describe('etcd Studio in the extension host', () => {
     );
     assert.deepEqual(
       contributes.views.etcdStudio.map((v: { id: string; name: string }) => [v.id, v.name]),
-      [['etcdStudio.clusters', 'Clusters']],
+      [
+        ['etcdStudio.clusters', 'Clusters'],
+        ['etcdStudio.searchResults', 'Search Results'],
+      ],
     );
     const welcome = contributes.viewsWelcome.find((w: { view: string }) => w.view === 'etcdStudio.clusters');
     assert.match(welcome.contents, /command:etcdStudio\.addConnection/);

@@ -13,7 +13,7 @@ import { decodeValue, toYaml } from '../../src/core/k8s/codec';
 import { decryptorFor, loadEncryptionConfig } from '../../src/core/k8s/encryption';
 import { keyToText, prefixRangeEnd } from '../../src/core/keytree';
 import { decodeRangeResponse } from '../../src/core/etcd/rangeWire';
-import { compileQuery, grepPrefix, matchPrepared, matchValue, prepareValue } from '../../src/core/search';
+import { compileQuery, grepPrefix, matchPrepared, matchValue, parseSearchLine, prepareValue } from '../../src/core/search';
 import { candidates } from '../../src/core/search/grep';
 import type { Searchable } from '../../src/core/search';
 import type { SearchInput } from '../../src/core/search';
@@ -73,6 +73,26 @@ describe('search building blocks', () => {
     assert.throws(() => parseFieldMatch('a=~('), /the regular expression is invalid/);
     assert.throws(() => compileQuery({}), /Nothing to search for/);
     assert.throws(() => compileQuery({ pattern: 'a(' }), /not a valid regular expression.*--fixed-strings/);
+  });
+
+  test('one line of search input: text, /regex/flags, field matches, quoted text', () => {
+    assert.deepEqual(parseSearchLine('nginx:1.25'), { pattern: 'nginx:1.25', fixed: true, fields: [] });
+    assert.deepEqual(parseSearchLine('/nginx:1\\.2[0-9] x/i'), { pattern: 'nginx:1\\.2[0-9] x', ignoreCase: true, fields: [] });
+    assert.deepEqual(parseSearchLine('spec.containers[*].image=~nginx'), { fields: ['spec.containers[*].image=~nginx'] });
+    assert.deepEqual(parseSearchLine('failed container metadata.labels["app.kubernetes.io/name"]=web kind!=Event'), {
+      pattern: 'failed container',
+      fixed: true,
+      fields: ['metadata.labels["app.kubernetes.io/name"]=web', 'kind!=Event'],
+    });
+    assert.deepEqual(parseSearchLine('"app=web" metadata.namespace=default'), {
+      pattern: 'app=web',
+      fixed: true,
+      fields: ['metadata.namespace=default'],
+    });
+    assert.deepEqual(parseSearchLine('/web-.*/ kind=Pod'), { pattern: 'web-.*', ignoreCase: false, fields: ['kind=Pod'] });
+    assert.throws(() => parseSearchLine('  '), /Type something to search for/);
+    assert.throws(() => parseSearchLine('/x/g'), /Only the i flag/);
+    assert.throws(() => parseSearchLine('"open'), /unclosed "/);
   });
 
   test('one value: YAML lines as the editor shows them, fields before any YAML, text as text', () => {

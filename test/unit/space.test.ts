@@ -10,7 +10,7 @@ import { EtcdStudioError } from '../../src/core/errors';
 import { keyToText, prefixRangeEnd, prefixStart } from '../../src/core/keytree';
 import { scanPrefix } from '../../src/core/scan/prefixScan';
 import { saveSnapshot } from '../../src/core/snapshot';
-import { analyzeLiveSpace, findNode, flattenNodes, readSnapshotSpace } from '../../src/core/space';
+import { analyzeLiveSpace, crumbsOf, findNode, flattenNodes, readSnapshotSpace, toSpaceView } from '../../src/core/space';
 import type { SpaceNode } from '../../src/core/space';
 import { captureIo } from '../harness/captureIo';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
@@ -234,6 +234,31 @@ describe('space analysis (du)', () => {
     // etcd counts its free pages from the freelist it keeps in memory; ours are the pages nothing points to.
     if (before.dbSizeInUse)
       assert.ok(Math.abs(s.dbSizeInUse! - before.dbSizeInUse) <= 16 * 4096, `${s.dbSizeInUse} vs ${before.dbSizeInUse}`);
+  });
+
+  test('the Space view model: keys as hex and text, Kubernetes labels, a breadcrumb from the top', async () => {
+    assert.deepEqual(
+      crumbsOf(b('/registry/pods/ns-1/')).map((c) => c.name),
+      ['all keys', '/', 'registry/', 'pods/', 'ns-1/'],
+    );
+    assert.deepEqual(
+      crumbsOf(b('/registry/pods/'), b('/registry/')).map((c) => [c.name, Buffer.from(c.hex, 'hex').toString()]),
+      [
+        ['/registry/', '/registry/'],
+        ['pods/', '/registry/pods/'],
+      ],
+    );
+    const view = toSpaceView(await analyzeLiveSpace(conn, b('/registry/'), { depth: 2 }));
+    const pods = view.root.children.find((c) => c.name === 'pods/')!;
+    assert.equal(pods.label, 'Pod');
+    assert.equal(pods.text, '/registry/pods/');
+    assert.equal(Buffer.from(pods.hex, 'hex').toString(), '/registry/pods/');
+    const ns = pods.children.find((c) => c.name === 'ns-0/')!;
+    assert.equal(ns.label, 'namespace · Pod');
+    assert.equal(ns.largest.length, 10);
+    assert.equal(view.largest[0].text, '/registry/secrets/ns-0/big');
+    const binary = toSpaceView(await analyzeLiveSpace(conn, b('/bin/'), { depth: 1 }));
+    assert.equal(binary.root.children[0].text, '/bin/\\xff\\x00/');
   });
 
   test('CLI: du -w json gives one object per child prefix with prefix, keys and bytes', async () => {

@@ -6,3 +6,4 @@ export type { SearchInput, SearchQuery } from './query';
 export { matchPrepared, matchValue, MAX_LINES_PER_KEY, prepareValue } from './matchValue';
 export type { FieldMatchHit, LineMatch, Searchable, SkipReason, ValueMatch } from './matchValue';
 export { formatPath, parseFieldMatch } from './fieldPath';
+export { parseSearchLine } from './searchLine';

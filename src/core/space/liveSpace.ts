@@ -8,6 +8,7 @@ import { findCompactRevision } from '../etcd/compaction';
 import { endpointStatus } from '../etcd/endpoints';
 import { listMembers } from '../etcd/members';
 import { errorMessage } from '../errors';
+import { listChildren } from '../keytree/listChildren';
 import { scanPrefix } from '../scan/prefixScan';
 import type { SpaceReport, StorageStat } from './report';
 import { AggregateOptions, KeyFigures, SpaceAggregator } from './spaceTree';
@@ -78,4 +79,18 @@ export async function analyzeLiveSpace(conn: EtcdConnection, prefix: Buffer, opt
     storage: await storage,
     stats: { ms: Date.now() - started, requests: scan.requests, bytesRead: scan.bytes },
   };
+}
+
+/**
+ * Where a view of `prefix` is worth starting: down through levels that hold nothing but one child
+ * prefix ('' -> '/' -> '/registry/' in a Kubernetes keyspace), as the key tree opens them.
+ */
+export async function firstBranchingPrefix(conn: EtcdConnection, prefix: Buffer, signal?: AbortSignal): Promise<Buffer> {
+  let at = prefix;
+  for (let i = 0; i < 16; i++) {
+    const { children } = await listChildren(conn, at, { limit: 2, signal });
+    if (children.length !== 1 || children[0].kind !== 'prefix') return at;
+    at = children[0].key;
+  }
+  return at;
 }

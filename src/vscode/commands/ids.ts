@@ -73,6 +73,11 @@ export const CommandIds = {
   keepAliveLease: 'etcdStudio.keepAliveLease',
   putWithLease: 'etcdStudio.putWithLease',
   newTransaction: 'etcdStudio.newTransaction',
+  showSpace: 'etcdStudio.showSpace',
+  searchValues: 'etcdStudio.searchValues',
+  stopSearch: 'etcdStudio.stopSearch',
+  removeSearch: 'etcdStudio.removeSearch',
+  openSearchMatch: 'etcdStudio.openSearchMatch',
   startDemoCluster: 'etcdStudio.startDemoCluster',
   showLog: 'etcdStudio.showLog',
 } as const;
