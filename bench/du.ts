@@ -67,7 +67,10 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
   try {
     const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 600_000 });
     const t = Date.now();
-    const writes = await loadK8sKeyspace(conn.client, shape);
+    const { rawClient } = await import('../test/harness/rawClient');
+    const raw = rawClient(etcd);
+    const writes = await loadK8sKeyspace(raw, shape);
+    raw.close();
     const loadSeconds = (Date.now() - t) / 1000;
     const file = path.join(dir, 'bench.db');
     await saveSnapshot(conn, file);

@@ -45,7 +45,10 @@ export async function run(args: BenchArgs): Promise<Record<string, number>> {
   try {
     const conn = await EtcdConnection.open({ name: 'bench', endpoints: etcd.endpoints, requestTimeoutMs: 600_000 });
     const t = Date.now();
-    await loadK8sKeyspace(conn.client, { keys, updateEvery: 0, deleteEvery: 0 });
+    const { rawClient } = await import('../test/harness/rawClient');
+    const raw = rawClient(etcd);
+    await loadK8sKeyspace(raw, { keys, updateEvery: 0, deleteEvery: 0 });
+    raw.close();
     const loadSeconds = (Date.now() - t) / 1000;
     const status = await conn.status();
     conn.close();

@@ -66,7 +66,7 @@ export async function readAllOnce(endpoint: string): Promise<Record<string, numb
   const { EtcdConnection } = await import('../src/core/etcd/connection');
   const conn = await EtcdConnection.open({ name: 'bench', endpoints: [endpoint], requestTimeoutMs: 600_000 });
   try {
-    const res = await conn.client.kv.range({ key: Buffer.from('/registry/'), range_end: Buffer.from('/registry0') });
+    const res = await conn.range({ key: Buffer.from('/registry/'), range_end: Buffer.from('/registry0') }, 'read all');
     return { keys: res.kvs.length };
   } finally {
     conn.close();

@@ -16,17 +16,24 @@ import * as keys from './vscode/keys';
 import * as leases from './vscode/leases';
 import * as live from './vscode/live';
 import * as scripts from './vscode/scripts';
+import * as search from './vscode/search';
+import type { SearchResultsProvider } from './vscode/search/searchResults';
 import { createServices, Services } from './vscode/services';
 import * as snapshots from './vscode/snapshots';
 import * as transfer from './vscode/transfer';
 import * as v2 from './vscode/v2';
+import * as space from './vscode/space';
 
 /** What activate() returns: used by the extension-host tests to look at the real tree. */
 export interface EtcdStudioApi {
   tree: ClustersTreeProvider;
+  searchResults: SearchResultsProvider;
 }
 
-/** Every feature folder of src/vscode, each with `register(services)`; the order is the order of registration. */
+/**
+ * Every feature folder of src/vscode, each with `register(services)`; the order is the order of
+ * registration. (search registers in activate: its results view is part of the API.)
+ */
 const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   connections,
   explorer,
@@ -40,6 +47,7 @@ const FEATURES: ReadonlyArray<{ register(s: Services): void }> = [
   snapshots,
   transfer,
   v2,
+  space,
   scripts,
   demo,
 ];
@@ -49,9 +57,10 @@ export function activate(ctx: vscode.ExtensionContext): EtcdStudioApi {
   try {
     const s = (services = createServices(ctx));
     for (const feature of FEATURES) feature.register(s);
+    const searchResults = search.register(s);
     s.command(CommandIds.showLog, () => s.channel.show());
     s.log.info(`etcd Studio ${ctx.extension.packageJSON.version} activated`);
-    return { tree: s.tree };
+    return { tree: s.tree, searchResults };
   } catch (e) {
     // Activation failures are shown and logged with their stack, never swallowed.
     if (services) services.log.error(e instanceof Error ? e : String(e));

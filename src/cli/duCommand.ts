@@ -6,9 +6,11 @@
 import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
 import { keyFromText } from '../core/keytree';
-import { analyzeLiveSpace, readSnapshotSpace, spaceReportJson, spaceReportTable, spaceReportText } from '../core/space';
+import { outputFormat, printerFor } from '../core/output';
+import { analyzeLiveSpace, readSnapshotSpace } from '../core/space';
 import type { SpaceReport } from '../core/space';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 import { progressLine } from './progress';
 
@@ -25,15 +27,14 @@ export async function runDu(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positional.length > 1) {
     throw new EtcdStudioError('InvalidArgument', `du takes one prefix, got ${args.positional.length}: ${args.positional.join(' ')}.`);
   }
-  const format = flag(args, 'write-out') ?? 'simple';
-  if (!['simple', 'json', 'table'].includes(format))
-    throw new EtcdStudioError('InvalidArgument', `-w must be simple, json or table, got "${format}".`);
+  const format = outputFormat(flag(args, 'write-out'), ['simple', 'json', 'table']);
   const prefix = keyFromText(args.positional[0] ?? '');
   const depth = count(args, 'depth', 1, 0);
   const top = count(args, 'top', 10, 0);
   const snapshot = flag(args, 'snapshot');
   const progress = progressLine(io);
   let report: SpaceReport;
+  let serverVersion: string | undefined;
   try {
     if (snapshot) {
       const space = await readSnapshotSpace(snapshot, {
@@ -44,6 +45,7 @@ export async function runDu(args: ParsedArgs, io: CliIo): Promise<number> {
     } else {
       const { profile, password } = profileFromArgs(args, io.env);
       const conn = await EtcdConnection.open(profile, { password });
+      serverVersion = conn.serverVersion;
       try {
         report = await analyzeLiveSpace(conn, prefix, {
           depth,
@@ -58,7 +60,6 @@ export async function runDu(args: ParsedArgs, io: CliIo): Promise<number> {
   } finally {
     progress(undefined);
   }
-  if (format === 'json') io.stdout.write(JSON.stringify(spaceReportJson(report), null, 2) + '\n');
-  else io.stdout.write(format === 'table' ? spaceReportTable(report) : spaceReportText(report));
+  io.stdout.write(printerFor(format, serverVersion).spaceReport(report));
   return 0;
 }

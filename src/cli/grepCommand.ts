@@ -6,11 +6,13 @@
  */
 import { EtcdConnection } from '../core/etcd/connection';
 import { EtcdStudioError } from '../core/errors';
-import { decryptorFor, loadEncryptionConfig } from '../core/k8s/encryption';
+import { decryptorFor } from '../core/k8s/encryption';
+import { outputFormat, printerFor } from '../core/output';
 import { keyFromText, keyToText } from '../core/keytree';
 import { compileQuery, describeQuery, grepPrefix } from '../core/search';
-import type { GrepHit } from '../core/search';
-import { flag, ParsedArgs, profileFromArgs } from './args';
+import { encryptionConfigOf } from '../core/values/decryptor';
+import { flag, ParsedArgs } from './args';
+import { profileFromArgs } from './connectionArgs';
 import { CliIo } from './io';
 import { progressLine } from './progress';
 
@@ -27,17 +29,6 @@ function repeated(argv: readonly string[], name: string): string[] {
     }
   }
   return out;
-}
-
-function hitLines(h: GrepHit, keysOnly: boolean): string[] {
-  const key = keyToText(h.key);
-  if (keysOnly) return [key];
-  if (h.lines.length) {
-    const out = h.lines.map((l) => `${key}:${l.line}:${l.text}`);
-    if (h.moreLines) out.push(`${key}: …and ${h.moreLines} more matching lines`);
-    return out;
-  }
-  return h.fields.map((f) => `${key}: ${f.path}=${f.value}`);
 }
 
 export async function runGrep(args: ParsedArgs, io: CliIo, argv: readonly string[] = []): Promise<number> {
@@ -65,8 +56,7 @@ export async function runGrep(args: ParsedArgs, io: CliIo, argv: readonly string
         `grep takes PATTERN [PREFIX], got ${args.positional.length} arguments. Quote a pattern with spaces.`,
       );
   }
-  const format = flag(args, 'write-out') ?? 'simple';
-  if (!['simple', 'json'].includes(format)) throw new EtcdStudioError('InvalidArgument', `-w must be simple or json, got "${format}".`);
+  const format = outputFormat(flag(args, 'write-out'), ['simple', 'json']);
   const limitText = flag(args, 'limit');
   const limit = limitText === undefined ? undefined : Number(limitText);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
@@ -79,12 +69,14 @@ export async function runGrep(args: ParsedArgs, io: CliIo, argv: readonly string
   });
   const keysOnly = args.flags.has('l') || args.flags.has('files-with-matches');
   const configFile = flag(args, 'encryption-config');
-  const decrypt = configFile ? decryptorFor(loadEncryptionConfig(configFile)) : undefined;
+  if (args.flags.get('encryption-config') === true) throw new EtcdStudioError('InvalidArgument', '--encryption-config needs a FILE.');
+  const decrypt = configFile ? decryptorFor(encryptionConfigOf(configFile)) : undefined;
   const prefix = keyFromText(prefixText ?? '');
 
   const { profile, password } = profileFromArgs(args, io.env);
   const conn = await EtcdConnection.open(profile, { password });
   const progress = progressLine(io);
+  const printer = printerFor(format, conn.serverVersion);
   let stats;
   try {
     stats = await grepPrefix(
@@ -93,21 +85,7 @@ export async function runGrep(args: ParsedArgs, io: CliIo, argv: readonly string
       query,
       (hit) => {
         progress(undefined);
-        if (format === 'json') {
-          const json = {
-            key: keyToText(hit.key),
-            modRevision: hit.modRevision,
-            createRevision: hit.createRevision,
-            version: hit.version,
-            summary: hit.summary,
-            lines: hit.lines,
-            ...(hit.moreLines ? { moreLines: hit.moreLines } : {}),
-            fields: hit.fields.map((f) => ({ path: f.path, value: f.value })),
-          };
-          io.stdout.write(JSON.stringify(json) + '\n');
-        } else {
-          for (const line of hitLines(hit, keysOnly)) io.stdout.write(line + '\n');
-        }
+        io.stdout.write(printer.searchHit(hit, { keysOnly }));
       },
       { limit, decrypt, onProgress: (keys, total, matched) => progress(`searching: ${keys} of ${total} keys, ${matched} matched`) },
     );

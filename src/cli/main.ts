@@ -49,7 +49,7 @@ const COMMANDS: Record<string, Command> = {
   grep: {
     summary:
       'keys whose decoded value (YAML as the editor shows it) matches, with the matched lines: grep PATTERN [PREFIX] [--field PATH=VALUE|PATH=~REGEX]... [-i] [-F] [-l] [--limit N] [-w simple|json] [--encryption-config FILE]',
-    run: (a, io, argv) => runGrep(a, io, argv),
+    run: online('runGrep'),
   },
   watch: {
     summary: 'stream changes like etcdctl watch, resuming after disconnects: watch KEY|PREFIX [--prefix] [--rev N] [--prev-kv]',

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { loadK8sKeyspace } from '../../bench/k8sKeyspace';
 import { sampleKeyspace, writeEntries } from '../../src/core/demo/sampleKeyspace';
+import { rawClient } from '../harness/rawClient';
 import { screenshot, startUi, UiSession } from '../harness/ui';
 
 describe('Space view in code-server', () => {
@@ -17,9 +18,11 @@ describe('Space view in code-server', () => {
 
   before(async () => {
     ui = await startUi({
-      seed: async (conn) => {
-        await writeEntries(conn.client, sampleKeyspace());
-        await loadK8sKeyspace(conn.client, { keys: 4000, updateEvery: 0, deleteEvery: 0 });
+      seed: async (conn, etcd) => {
+        await writeEntries(conn, sampleKeyspace());
+        const raw = rawClient(etcd);
+        await loadK8sKeyspace(raw, { keys: 4000, updateEvery: 0, deleteEvery: 0 });
+        raw.close();
       },
       connections: (endpoints) => [{ name: 'prod-eu', endpoints }],
       viewport: { width: 1500, height: 900 },

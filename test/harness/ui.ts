@@ -24,7 +24,8 @@ export interface UiSession {
 }
 
 export async function startUi(o: {
-  seed: (conn: EtcdConnection) => Promise<unknown>;
+  /** Writes the test's data: through etcd Studio's connection, or the tests' own client (`rawClient(etcd)`). */
+  seed: (conn: EtcdConnection, etcd: EtcdTestCluster) => Promise<unknown>;
   connections: (endpoints: string[]) => object[];
   viewport: { width: number; height: number };
 }): Promise<UiSession> {
@@ -40,7 +41,7 @@ export async function startUi(o: {
   try {
     const conn = await EtcdConnection.open({ name: 'seed', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
     try {
-      await o.seed(conn);
+      await o.seed(conn, etcd);
     } finally {
       conn.close();
     }

@@ -36,7 +36,11 @@ describe('Search Values and Space (real extension host, real etcd)', () => {
   });
 
   it('a text search lists the matching keys in Search Results; a match opens the key with the text selected', async () => {
-    const r = await vscode.commands.executeCommand<SearchResult>('etcdStudio.searchValues', CONN, '/registry/', 'registry.example.com/web');
+    const r = await vscode.commands.executeCommand<SearchResult>(
+      'etcdStudio.searchValues',
+      { connection: CONN, prefix: '/registry/' },
+      { query: 'registry.example.com/web' },
+    );
     assert.equal(r.state, 'done');
     assert.ok(r.keys.length >= 1);
     for (const k of r.keys) assert.match(k, /^\/registry\/(pods|deployments)\/default\/web/);
@@ -54,7 +58,11 @@ describe('Search Values and Space (real extension host, real etcd)', () => {
   });
 
   it('a field match and a regex: the line of the match is selected', async () => {
-    const r = await vscode.commands.executeCommand<SearchResult>('etcdStudio.searchValues', CONN, '', '/replicas: 3/ kind=Deployment');
+    const r = await vscode.commands.executeCommand<SearchResult>(
+      'etcdStudio.searchValues',
+      { connection: CONN, prefix: '' },
+      { query: '/replicas: 3/ kind=Deployment' },
+    );
     assert.equal(r.state, 'done');
     assert.ok(r.keys.length >= 3);
     assert.ok(r.keys.every((k) => k.startsWith('/registry/deployments/')));
@@ -83,7 +91,11 @@ describe('Search Values and Space (real extension host, real etcd)', () => {
   });
 
   it('the Search Results view lists the search, its keys and matched lines; clicking a line opens the key there', async () => {
-    await vscode.commands.executeCommand<SearchResult>('etcdStudio.searchValues', CONN, '/registry/', '/replicas: \\d/');
+    await vscode.commands.executeCommand<SearchResult>(
+      'etcdStudio.searchValues',
+      { connection: CONN, prefix: '/registry/' },
+      { query: '/replicas: \\d/' },
+    );
     const [run] = api.searchResults.getChildren();
     const runItem = api.searchResults.getTreeItem(run);
     assert.equal(label(runItem), '/replicas: \\d/ in it-search /registry/');
@@ -105,17 +117,27 @@ describe('Search Values and Space (real extension host, real etcd)', () => {
   });
 
   it('a search that matches nothing says so; bad input is refused with what to fix', async () => {
-    const r = await vscode.commands.executeCommand<SearchResult>('etcdStudio.searchValues', CONN, '/registry/', 'no-such-text-anywhere-42');
+    const r = await vscode.commands.executeCommand<SearchResult>(
+      'etcdStudio.searchValues',
+      { connection: CONN, prefix: '/registry/' },
+      { query: 'no-such-text-anywhere-42' },
+    );
     assert.deepEqual([r.state, r.keys], ['done', []]);
     assert.match(String(api.searchResults.getTreeItem(api.searchResults.getChildren()[0]).description), /^0 keys of \d+/);
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('etcdStudio.searchValues', CONN, '/registry/', 'spec.replicas=~(')),
+      Promise.resolve(
+        vscode.commands.executeCommand(
+          'etcdStudio.searchValues',
+          { connection: CONN, prefix: '/registry/' },
+          { query: 'spec.replicas=~(' },
+        ),
+      ),
       /Field match "spec\.replicas=~\(": the regular expression is invalid/,
     );
   });
 
   it('Show Space opens the Space view of a connection at a prefix, with the figures of every child prefix', async () => {
-    const shown = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', CONN, '/registry/');
+    const shown = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', { connection: CONN, prefix: '/registry/' });
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab!;
     assert.equal(tab.label, `Space: ${CONN}`);
     assert.ok(tab.input instanceof vscode.TabInputWebview);
@@ -131,9 +153,9 @@ describe('Search Values and Space (real extension host, real etcd)', () => {
   it('Show Space from a snapshot file: the same per-prefix figures, plus history; the view opens beside the live one', async () => {
     const file = path.join(dir, 'space.db');
     const endpoint = process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',')[0];
-    await vscode.commands.executeCommand('etcdStudio.snapshotSave', CONN, file, endpoint);
-    const live = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', CONN, '/registry/');
-    const offline = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', file, '/registry/');
+    await vscode.commands.executeCommand('etcdStudio.snapshotSave', CONN, { file, endpoint });
+    const live = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', { connection: CONN, prefix: '/registry/' });
+    const offline = await vscode.commands.executeCommand<Shown>('etcdStudio.showSpace', { file }, { prefix: '/registry/' });
     assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab!.label, 'Space: space.db');
     assert.equal(offline.source, 'snapshot');
     assert.deepEqual(

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import crypto from 'node:crypto';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ import { parseFieldMatch, resolvePath } from '../../src/core/search/fieldPath';
 import { requiredLiteral } from '../../src/core/search/requiredLiteral';
 import { captureIo } from '../harness/captureIo';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
-import { loadFixtures, rng } from './k8s-fixtures';
+import { rawClient } from '../harness/rawClient';
+import { loadFixtures, rng } from './k8s-vectors';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const AES_KEY = Buffer.alloc(32, 7);
@@ -118,6 +120,7 @@ describe('search building blocks', () => {
 describe('search (grep) over a live cluster', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   let dir: string;
   let encConfig: string;
   const fixtures = loadFixtures().filter((f) => (decodeValue(f.pb) as { object?: object }).object);
@@ -128,6 +131,7 @@ describe('search (grep) over a live cluster', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-grep-'));
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'grep', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    raw = rawClient(etcd);
     for (const e of sampleKeyspace()) stored.push({ key: e.key, value: Buffer.from(e.value) });
     fixtures.forEach((f, i) => stored.push({ key: `/registry/fixtures/${f.name}/obj-${i}`, value: Buffer.from(f.pb) }));
     // Custom resources as JSON (one with escapes), text, binary, and an encrypted Secret.
@@ -157,7 +161,7 @@ describe('search (grep) over a live cluster', () => {
     const encKey = secret.key.replace(/[^/]+$/, 'encrypted-one');
     stored.push({ key: encKey, value: aescbc(secret.value, 'key1') });
     for (let i = 0; i < stored.length; i += 64) {
-      await conn.client.kv.txn({
+      await raw.kv.txn({
         success: stored.slice(i, i + 64).map((e) => ({ request_put: { key: b(e.key), value: e.value } })),
       });
     }
@@ -165,6 +169,7 @@ describe('search (grep) over a live cluster', () => {
   });
   after(async () => {
     conn?.close();
+    raw?.close();
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -352,7 +357,7 @@ describe('search (grep) over a live cluster', () => {
       runGrep(parseArgs(['a(', '--endpoints', etcd.endpoints[0]]), captureIo().io, []),
       /not a valid regular expression/,
     );
-    const range = await conn.client.kv.range({ key: b('/'), range_end: prefixRangeEnd(b('/')), count_only: true });
+    const range = await raw.kv.range({ key: b('/'), range_end: prefixRangeEnd(b('/')), count_only: true });
     assert.ok(Number(range.count) > 0);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Etcd3 } from 'etcd3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,12 +15,13 @@ import { analyzeLiveSpace, crumbsOf, findNode, flattenNodes, readSnapshotSpace, 
 import type { SpaceNode } from '../../src/core/space';
 import { captureIo } from '../harness/captureIo';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
+import { rawClient } from '../harness/rawClient';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
 /** Keys and bytes per prefix computed the obvious way: every key, with its value, grouped by '/'. */
-async function bruteForce(conn: EtcdConnection, prefix: Buffer, depth: number, revision?: number) {
-  const r = await conn.client.kv.range({
+async function bruteForce(raw: Etcd3, prefix: Buffer, depth: number, revision?: number) {
+  const r = await raw.kv.range({
     key: prefixStart(prefix),
     range_end: prefixRangeEnd(prefix),
     revision: revision ? String(revision) : undefined,
@@ -53,9 +55,9 @@ function shown(root: SpaceNode): Map<string, { keys: number; bytes: number }> {
   return new Map(flattenNodes(root).map(({ node }) => [node.prefix.toString('latin1'), { keys: node.keys, bytes: node.bytes }]));
 }
 
-async function putAll(conn: EtcdConnection, entries: [string | Buffer, string | Buffer][]): Promise<void> {
+async function putAll(raw: Etcd3, entries: [string | Buffer, string | Buffer][]): Promise<void> {
   for (let i = 0; i < entries.length; i += 100) {
-    await conn.client.kv.txn({
+    await raw.kv.txn({
       success: entries.slice(i, i + 100).map(([k, v]) => ({ request_put: { key: Buffer.from(k), value: Buffer.from(v) } })),
     });
   }
@@ -64,12 +66,14 @@ async function putAll(conn: EtcdConnection, entries: [string | Buffer, string | 
 describe('space analysis (du)', () => {
   let etcd: EtcdTestCluster;
   let conn: EtcdConnection;
+  let raw: Etcd3;
   let dir: string;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'etcd-studio-space-'));
     etcd = await startEtcd();
     conn = await EtcdConnection.open({ name: 'space', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    raw = rawClient(etcd);
     const entries: [string | Buffer, string | Buffer][] = [];
     for (let ns = 0; ns < 6; ns++) {
       for (let i = 0; i < 40; i++) entries.push([`/registry/pods/ns-${ns}/pod-${i}`, 'p'.repeat(100 + ns * 10 + i)]);
@@ -83,10 +87,11 @@ describe('space analysis (du)', () => {
     entries.push([Buffer.from([0x2f, 0x62, 0x69, 0x6e, 0x2f, 0xff, 0x00, 0x2f, 0x01]), 'binary key']);
     entries.push(['/top-level-key', 'v']);
     entries.push(['/registry/example.com/widgets/ns-1/w', '{"kind":"Widget"}']);
-    await putAll(conn, entries);
+    await putAll(raw, entries);
   });
   after(async () => {
     conn?.close();
+    raw?.close();
     await etcd?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -101,7 +106,7 @@ describe('space analysis (du)', () => {
       ['/registry/minions/', 1],
     ] as const) {
       const r = await analyzeLiveSpace(conn, b(prefix), { depth, top: 5 });
-      const brute = await bruteForce(conn, b(prefix), depth);
+      const brute = await bruteForce(raw, b(prefix), depth);
       assert.deepEqual(shown(r.root), brute.byPrefix, `prefix ${prefix} depth ${depth}`);
       assert.deepEqual(
         r.largest.map((k) => ({ key: keyToText(k.key), bytes: k.bytes })),
@@ -133,7 +138,7 @@ describe('space analysis (du)', () => {
   });
 
   test('the scan reads every key once at one revision, in key order, whatever the request size', async () => {
-    const brute = await conn.client.kv.range({ key: b('/'), range_end: prefixRangeEnd(b('/')) });
+    const brute = await raw.kv.range({ key: b('/'), range_end: prefixRangeEnd(b('/')) });
     for (const maxKeysPerRequest of [7, 100, 10_000]) {
       const seen: string[] = [];
       let revision = 0;
@@ -145,13 +150,13 @@ describe('space analysis (du)', () => {
           // Writes while scanning are not seen: every request reads at the pinned revision.
           if (!revision) {
             revision = kvs.revision;
-            await conn.client.kv.put({ key: b('/registry/pods/ns-0/pod-during-scan'), value: b('new') });
+            await raw.kv.put({ key: b('/registry/pods/ns-0/pod-during-scan'), value: b('new') });
           }
         },
         { maxKeysPerRequest, concurrency: 4 },
       );
       const result = await done;
-      await conn.client.kv.deleteRange({ key: b('/registry/pods/ns-0/pod-during-scan') });
+      await raw.kv.deleteRange({ key: b('/registry/pods/ns-0/pod-during-scan') });
       assert.deepEqual(
         seen,
         brute.kvs.map((kv) => kv.key.toString('hex')),
@@ -175,10 +180,10 @@ describe('space analysis (du)', () => {
   });
 
   test('the compaction point: found exactly, and the span since it', async () => {
-    await conn.client.kv.put({ key: b('/registry/pods/ns-0/pod-0'), value: b('v2') });
+    await raw.kv.put({ key: b('/registry/pods/ns-0/pod-0'), value: b('v2') });
     const rev = (await conn.status()).revision;
-    await conn.client.kv.compact({ revision: String(rev - 1), physical: true });
-    await conn.client.kv.put({ key: b('/registry/pods/ns-0/pod-0'), value: b('p'.repeat(100)) });
+    await raw.kv.compact({ revision: String(rev - 1), physical: true });
+    await raw.kv.put({ key: b('/registry/pods/ns-0/pod-0'), value: b('p'.repeat(100)) });
     const r = await analyzeLiveSpace(conn, b('/registry/configmaps/'));
     assert.equal(r.compactRevision, rev - 1);
     assert.equal(r.revision, rev + 1);
@@ -186,10 +191,10 @@ describe('space analysis (du)', () => {
 
   test('offline: a snapshot gives the same per-prefix figures, plus history and free pages', async () => {
     // History: a key written 5 times, another deleted, then a snapshot.
-    for (let v = 0; v < 4; v++) await conn.client.kv.put({ key: b('/registry/leases/ns-0/hot'), value: b(`renewal ${v}`.repeat(20)) });
-    await conn.client.kv.put({ key: b('/registry/leases/ns-0/hot'), value: b('final') });
-    await conn.client.kv.put({ key: b('/registry/leases/ns-0/gone'), value: b('soon deleted') });
-    await conn.client.kv.deleteRange({ key: b('/registry/leases/ns-0/gone') });
+    for (let v = 0; v < 4; v++) await raw.kv.put({ key: b('/registry/leases/ns-0/hot'), value: b(`renewal ${v}`.repeat(20)) });
+    await raw.kv.put({ key: b('/registry/leases/ns-0/hot'), value: b('final') });
+    await raw.kv.put({ key: b('/registry/leases/ns-0/gone'), value: b('soon deleted') });
+    await raw.kv.deleteRange({ key: b('/registry/leases/ns-0/gone') });
     const file = path.join(dir, 'space.db');
     await saveSnapshot(conn, file);
     const live = await analyzeLiveSpace(conn, b('/registry/'), { depth: 3 });
@@ -266,7 +271,7 @@ describe('space analysis (du)', () => {
     const code = await runDu(parseArgs(['/registry/', '--depth', '1', '--top', '3', '-w', 'json', '--endpoints', etcd.endpoints[0]]), c.io);
     assert.equal(code, 0, c.err());
     const json = JSON.parse(c.out()) as { prefixes: { prefix: string; keys: number; bytes: number }[]; largest: unknown[]; keys: number };
-    const brute = await bruteForce(conn, b('/registry/'), 1);
+    const brute = await bruteForce(raw, b('/registry/'), 1);
     assert.equal(json.keys, brute.byPrefix.get('/registry/')!.keys);
     assert.deepEqual(
       new Map(json.prefixes.map((p) => [p.prefix, { keys: p.keys, bytes: p.bytes }])),

@@ -7,7 +7,6 @@
  */
 import { EtcdStudioError } from '../errors';
 import type { EtcdConnection } from './connection';
-import { rawRange } from './rawRange';
 
 /** Whether etcd refused a read because its revision was compacted. */
 export function isCompacted(e: unknown): boolean {
@@ -21,7 +20,7 @@ export function isCompacted(e: unknown): boolean {
 export async function findCompactRevision(conn: EtcdConnection, current: number, signal?: AbortSignal): Promise<number> {
   const readable = async (rev: number): Promise<boolean> => {
     try {
-      await rawRange(conn, { key: Buffer.from([0]), revision: rev, keysOnly: true }, 'find compaction', signal);
+      await conn.rangeRaw({ key: Buffer.from([0]), revision: rev, keysOnly: true }, 'find compaction', signal);
       return true;
     } catch (e) {
       if (isCompacted(e)) return false;

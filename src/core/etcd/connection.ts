@@ -26,6 +26,7 @@ import { toUserError } from './grpcErrors';
 import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
 import { v2Get, V2Node, v2Status, V2Status } from './v2Keys';
 import { WriteOp, WriteResult, writeRequestOps } from './writes';
+import type { RangeWireRequest, RawKvs } from './rangeWire';
 
 /** What `etcdctl endpoint status` shows for one member, with ids in hex. */
 export interface EndpointStatus {
@@ -198,6 +199,20 @@ export class EtcdConnection {
 
   range(req: IRangeRequest, what = 'get'): Promise<IRangeResponse> {
     return this.call(what, () => this.rpc.range(req));
+  }
+  /**
+   * One Range decoded in place (rangeWire.ts) for scans at scale; `what` names it in logs and
+   * errors. Aborting `signal` cancels the request and throws a Cancelled error.
+   */
+  async rangeRaw(req: RangeWireRequest, what: string, signal?: AbortSignal): Promise<RawKvs> {
+    const cancelled = () => new EtcdStudioError('Cancelled', `${what} was cancelled.`);
+    if (signal?.aborted) throw cancelled();
+    try {
+      return await this.call(what, () => this.rpc.rangeRaw(req, signal));
+    } catch (e) {
+      if (signal?.aborted) throw cancelled();
+      throw e;
+    }
   }
 
   /** Several ranges in one read-only transaction (one round trip, one revision). */

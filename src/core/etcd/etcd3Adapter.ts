@@ -58,6 +58,8 @@ import type {
 } from 'etcd3';
 import { decodeHashKvResponse, decodeSnapshotResponse, decodeStatusResponse, encodeHashKvRequest } from './etcdMessages';
 import type { HashKvResponse, SnapshotChunk, StatusResponse } from './etcdMessages';
+import { decodeRangeResponse, encodeRangeRequest } from './rangeWire';
+import type { RangeWireRequest, RawKvs } from './rangeWire';
 
 /** etcd's API messages as etcd3 decodes them (int64/uint64 as decimal strings), for the rest of core. */
 export type {
@@ -357,6 +359,15 @@ export class Etcd3Rpc {
     return this.rawUnary('Maintenance', 'Status', Buffer.alloc(0), decodeStatusResponse);
   }
 
+  /**
+   * A Range whose request is encoded and whose response is decoded by rangeWire.ts (keys and values
+   * stay views into the response buffer: no per-key objects), for scans of millions of keys.
+   * Aborting `signal` cancels the call.
+   */
+  rangeRaw(request: RangeWireRequest, signal?: AbortSignal): Promise<RawKvs> {
+    return this.rawUnary('KV', 'Range', encodeRangeRequest(request), decodeRangeResponse, signal);
+  }
+
   /** (3) HashKV under its real method name, with etcd 3.6's hash_revision. */
   hashKv(revision: number): Promise<HashKvResponse> {
     return this.rawUnary('Maintenance', 'HashKV', encodeHashKvRequest(revision), decodeHashKvResponse);
@@ -366,7 +377,7 @@ export class Etcd3Rpc {
    * A unary call with our own (de)serialization on a pooled channel: the same host choice, auth
    * metadata, retry and circuit breakers as etcd3's calls; an expired auth token is renewed once.
    */
-  private rawUnary<T>(service: string, method: string, request: Buffer, decode: (b: Buffer) => T): Promise<T> {
+  private rawUnary<T>(service: string, method: string, request: Buffer, decode: (b: Buffer) => T, signal?: AbortSignal): Promise<T> {
     const pool = poolOf(this.client);
     const once = () =>
       this.retryPolicy.execute(() =>
@@ -374,7 +385,7 @@ export class Etcd3Rpc {
           service,
           ({ client, metadata }) =>
             new Promise<T>((resolve, reject) => {
-              client.makeUnaryRequest(
+              const call = client.makeUnaryRequest(
                 `/etcdserverpb.${service}/${method}`,
                 (b: Buffer) => b,
                 decode,
@@ -384,6 +395,11 @@ export class Etcd3Rpc {
                 (err, res) =>
                   err || res === undefined ? reject(castGrpcError(err ?? new Error(`${method}: empty answer`))) : resolve(res),
               );
+              if (signal) {
+                const abort = () => call.cancel();
+                signal.addEventListener('abort', abort, { once: true });
+                call.on('status', () => signal.removeEventListener('abort', abort));
+              }
             }),
         ),
       );

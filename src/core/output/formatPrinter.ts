@@ -26,6 +26,8 @@ const METHODS: readonly (keyof PrinterMethods)[] = [
   'leaseDetails',
   'snapshotStatus',
   'doctorReport',
+  'spaceReport',
+  'searchHit',
 ];
 
 /** What each format's printer is built from. */

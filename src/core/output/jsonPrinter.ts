@@ -24,7 +24,11 @@ import type { EndpointHealth } from '../etcd/endpoints';
 import type { HashKvResult } from '../etcd/maintenance';
 import { keyToText } from '../keytree/keyText';
 import type { LeaseInfo } from '../leases/leases';
+import { hitJson } from '../search/format';
+import type { GrepHit } from '../search/grep';
 import type { SnapshotStatus } from '../snapshot/status';
+import { spaceReportJson } from '../space/format';
+import type { SpaceReport } from '../space/report';
 import { GoObject, goJson, num } from './goJson';
 import { goDurationMs } from './goText';
 import type { AlarmList, ChildRow, MemberChange, Printed } from './printer';
@@ -248,5 +252,15 @@ export class JsonPrinter extends FormatPrinter {
   /** An array of findings (id, severity, member, message, measured, threshold, unit, advice, fixes). */
   doctorReport(r: DoctorReport): string {
     return pretty(r.findings);
+  }
+
+  /** One object with the totals and `prefixes`: one object per child prefix with prefix, keys, bytes. */
+  spaceReport(r: SpaceReport): string {
+    return pretty(spaceReportJson(r));
+  }
+
+  /** One JSON object per line as hits stream in (jq -c friendly). */
+  searchHit(hit: GrepHit): string {
+    return JSON.stringify(hitJson(hit)) + '\n';
   }
 }

@@ -27,7 +27,9 @@ import type { HashKvResult } from '../etcd/maintenance';
 import { EtcdStudioError } from '../errors';
 import type { Child } from '../keytree/listChildren';
 import type { LeaseInfo } from '../leases/leases';
+import type { GrepHit } from '../search/grep';
 import type { SnapshotStatus } from '../snapshot/status';
+import type { SpaceReport } from '../space/report';
 import type { EtcdctlStyle } from './etcdctlStyle';
 
 export type OutputFormat = 'simple' | 'json' | 'table' | 'fields';
@@ -101,6 +103,10 @@ export interface Printer {
   snapshotStatus(s: SnapshotStatus): string;
   /** `etcd-studio doctor`: simple, table, or JSON (an array of findings). */
   doctorReport(r: DoctorReport): string;
+  /** `du`: keys and bytes per prefix, largest keys, db files, history (simple, json, table). */
+  spaceReport(r: SpaceReport): string;
+  /** One `grep` hit, printed as it streams in (simple, json); `keysOnly` is `-l`. */
+  searchHit(hit: GrepHit, opts: { keysOnly: boolean }): string;
 }
 
 /** etcdctl's answer to a command/format pair it does not print (e.g. `alarm list -w table`). */

@@ -18,7 +18,11 @@ import type { EndpointHealth } from '../etcd/endpoints';
 import type { HashKvResult } from '../etcd/maintenance';
 import { humanBytes } from '../format';
 import type { LeaseInfo } from '../leases/leases';
+import { hitLines } from '../search/format';
+import type { GrepHit } from '../search/grep';
 import type { SnapshotStatus } from '../snapshot/status';
+import { spaceReportText } from '../space/format';
+import type { SpaceReport } from '../space/report';
 import { goDurationMs, hex016, hex16 } from './goText';
 import type { AlarmList, ChildRow, MemberChange, Printed } from './printer';
 import { doctorCounts, doctorHeading, endpointHashKvTable, endpointStatusTable, memberListTable, snapshotStatusRow, Table } from './rows';
@@ -175,5 +179,17 @@ export class SimplePrinter extends FormatPrinter {
     for (const s of r.skipped) out.push(`skipped ${s.id}: ${s.reason}`);
     out.push('', `${doctorCounts(r)}; ${r.passed.length} checks passed, ${r.skipped.length} skipped.`);
     return out.join('\n') + '\n';
+  }
+
+  /** `du`-like: one line per prefix indented by depth, then the largest keys. */
+  spaceReport(r: SpaceReport): string {
+    return spaceReportText(r);
+  }
+
+  /** `grep -n`-like: KEY:LINE:TEXT. */
+  searchHit(hit: GrepHit, opts: { keysOnly: boolean }): string {
+    return hitLines(hit, opts.keysOnly)
+      .map((l) => l + '\n')
+      .join('');
   }
 }

@@ -6,6 +6,8 @@ import type { EndpointHealth } from '../etcd/endpoints';
 import type { HashKvResult } from '../etcd/maintenance';
 import type { LeaseInfo } from '../leases/leases';
 import type { SnapshotStatus } from '../snapshot/status';
+import { spaceReportTable } from '../space/format';
+import type { SpaceReport } from '../space/report';
 import type { ChildRow, Printed } from './printer';
 import {
   childrenTable,
@@ -54,6 +56,11 @@ export class TablePrinter extends FormatPrinter {
   children(rows: ChildRow[], opts: { kubernetes: boolean }): string {
     const t = childrenTable(rows, opts.kubernetes);
     return plainTable(t.header, t.rows);
+  }
+
+  /** The prefixes as one table, then the largest keys as another. */
+  spaceReport(r: SpaceReport): string {
+    return spaceReportTable(r);
   }
 
   leaseDetails(leases: LeaseInfo[]): string {

@@ -18,7 +18,6 @@
  */
 import { isCompacted } from '../etcd/compaction';
 import type { EtcdConnection } from '../etcd/connection';
-import { rawRange } from '../etcd/rawRange';
 import type { RawKvs } from '../etcd/rangeWire';
 import { EtcdStudioError } from '../errors';
 import { listChildren } from '../keytree/listChildren';
@@ -140,8 +139,7 @@ class Scan {
       const limit = this.keysPerRequest(bytesPerKey);
       const paged = piece.count === undefined || piece.count > limit;
       this.requests++;
-      const kvs = await rawRange(
-        this.conn,
+      const kvs = await this.conn.rangeRaw(
         { key: start, rangeEnd: piece.end, revision: this.revision, limit: paged ? limit : undefined },
         'read keys',
         this.opts.signal,
@@ -186,7 +184,7 @@ export async function scanPrefix(
   let revision = opts.revision;
   if (revision === undefined) {
     // A point lookup pins the revision (cheap: no interval to count).
-    const head = await rawRange(conn, { key: start, keysOnly: true }, 'pin revision', opts.signal);
+    const head = await conn.rangeRaw({ key: start, keysOnly: true }, 'pin revision', opts.signal);
     revision = head.revision;
   }
   const scan = new Scan(conn, revision, opts);

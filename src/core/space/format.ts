@@ -2,7 +2,8 @@
  * A space report as people read it (simple text, an etcdctl-style table) and as programs read it
  * (JSON: one object per prefix with `prefix`, `keys`, `bytes`, flat and depth-first).
  */
-import { humanBytes, renderTable } from '../format';
+import { humanBytes } from '../format';
+import { plainTable } from '../output/table';
 import { describeLevel } from '../keytree/k8sKey';
 import { keyToText } from '../keytree/keyText';
 import { fragmentation, SpaceReport } from './report';
@@ -110,7 +111,7 @@ export function spaceReportTable(r: SpaceReport): string {
       : []),
     prefixLabel(node.prefix),
   ]);
-  const keys = renderTable(
+  const keys = plainTable(
     ['key', 'size', 'value size', 'mod revision', 'version', ...(withHistory ? ['revisions'] : [])],
     r.largest.map((k) => [
       keyToText(k.key),
@@ -121,7 +122,7 @@ export function spaceReportTable(r: SpaceReport): string {
       ...(withHistory ? [String(k.revisions ?? '')] : []),
     ]),
   );
-  return [...headerLines(r), '', renderTable(header, rows), keys].join('\n');
+  return [...headerLines(r), '', plainTable(header, rows), keys].join('\n');
 }
 
 function keyJson(k: KeyStat): Record<string, unknown> {

@@ -6,13 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { Sessions } from '../../core/etcd/sessions';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { keyToText } from '../../core/keytree/keyText';
 import { Logger } from '../../core/log';
 import { analyzeLiveSpace, firstBranchingPrefix, readSnapshotSpace, SnapshotSpace, SpaceReport, toSpaceView } from '../../core/space';
 import type { SpaceRequest, SpaceUpdate, SpaceView } from '../../protocol/spaceProtocol';
 import { CommandIds } from '../commands/ids';
+import { Services } from '../services';
 
 /** What one load ended with: the view drawn, or the message shown instead. */
 export type SpaceOutcome = { view: SpaceView } | { error: string };
@@ -37,7 +37,7 @@ export class SpacePanel implements vscode.Disposable {
 
   private constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly sessions: Sessions,
+    private readonly connect: Services['connect'],
     private readonly log: Logger,
     private readonly source: SpaceSource,
     prefix: Buffer,
@@ -61,9 +61,7 @@ export class SpacePanel implements vscode.Disposable {
 
   /** Shows (or reuses) the Space panel of `source` at `prefix`. */
   static show(
-    extensionUri: vscode.Uri,
-    sessions: Sessions,
-    log: Logger,
+    s: Pick<Services, 'ctx' | 'connect' | 'logger'>,
     source: SpaceSource,
     prefix: Buffer,
     top: Buffer = Buffer.alloc(0),
@@ -75,7 +73,7 @@ export class SpacePanel implements vscode.Disposable {
       void existing.load(prefix, true);
       return existing;
     }
-    const p = new SpacePanel(extensionUri, sessions, log, source, prefix, top);
+    const p = new SpacePanel(s.ctx.extensionUri, s.connect, s.logger('space'), source, prefix, top);
     SpacePanel.open.set(id, p);
     return p;
   }
@@ -124,8 +122,9 @@ export class SpacePanel implements vscode.Disposable {
           return;
         case 'openKey': {
           const key = Buffer.from(m.hex, 'hex');
-          if (this.source.kind === 'live') await vscode.commands.executeCommand(CommandIds.openKey, this.source.connection, key);
-          else await vscode.commands.executeCommand(CommandIds.openSnapshotKey, this.source.file, keyToText(key));
+          if (this.source.kind === 'live')
+            await vscode.commands.executeCommand(CommandIds.openKey, { connection: this.source.connection, key });
+          else await vscode.commands.executeCommand(CommandIds.openSnapshotKey, { file: this.source.file, key });
           return;
         }
       }
@@ -172,7 +171,7 @@ export class SpacePanel implements vscode.Disposable {
   }
 
   private async firstBranching(prefix: Buffer, signal: AbortSignal): Promise<Buffer> {
-    if (this.source.kind === 'live') return firstBranchingPrefix(await this.sessions.get(this.source.connection), prefix, signal);
+    if (this.source.kind === 'live') return firstBranchingPrefix(await this.connect(this.source.connection), prefix, signal);
     let at = prefix;
     for (let i = 0; i < 16; i++) {
       const r = await this.offline(at, signal);
@@ -185,7 +184,7 @@ export class SpacePanel implements vscode.Disposable {
   private async live(prefix: Buffer, where: string, signal: AbortSignal): Promise<SpaceReport> {
     const source = this.source as { connection: string };
     this.post({ type: 'progress', text: `Reading every key under ${where}…` });
-    const conn = await this.sessions.get(source.connection);
+    const conn = await this.connect(source.connection);
     return analyzeLiveSpace(conn, prefix, {
       depth: DEPTH,
       top: 20,
