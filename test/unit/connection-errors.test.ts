@@ -3,18 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { getKey } from '../../src/core/etcd/kv';
 import { endpointHealth } from '../../src/core/etcd/endpoints';
-import { EtcdStudioError } from '../../src/core/errors';
 import { enableAuth } from '../harness/auth';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
-
-async function failure(p: Promise<unknown>): Promise<EtcdStudioError> {
-  const err = await p.then(
-    () => assert.fail('expected a failure'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof EtcdStudioError, `expected an EtcdStudioError, got ${String(err)}`);
-  return err;
-}
+import { failure } from '../harness/failure';
 
 const quick = { dialTimeoutMs: 2000, requestTimeoutMs: 2000 };
 
