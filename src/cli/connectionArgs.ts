@@ -25,6 +25,8 @@ export function profileFromArgs(args: ParsedArgs, env: NodeJS.ProcessEnv = proce
   if (args.flags.get('read-only') || env.ETCD_STUDIO_READ_ONLY === 'true') profile.readOnly = true;
   if (f('dial-timeout')) profile.dialTimeoutMs = parseDuration(f('dial-timeout')!);
   if (f('command-timeout')) profile.requestTimeoutMs = parseDuration(f('command-timeout')!);
+  if (f('keepalive-time')) profile.keepaliveTimeMs = parseDuration(f('keepalive-time')!);
+  if (f('keepalive-timeout')) profile.keepaliveTimeoutMs = parseDuration(f('keepalive-timeout')!);
   const user = f('user');
   if (user) {
     const colon = user.indexOf(':');

@@ -102,12 +102,16 @@ export async function runPut(args: ParsedArgs, io: CliIo): Promise<number> {
         : encodeText(text, { key: key.toString('utf8') });
     const r = await putIfUnchanged(conn, key, bytes, expected, { keepLease: current?.lease });
     if (!r.ok) {
-      io.stderr.write(
-        `etcd-studio: not written: ${keyToText(key)} is at revision ${r.current?.modRevision ?? '(deleted)'}, not ${expected}\n`,
-      );
+      const now = r.current ? `is at revision ${r.current.modRevision}` : 'does not exist';
+      const why =
+        r.verified && (r.current?.modRevision ?? 0) === expected
+          ? `the answer was lost, and reading the key again shows it unchanged (${now.replace('is at', 'still at')})`
+          : `${keyToText(key)} ${now}, not ${expected}${r.verified ? ' (the answer was lost; read again)' : ''}`;
+      io.stderr.write(`etcd-studio: not written: ${why}\n`);
       return 1;
     }
-    io.stdout.write(`OK ${keyToText(key)} mod_revision=${r.revision} (${bytes.length} bytes)\n`);
+    const note = r.verified ? ' (the answer was lost; reading the key again shows this value)' : '';
+    io.stdout.write(`OK ${keyToText(key)} mod_revision=${r.revision} (${bytes.length} bytes)${note}\n`);
     return 0;
   });
 }

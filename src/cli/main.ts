@@ -102,7 +102,7 @@ function usage(): string {
     '  --endpoints URLS   comma-separated client URLs (default 127.0.0.1:2379)',
     '  --cacert FILE      CA bundle      --cert FILE  client certificate   --key FILE  client key',
     '  --user NAME[:PASS] user name (password from ETCDCTL_PASSWORD or after the colon)',
-    '  --dial-timeout 5s  --command-timeout 5s',
+    '  --dial-timeout 5s  --command-timeout 5s  --keepalive-time 10s  --keepalive-timeout 6s (streams: a silent member is dropped)',
     '  --read-only        refuse every write (put, import, seed-sample, snapshot restore --into-cluster); also ETCD_STUDIO_READ_ONLY=true',
     'Output: -w simple|json|table',
     '',

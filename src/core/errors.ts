@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'NotFound'
   | 'Conflict'
   | 'Cancelled'
+  /** A change was sent but its answer was lost: etcd may or may not have applied it. */
+  | 'OutcomeUnknown'
   | 'Corrupt'
   /** The connected etcd release does not have the feature (see etcd/capabilities.ts). */
   | 'Unsupported'

@@ -13,6 +13,7 @@ import { ConnectionPool } from 'etcd3/lib/connection-pool';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { PINNED_ETCD3_VERSION, poolOf } from '../../src/core/etcd/etcd3Adapter';
 import { enableAuth } from '../harness/auth';
+import { startFaultProxy } from '../harness/faultProxy';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { putRevisions } from '../harness/rawClient';
 import { repoRoot } from '../harness/tools';
@@ -49,6 +50,15 @@ describe('etcd3 shapes at the pinned version', () => {
       assert.ok(pool.authenticator.credentials instanceof grpc.ChannelCredentials, RECHECK);
       assert.equal(typeof pool.authenticator.invalidateMetadata, 'function', RECHECK);
       assert.equal(typeof (ConnectionPool as any).deterministicOrder, 'boolean', RECHECK);
+      // (2) a retry goes to the next host of one order: exec keeps a shuffledHosts() generator per call.
+      const order = pool.shuffledHosts();
+      const seen = [order.next().value, order.next().value];
+      assert.ok(seen.every((h) => pool.hosts.includes(h)) && seen[0] !== seen[1], RECHECK);
+      assert.match(
+        String(pool.exec),
+        /shuffledHosts\(\)[\s\S]*globalPolicy\.execute\([\s\S]*withConnection\(serviceName, [\s\S]*shuffleGen\)/,
+        RECHECK,
+      );
     } finally {
       client.close();
     }
@@ -70,6 +80,31 @@ describe('etcd3 behaviours the adapter works around (real etcd)', () => {
   });
   after(async () => {
     await etcd?.stop();
+  });
+
+  test('etcd3 sends a put again when its answer is lost (applied twice); ours never re-sends a write', async () => {
+    const proxy = await startFaultProxy(etcd.endpoints[0]);
+    const theirs = new Etcd3({ hosts: [proxy.url] });
+    const conn = await EtcdConnection.open({ name: 'lost', endpoints: [proxy.url] });
+    try {
+      const revision = async () => Number((await theirs.maintenance.status()).header.revision);
+      let before = await revision();
+      const dropped = proxy.dropNextReply({ marker: Buffer.from('theirs-lost') });
+      await theirs.put('/lost/theirs').value('theirs-lost');
+      await dropped;
+      assert.equal((await revision()) - before, 2, RECHECK);
+      before = await revision();
+      const dropped2 = proxy.dropNextReply({ marker: Buffer.from('ours-lost') });
+      await conn
+        .write('put', { op: 'put', request: { key: Buffer.from('/lost/ours'), value: Buffer.from('ours-lost') } })
+        .catch(() => undefined);
+      await dropped2;
+      assert.equal((await revision()) - before, 1);
+    } finally {
+      theirs.close();
+      conn.close();
+      await proxy.close();
+    }
   });
 
   test("etcd3's hashKV() calls a method the Maintenance service does not have; ours answers", async () => {

@@ -23,7 +23,14 @@ import type {
 import type { HashKvResponse, ResponseHeader, StatusResponse } from './etcdMessages';
 import { requireFeature, supports } from './capabilities';
 import { toUserError } from './grpcErrors';
-import { ConnectionProfile, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, validateProfile } from './profile';
+import {
+  ConnectionProfile,
+  DEFAULT_DIAL_TIMEOUT_MS,
+  DEFAULT_KEEPALIVE_TIME_MS,
+  DEFAULT_KEEPALIVE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  validateProfile,
+} from './profile';
 import { v2Get, V2Node, v2Status, V2Status } from './v2Keys';
 import { WriteOp, WriteResult, writeRequestOps } from './writes';
 import type { RangeWireRequest, RawKvs } from './rangeWire';
@@ -56,6 +63,19 @@ export interface ConnectOptions {
   logger?: Logger;
 }
 
+/**
+ * A change whose answer was lost (timeout, connection dropped after sending): it may or may not have
+ * been applied, and it is not sent again. Callers that can check (a compare-and-swap put) re-read the key.
+ */
+function outcomeUnknown(what: string, e: unknown, endpoints: string[]): EtcdStudioError {
+  const cause = toUserError(e, endpoints);
+  return new EtcdStudioError(
+    'OutcomeUnknown',
+    `The outcome of ${what} is unknown: the request was sent to ${endpoints.join(', ')} but no answer arrived (${cause.code === 'Timeout' ? 'timeout' : 'connection lost'}), so etcd may or may not have applied it. It was not sent again; check the current state before retrying.`,
+    cause.detail ?? cause.message,
+  );
+}
+
 /** Hex form of etcd's uint64 ids, as etcdctl prints them. */
 export function hexId(decimal: string | number | bigint): string {
   return BigInt(decimal).toString(16);
@@ -86,6 +106,8 @@ export function clientSettings(profile: ConnectionProfile, opts: ConnectOptions 
     endpoints: p.endpoints,
     dialTimeoutMs: p.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
     requestTimeoutMs: p.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    keepaliveTimeMs: p.keepaliveTimeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
+    keepaliveTimeoutMs: p.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
   };
   const secure = p.endpoints.every((e) => e.startsWith('https://'));
   if ((p.cacert || p.cert) && !secure) {
@@ -166,9 +188,10 @@ export class EtcdConnection {
     const rpc = new Etcd3Rpc(clientSettings(p, opts));
     const probe = new EtcdConnection(p, rpc, opts, '');
     try {
-      const s = await probe.call('connect', () => rpc.status());
+      // The dial timeout bounds connecting and the first answer (etcdctl --dial-timeout).
+      const s = await probe.read('connect', () => rpc.status(p.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS));
       // Authentication is lazy in etcd3; check the password now (needs no permission on any key).
-      if (p.username && opts.password !== undefined) await probe.call('authenticate', () => rpc.authenticate(p.username!, opts.password!));
+      if (p.username && opts.password !== undefined) await probe.read('authenticate', () => rpc.authenticate(p.username!, opts.password!));
       return new EtcdConnection(p, rpc, opts, s.version);
     } catch (e) {
       rpc.close();
@@ -177,28 +200,34 @@ export class EtcdConnection {
   }
 
   /** Runs one request, logging its duration and mapping failures to user errors. */
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(what: string, fn: () => Promise<T>, change = false): Promise<T> {
     const started = Date.now();
     try {
       const result = await fn();
       this.log.trace(`${this.profile.name}: ${what} ${Date.now() - started} ms`);
       return result;
     } catch (e) {
-      const err = toUserError(e, this.profile.endpoints);
+      const err =
+        change && this.rpc.mayHaveApplied(e) ? outcomeUnknown(what, e, this.profile.endpoints) : toUserError(e, this.profile.endpoints);
       this.log.warn(`${this.profile.name}: ${what} failed after ${Date.now() - started} ms: ${err.detail ?? err.message}`);
       throw err;
     }
+  }
+
+  /** A request that changes nothing: a member that is unreachable or does not answer in time is skipped for the next. */
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return this.call(what, () => this.rpc.read(fn));
   }
 
   // --- reads ---
 
   /** Status of whichever member answers (like `etcdctl endpoint status` for one endpoint). */
   async status(): Promise<EndpointStatus> {
-    return toEndpointStatus(this.profile.endpoints.join(','), await this.call('status', () => this.rpc.status()));
+    return toEndpointStatus(this.profile.endpoints.join(','), await this.read('status', () => this.rpc.status()));
   }
 
   range(req: IRangeRequest, what = 'get'): Promise<IRangeResponse> {
-    return this.call(what, () => this.rpc.range(req));
+    return this.read(what, () => this.rpc.range(req));
   }
   /**
    * One Range decoded in place (rangeWire.ts) for scans at scale; `what` names it in logs and
@@ -217,42 +246,42 @@ export class EtcdConnection {
 
   /** Several ranges in one read-only transaction (one round trip, one revision). */
   async rangeTxn(ranges: IRangeRequest[], what = 'read txn'): Promise<IRangeResponse[]> {
-    const res = await this.call(what, () => this.rpc.txn({ success: ranges.map((r) => ({ request_range: r })) }));
+    const res = await this.read(what, () => this.rpc.txn({ success: ranges.map((r) => ({ request_range: r })) }));
     return res.responses.map((r) => r.response_range);
   }
 
   /** A transaction: one that writes in either branch goes through `write`; one that only reads does not. */
   txn(req: ITxnRequest, what = 'txn'): Promise<ITxnResponse> {
     if (writeRequestOps(req)) return this.write(what, { op: 'txn', request: req });
-    return this.call(what, () => this.rpc.txn(req));
+    return this.read(what, () => this.rpc.txn(req));
   }
 
   /** The member list; linearizable (the default) is confirmed by the leader, serializable is the answering member's own view. */
   members(linearizable = true): Promise<IMemberListResponse> {
-    return this.call(linearizable ? 'member list' : 'member list (serializable)', () => this.rpc.memberList(linearizable));
+    return this.read(linearizable ? 'member list' : 'member list (serializable)', () => this.rpc.memberList(linearizable));
   }
 
   alarms(): Promise<IAlarmResponse> {
-    return this.call('alarm list', () => this.rpc.alarmList());
+    return this.read('alarm list', () => this.rpc.alarmList());
   }
 
   leases(): Promise<ILeaseLeasesResponse> {
-    return this.call('lease list', () => this.rpc.leaseLeases());
+    return this.read('lease list', () => this.rpc.leaseLeases());
   }
 
   /** Time to live of a lease (id in decimal), with its keys when asked. */
   leaseTimeToLive(id: string, keys: boolean): Promise<ILeaseTimeToLiveResponse> {
-    return this.call('lease time-to-live', () => this.rpc.leaseTimeToLive(id, keys));
+    return this.read('lease time-to-live', () => this.rpc.leaseTimeToLive(id, keys));
   }
 
   /** Hash of the KV store up to `revision` (0: now) on the member this connection reaches. */
   hashKv(revision = 0): Promise<HashKvResponse> {
-    return this.call('hashkv', () => this.rpc.hashKv(revision));
+    return this.read('hashkv', () => this.rpc.hashKv(revision));
   }
 
   /** Whether auth is on (etcd 3.5+; 3.4 has no AuthStatus RPC: callers check capabilities first). */
   authStatus(): Promise<IAuthStatusResponse> {
-    return this.call('auth status', () => this.rpc.authStatus());
+    return this.read('auth status', () => this.rpc.authStatus());
   }
 
   /**
@@ -273,19 +302,19 @@ export class EtcdConnection {
   }
 
   users(): Promise<IAuthUserListResponse> {
-    return this.call('user list', () => this.rpc.userList());
+    return this.read('user list', () => this.rpc.userList());
   }
 
   user(name: string): Promise<IAuthUserGetResponse> {
-    return this.call(`user get ${name}`, () => this.rpc.userGet(name));
+    return this.read(`user get ${name}`, () => this.rpc.userGet(name));
   }
 
   roles(): Promise<IAuthRoleListResponse> {
-    return this.call('role list', () => this.rpc.roleList());
+    return this.read('role list', () => this.rpc.roleList());
   }
 
   role(name: string): Promise<IAuthRoleGetResponse> {
-    return this.call(`role get ${name}`, () => this.rpc.roleGet(name));
+    return this.read(`role get ${name}`, () => this.rpc.roleGet(name));
   }
 
   /**
@@ -304,11 +333,11 @@ export class EtcdConnection {
   }
 
   openWatchStream(): Promise<RawWatchStream> {
-    return this.call('watch', () => this.rpc.openWatchStream());
+    return this.read('watch', () => this.rpc.openWatchStream());
   }
 
   openSnapshotStream(): Promise<SnapshotStream> {
-    return this.call('snapshot', () => this.rpc.openSnapshotStream());
+    return this.read('snapshot', () => this.rpc.openSnapshotStream());
   }
 
   /** Maps a failure seen on one of the streams above to the same actionable error as a request's. */
@@ -326,7 +355,7 @@ export class EtcdConnection {
    */
   async write<O extends WriteOp>(what: string, op: O): Promise<WriteResult<O>> {
     this.assertWritable(what);
-    return this.call(what, () => this.send(op)) as Promise<WriteResult<O>>;
+    return this.call(what, () => this.send(op), true) as Promise<WriteResult<O>>;
   }
 
   private send(op: WriteOp): Promise<unknown> {

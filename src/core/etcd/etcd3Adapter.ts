@@ -8,8 +8,13 @@
  *  1. TLS: etcd3 builds its grpc credentials without verify options, so a TLS server name or
  *     insecureSkipVerify cannot reach grpc. This client's hosts get credentials built here, before any
  *     channel exists; nothing global (grpc.credentials) is patched.
- *  2. Retries: etcd3 retries timeouts and NOSPACE three times and then says "circuit breaker is open".
- *     Here only an unreachable member is retried (on the next endpoint), and only it pauses an endpoint.
+ *  2. Retries: etcd3 retries every call (writes too) on timeouts and NOSPACE three times and then says
+ *     "circuit breaker is open". Here a read (`read()`) that finds its member unreachable or silent
+ *     (UNAVAILABLE, DEADLINE_EXCEEDED) is tried on the next endpoint; a write is sent again only when
+ *     it provably never left (no connection), never after it may have reached etcd. Members that
+ *     failed lately are tried last (`preferHealthy`).
+ *  7. Keepalive: etcd3 sets no gRPC keepalive, so a frozen link or a SIGSTOPped member left watch and
+ *     snapshot streams waiting forever. Every channel here pings and drops a silent connection.
  *  3. Status and HashKV: etcd3's bundled rpc.proto predates etcd 3.6 (no storageVersion, dbSizeQuota,
  *     downgradeInfo, hash_revision) and its hashKV() calls a method the service does not have
  *     ("hashKV", not "HashKV"): both run on the pool's channel and are decoded in etcdMessages.ts.
@@ -21,10 +26,19 @@
  *  6. Lease keep-alive: etcd3 only offers a long-lived keeper; here one request, one answer, closed.
  * Everything reaches the connection pool through `poolOf` below.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { checkServerIdentity, PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, IPolicy, retry } from 'cockatiel';
-import { castGrpcError, Etcd3, EtcdInvalidAuthTokenError, GRPCUnavailableError, IOptions } from 'etcd3';
+import {
+  castGrpcError,
+  Etcd3,
+  EtcdInvalidAuthTokenError,
+  GRPCCancelledError,
+  GRPCDeadlineExceededError,
+  GRPCUnavailableError,
+  IOptions,
+} from 'etcd3';
 import { ConnectionPool } from 'etcd3/lib/connection-pool';
 import type {
   IAlarmResponse,
@@ -108,6 +122,9 @@ export interface ClientSettings {
   endpoints: string[];
   dialTimeoutMs: number;
   requestTimeoutMs: number;
+  /** gRPC keepalive: a ping after this long without one, the connection dropped without an answer within the timeout. */
+  keepaliveTimeMs: number;
+  keepaliveTimeoutMs: number;
   tls?: {
     /** CA bundle; without it Node's default roots verify the server (verification stays on). */
     ca?: Buffer;
@@ -148,8 +165,10 @@ type PoolCallback<T> = (c: { resource: HostInternals; client: grpc.Client; metad
 export interface PoolInternals {
   hosts: HostInternals[];
   authenticator: { credentials: grpc.ChannelCredentials; invalidateMetadata(): void };
-  withConnection<T>(service: string, fn: PoolCallback<T>): Promise<T>;
+  withConnection<T>(service: string, fn: PoolCallback<T>, order?: Iterator<HostInternals>): Promise<T>;
   markFailed(resource: HostInternals, error: Error): void;
+  /** The order hosts are tried in, endlessly; `exec` keeps one per call so a retry goes to the next host. */
+  shuffledHosts(): Iterator<HostInternals>;
 }
 
 export function poolOf(client: Etcd3): PoolInternals {
@@ -160,6 +179,31 @@ export function poolOf(client: Etcd3): PoolInternals {
 function isUnavailable(e: Error): boolean {
   return e instanceof GRPCUnavailableError && !/etcdserver:/.test(e.message);
 }
+
+/** The member reached did not answer in time (a hung or partitioned member, or a frozen link). */
+function isSilent(e: Error): boolean {
+  return e instanceof GRPCDeadlineExceededError || (e instanceof GRPCUnavailableError && /keepalive/i.test(e.message));
+}
+
+/**
+ * The request provably never left this process: no connection to the member existed (grpc-js fails
+ * such a call before sending it). Only then may a write be sent again.
+ */
+export function neverSent(e: Error): boolean {
+  return e instanceof GRPCUnavailableError && /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND/i.test(e.message);
+}
+
+/** Marks calls that may be sent again on another member (reads); the retry policy asks it. */
+const idempotentCall = new AsyncLocalStorage<true>();
+
+/** Whether a failed call is tried again on the next endpoint. */
+function worthRetrying(e: Error): boolean {
+  if (neverSent(e)) return true;
+  return idempotentCall.getStore() === true && (isUnavailable(e) || isSilent(e));
+}
+
+/** How long a member that failed stays at the back of the line. */
+const SUSPECT_MS = 30_000;
 
 function verifyOptions(tls: NonNullable<ClientSettings['tls']>): grpc.VerifyOptions | undefined {
   if (tls.insecureSkipVerify) return { rejectUnauthorized: false, checkServerIdentity: () => undefined };
@@ -182,27 +226,84 @@ export class Etcd3Rpc {
   private readonly client: Etcd3;
   private readonly retryPolicy: IPolicy;
 
+  /** When each member (etcd3's host string) last failed to answer. */
+  private readonly failedAt = new Map<string, number>();
+
   constructor(private readonly settings: ClientSettings) {
-    // Only an unreachable member is worth another try (on the next endpoint); see (2) above.
-    this.retryPolicy = retry(handleWhen(isUnavailable), { maxAttempts: Math.min(settings.endpoints.length, 3) });
+    // See (2) above: reads go to the next endpoint, writes only when they were never sent.
+    this.retryPolicy = retry(handleWhen(worthRetrying), { maxAttempts: Math.min(settings.endpoints.length, 3) - 1 });
     const options: IOptions = {
       hosts: settings.endpoints,
       dialTimeout: settings.dialTimeoutMs,
-      // Large keys-only pages exceed grpc's default 4 MiB receive limit.
       grpcOptions: {
+        // Large keys-only pages exceed grpc's default 4 MiB receive limit.
         'grpc.max_receive_message_length': -1,
+        // (7) etcd's server allows a ping every 5 s (--grpc-keepalive-min-time) while a stream is open.
+        'grpc.keepalive_time_ms': settings.keepaliveTimeMs,
+        'grpc.keepalive_timeout_ms': settings.keepaliveTimeoutMs,
         ...(settings.tls?.serverName ? { 'grpc.ssl_target_name_override': settings.tls.serverName } : {}),
       },
-      // Streams (watch, snapshot) run as long as they need; unary calls get a deadline.
+      // Streams (watch, snapshot) run as long as they need (keepalive finds a dead link); unary calls get a deadline.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: this.deadline() }),
       faultHandling: {
         global: this.retryPolicy,
-        host: () => circuitBreaker(handleWhen(isUnavailable), { halfOpenAfter: 2000, breaker: new ConsecutiveBreaker(3) }),
+        host: (host) => {
+          const breaker = circuitBreaker(
+            handleWhen((e) => isUnavailable(e) || isSilent(e)),
+            {
+              halfOpenAfter: 2000,
+              breaker: new ConsecutiveBreaker(3),
+            },
+          );
+          breaker.onFailure(({ reason }) => {
+            if ('error' in reason && (isUnavailable(reason.error) || isSilent(reason.error)))
+              this.failedAt.set(stripScheme(host), Date.now());
+          });
+          breaker.onSuccess(() => this.failedAt.delete(stripScheme(host)));
+          return breaker;
+        },
       },
       ...(settings.auth ? { auth: settings.auth } : {}),
     };
     this.client = new Etcd3(options);
     if (settings.tls) this.useCredentials(settings.tls);
+    this.preferHealthy();
+  }
+
+  /**
+   * (2) Hosts in etcd3's order (random, or the tests' deterministic one), but members that failed in the
+   * last 30 s after the others: a hung member costs one timeout, not one per request.
+   */
+  private preferHealthy(): void {
+    const pool = poolOf(this.client);
+    const original = pool.shuffledHosts.bind(pool);
+    const failedAt = this.failedAt;
+    pool.shuffledHosts = function* () {
+      const base = original();
+      const n = pool.hosts.length;
+      for (;;) {
+        const round = Array.from({ length: n }, () => base.next().value as HostInternals);
+        const now = Date.now();
+        const penalty = (h: HostInternals) => {
+          const t = failedAt.get(h.host);
+          return t !== undefined && now - t < SUSPECT_MS ? t : 0;
+        };
+        yield* round
+          .map((h, i) => ({ h, i }))
+          .sort((a, b) => penalty(a.h) - penalty(b.h) || a.i - b.i)
+          .map((x) => x.h);
+      }
+    };
+  }
+
+  /** Whether a failed write may still have been applied (see `mayHaveApplied` below). */
+  mayHaveApplied(e: unknown): boolean {
+    return mayHaveApplied(e);
+  }
+
+  /** (2) Runs a read: a member that is unreachable or silent is skipped and the read goes to the next one. */
+  read<T>(fn: () => Promise<T>): Promise<T> {
+    return idempotentCall.run(true, fn);
   }
 
   /** (1) TLS with our verify options, on this client's hosts only (no service client exists yet). */
@@ -354,9 +455,9 @@ export class Etcd3Rpc {
     return this.client.auth.roleRevokePermission({ role, key, range_end: rangeEnd });
   }
 
-  /** (3) Status with the fields etcd 3.6 added. */
-  status(): Promise<StatusResponse> {
-    return this.rawUnary('Maintenance', 'Status', Buffer.alloc(0), decodeStatusResponse);
+  /** (3) Status with the fields etcd 3.6 added; `deadlineMs` instead of the request timeout (the dial timeout at open). */
+  status(deadlineMs?: number): Promise<StatusResponse> {
+    return this.rawUnary('Maintenance', 'Status', Buffer.alloc(0), decodeStatusResponse, { deadlineMs });
   }
 
   /**
@@ -365,7 +466,7 @@ export class Etcd3Rpc {
    * Aborting `signal` cancels the call.
    */
   rangeRaw(request: RangeWireRequest, signal?: AbortSignal): Promise<RawKvs> {
-    return this.rawUnary('KV', 'Range', encodeRangeRequest(request), decodeRangeResponse, signal);
+    return this.rawUnary('KV', 'Range', encodeRangeRequest(request), decodeRangeResponse, { signal });
   }
 
   /** (3) HashKV under its real method name, with etcd 3.6's hash_revision. */
@@ -377,10 +478,17 @@ export class Etcd3Rpc {
    * A unary call with our own (de)serialization on a pooled channel: the same host choice, auth
    * metadata, retry and circuit breakers as etcd3's calls; an expired auth token is renewed once.
    */
-  private rawUnary<T>(service: string, method: string, request: Buffer, decode: (b: Buffer) => T, signal?: AbortSignal): Promise<T> {
+  private rawUnary<T>(
+    service: string,
+    method: string,
+    request: Buffer,
+    decode: (b: Buffer) => T,
+    { signal, deadlineMs }: { signal?: AbortSignal; deadlineMs?: number } = {},
+  ): Promise<T> {
     const pool = poolOf(this.client);
-    const once = () =>
-      this.retryPolicy.execute(() =>
+    const once = () => {
+      const order = pool.shuffledHosts();
+      return this.retryPolicy.execute(() =>
         pool.withConnection(
           service,
           ({ client, metadata }) =>
@@ -391,7 +499,7 @@ export class Etcd3Rpc {
                 decode,
                 request,
                 metadata,
-                { deadline: this.deadline() },
+                { deadline: deadlineMs === undefined ? this.deadline() : Date.now() + deadlineMs },
                 (err, res) =>
                   err || res === undefined ? reject(castGrpcError(err ?? new Error(`${method}: empty answer`))) : resolve(res),
               );
@@ -401,8 +509,10 @@ export class Etcd3Rpc {
                 call.on('status', () => signal.removeEventListener('abort', abort));
               }
             }),
+          order,
         ),
       );
+    };
     return once().catch((e: unknown) => {
       if (!(e instanceof EtcdInvalidAuthTokenError)) throw e;
       pool.authenticator.invalidateMetadata();
@@ -445,6 +555,23 @@ export class Etcd3Rpc {
   close(): void {
     this.client.close();
   }
+}
+
+function stripScheme(host: string): string {
+  return host.replace(/^[a-z]+:\/\//i, '');
+}
+
+/**
+ * Whether a failed write may still have been applied: the request may have reached etcd and the
+ * answer was lost (a timeout, a connection dropped after sending, etcd's own "request timed out").
+ * A refusal (permission, NOSPACE, a bad request) or a call that never left is a definite "not applied".
+ */
+export function mayHaveApplied(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const err = castGrpcError(e);
+  if (err instanceof GRPCDeadlineExceededError || err instanceof GRPCCancelledError) return true;
+  if (/etcdserver: (request timed out|leader changed)/.test(err.message)) return true;
+  return err instanceof GRPCUnavailableError && !neverSent(err) && !/etcdserver:/.test(err.message);
 }
 
 /**

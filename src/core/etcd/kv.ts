@@ -3,7 +3,7 @@
  * metadata needed for compare-and-swap, writes are single transactions guarded by mod_revision.
  */
 import type { IKeyValue } from './etcd3Adapter';
-import { EtcdStudioError } from '../errors';
+import { EtcdStudioError, errorMessage } from '../errors';
 import { EtcdConnection } from './connection';
 import { prefixRangeEnd } from '../keytree/rangeEnd';
 
@@ -21,7 +21,12 @@ export interface StoredValue {
   revision: number;
 }
 
-export type CasResult = { ok: true; revision: number } | { ok: false; current: StoredValue | undefined };
+/**
+ * A compare-and-swap's outcome. `verified`: the answer was lost and a re-read of the key decided it
+ * (the key holds the value written, or it does not). When even that read fails, an `OutcomeUnknown`
+ * EtcdStudioError is thrown instead: nothing here ever guesses.
+ */
+export type CasResult = { ok: true; revision: number; verified?: true } | { ok: false; current: StoredValue | undefined; verified?: true };
 
 function toStored(kv: IKeyValue, revision: number): StoredValue {
   return {
@@ -66,21 +71,56 @@ export async function putIfUnchanged(
   conn.assertWritable('writing a key');
   checkSize(conn, key, value, opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);
   const lease = opts.keepLease && opts.keepLease !== '0' ? opts.keepLease : undefined;
-  const res = await conn.write('writing a key', {
-    op: 'txn',
-    request: {
-      compare: [
-        expectedModRevision === 0
-          ? { key, target: 'Version', result: 'Equal', version: 0 }
-          : { key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
-      ],
-      success: [{ request_put: { key, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
-      failure: [{ request_range: { key } }],
-    },
-  });
+  let res;
+  try {
+    res = await conn.write('writing a key', {
+      op: 'txn',
+      request: {
+        compare: [
+          expectedModRevision === 0
+            ? { key, target: 'Version', result: 'Equal', version: 0 }
+            : { key, target: 'Mod', result: 'Equal', mod_revision: expectedModRevision },
+        ],
+        success: [{ request_put: { key, value: Buffer.from(value), ...(lease ? { lease } : {}) } }],
+        failure: [{ request_range: { key } }],
+      },
+    });
+  } catch (e) {
+    if (e instanceof EtcdStudioError && e.code === 'OutcomeUnknown') return settleLostPut(conn, key, value, expectedModRevision, e);
+    throw e;
+  }
   if (res.succeeded) return { ok: true, revision: Number(res.header.revision) };
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return { ok: false, current: kv ? toStored(kv, Number(res.header.revision)) : undefined };
+}
+
+/**
+ * The answer to a compare-and-swap put was lost: the key, read again (on any member), says what
+ * happened. It holds our bytes at a newer mod_revision: written. It is still at the expected revision,
+ * or another writer moved it: not written (our compare can no longer succeed once it moved).
+ */
+async function settleLostPut(
+  conn: EtcdConnection,
+  key: Buffer,
+  value: Uint8Array,
+  expectedModRevision: number,
+  lost: EtcdStudioError,
+): Promise<CasResult> {
+  let now: StoredValue | undefined;
+  try {
+    now = await getKey(conn, key);
+  } catch (e) {
+    throw new EtcdStudioError(
+      'OutcomeUnknown',
+      `${lost.message} Reading the key again failed too (${errorMessage(e)}); check it (etcd-studio get) before writing again.`,
+      lost.detail,
+    );
+  }
+  const moved = now ? now.modRevision !== expectedModRevision : expectedModRevision !== 0;
+  if (now && moved && now.modRevision > expectedModRevision && Buffer.compare(now.value, Buffer.from(value)) === 0) {
+    return { ok: true, revision: now.modRevision, verified: true };
+  }
+  return { ok: false, current: now, verified: true };
 }
 
 /** Deletes a key only if it is still at `expectedModRevision`. */

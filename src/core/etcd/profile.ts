@@ -25,10 +25,17 @@ export interface ConnectionProfile {
   dialTimeoutMs?: number;
   /** Milliseconds a single request may take (etcdctl --command-timeout, default 5 s). */
   requestTimeoutMs?: number;
+  /** Milliseconds between gRPC keepalive pings while a stream is open (etcdctl --keepalive-time, default 10 s). */
+  keepaliveTimeMs?: number;
+  /** Milliseconds to wait for a ping's answer before dropping the connection (etcdctl --keepalive-timeout, default 6 s). */
+  keepaliveTimeoutMs?: number;
 }
 
 export const DEFAULT_DIAL_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** etcdctl's keepalive as gRPC-Go applies it (its 2 s --keepalive-time is raised to gRPC's 10 s minimum). */
+export const DEFAULT_KEEPALIVE_TIME_MS = 10_000;
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 6_000;
 
 /** Checks a profile's shape; throws a message naming the bad field. */
 export function validateProfile(p: ConnectionProfile): ConnectionProfile {
