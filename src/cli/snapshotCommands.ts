@@ -14,7 +14,7 @@ import { openSnapshot } from '../core/snapshot/snapshot';
 import { snapshotStatus } from '../core/snapshot/status';
 import { formatSnapshotStatus, STATUS_FORMATS } from '../core/snapshot/statusReport';
 import { flag, parseArgs, ParsedArgs } from './args';
-import { CliIo } from './io';
+import { CliIo, interruptSignal } from './io';
 import { outputFormat, printerFor } from '../core/output';
 
 const USAGE = [
@@ -159,15 +159,13 @@ async function restore({ args, switches, prefix }: RestoreArgs, io: CliIo): Prom
   const intoCluster = switches.has('into-cluster');
   if (!dataDir === !intoCluster)
     throw new EtcdStudioError('InvalidArgument', `snapshot restore needs either --data-dir DIR or --into-cluster.\n${USAGE}`);
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = interruptSignal();
   try {
     return dataDir
-      ? await restoreDir(file, dataDir, args, switches, io, abort.signal)
-      : await (await import('./etcdCommands')).restoreSnapshotIntoCluster(file, args, switches, prefix, io, abort.signal);
+      ? await restoreDir(file, dataDir, args, switches, io, interrupt.signal)
+      : await (await import('./etcdCommands')).restoreSnapshotIntoCluster(file, args, switches, prefix, io, interrupt.signal);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

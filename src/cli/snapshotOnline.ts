@@ -8,7 +8,7 @@ import { openSnapshot } from '../core/snapshot/snapshot';
 import { snapshotStatus } from '../core/snapshot/status';
 import { ParsedArgs } from './args';
 import { profileFromArgs } from './connectionArgs';
-import { CliIo } from './io';
+import { CliIo, interruptSignal } from './io';
 
 export async function saveSnapshotFile(file: string, args: ParsedArgs, io: CliIo): Promise<number> {
   const { profile, password } = profileFromArgs(args, io.env);
@@ -19,15 +19,17 @@ export async function saveSnapshotFile(file: string, args: ParsedArgs, io: CliIo
       `snapshot must be requested to one selected node, not multiple ${profile.endpoints.join(',')}: pass one --endpoints URL.`,
     );
   }
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.once('SIGINT', onSigint);
-  const conn = await EtcdConnection.open(profile, { password });
+  // Ctrl-C or SIGTERM cancel the save, which removes FILE.part.
+  const interrupt = interruptSignal();
   try {
-    await saveSnapshot(conn, file, { signal: abort.signal });
+    const conn = await EtcdConnection.open(profile, { password });
+    try {
+      await saveSnapshot(conn, file, { signal: interrupt.signal });
+    } finally {
+      conn.close();
+    }
   } finally {
-    conn.close();
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
   io.stdout.write(`Snapshot saved at ${file}\n`);
   // etcdctl 3.6+ names the storage version etcd sent with the stream, which is the one in the file.

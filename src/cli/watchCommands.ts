@@ -9,7 +9,7 @@ import { listLeases } from '../core/leases';
 import { changesSince, changesToJson, changesToMarkdown, formatWatchBatch, watchRange } from '../core/watch';
 import { flag, ParsedArgs } from './args';
 import { profileFromArgs } from './connectionArgs';
-import { CliIo } from './io';
+import { CliIo, interruptSignal } from './io';
 import { outputFormat, printerFor } from '../core/output';
 
 /** Tests stop a watch through `signal`; from a terminal, Ctrl-C (SIGINT) or SIGTERM stops it. */
@@ -53,11 +53,9 @@ export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number
   // args.ts does not know --prev-kv as a switch, so only its `--prev-kv=true` form is read.
   const prevKv = flag(args, 'prev-kv') === 'true';
   const conn = await open(args, io);
+  const interrupt = interruptSignal(io.signal);
   const ac = new AbortController();
-  const stop = () => ac.abort();
-  io.signal?.addEventListener('abort', stop, { once: true });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  interrupt.signal.addEventListener('abort', () => ac.abort(), { once: true });
   let compacted = false;
   try {
     const w = await watchRange(conn, {
@@ -83,9 +81,7 @@ export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number
     if (end.state === 'failed') throw end.error;
     return compacted ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
-    io.signal?.removeEventListener('abort', stop);
+    interrupt.dispose();
     conn.close();
   }
 }

@@ -336,8 +336,9 @@ export class EtcdConnection {
     return this.read('watch', () => this.rpc.openWatchStream());
   }
 
-  openSnapshotStream(): Promise<SnapshotStream> {
-    return this.read('snapshot', () => this.rpc.openSnapshotStream());
+  /** The snapshot stream of the member this connection reaches; `signal` gives up waiting for its connection. */
+  openSnapshotStream(signal?: AbortSignal): Promise<SnapshotStream> {
+    return this.read('snapshot', () => this.rpc.openSnapshotStream(signal));
   }
 
   /** Maps a failure seen on one of the streams above to the same actionable error as a request's. */

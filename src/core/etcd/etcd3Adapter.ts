@@ -15,6 +15,9 @@
  *     failed lately are tried last (`preferHealthy`).
  *  7. Keepalive: etcd3 sets no gRPC keepalive, so a frozen link or a SIGSTOPped member left watch and
  *     snapshot streams waiting forever. Every channel here pings and drops a silent connection.
+ *  8. TLS handshake: grpc-js waits for a TLS handshake without a limit and does not close that socket
+ *     when its channel closes, so an https endpoint that accepts but never answers kept the process
+ *     alive after the error. Our credentials bound the handshake by the dial timeout.
  *  3. Status and HashKV: etcd3's bundled rpc.proto predates etcd 3.6 (no storageVersion, dbSizeQuota,
  *     downgradeInfo, hash_revision) and its hashKV() calls a method the service does not have
  *     ("hashKV", not "HashKV"): both run on the pool's channel and are decoded in etcdMessages.ts.
@@ -27,6 +30,7 @@
  * Everything reaches the connection pool through `poolOf` below.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Socket } from 'node:net';
 import { checkServerIdentity, PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, IPolicy, retry } from 'cockatiel';
@@ -205,6 +209,27 @@ function worthRetrying(e: Error): boolean {
 /** How long a member that failed stays at the back of the line. */
 const SUSPECT_MS = 30_000;
 
+/** grpc-js 1.14's secure connector: wraps a connected TCP socket in TLS (checked by the adapter test). */
+interface SecureConnector {
+  connect(socket: Socket): Promise<unknown>;
+}
+type SecureConnectorFactory = (...args: unknown[]) => SecureConnector;
+
+/** (8) A TLS handshake that has not finished within `ms` of silence destroys its socket (and fails the attempt). */
+export function boundTlsHandshake(creds: grpc.ChannelCredentials, ms: number): void {
+  const c = creds as unknown as { _createSecureConnector: SecureConnectorFactory };
+  const make = c._createSecureConnector.bind(c);
+  c._createSecureConnector = (...args) => {
+    const connector = make(...args);
+    const connect = connector.connect.bind(connector);
+    connector.connect = (socket) => {
+      socket.setTimeout(ms, () => socket.destroy(new Error(`the TLS handshake got no answer within ${ms} ms`)));
+      return connect(socket).finally(() => socket.setTimeout(0));
+    };
+    return connector;
+  };
+}
+
 function verifyOptions(tls: NonNullable<ClientSettings['tls']>): grpc.VerifyOptions | undefined {
   if (tls.insecureSkipVerify) return { rejectUnauthorized: false, checkServerIdentity: () => undefined };
   const name = tls.serverName;
@@ -309,6 +334,7 @@ export class Etcd3Rpc {
   /** (1) TLS with our verify options, on this client's hosts only (no service client exists yet). */
   private useCredentials(tls: NonNullable<ClientSettings['tls']>): void {
     const creds = grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verifyOptions(tls));
+    boundTlsHandshake(creds, this.settings.dialTimeoutMs);
     const pool = poolOf(this.client);
     for (const host of pool.hosts) {
       if (Object.keys(host.cachedServices).length) throw new Error('etcd3 opened a channel before its TLS credentials were set');
@@ -537,7 +563,7 @@ export class Etcd3Rpc {
    * (4) The Maintenance.Snapshot stream of the member this client reaches, on a channel of its own
    * (same host, credentials and options as the pool's, plus the wide window), closed with the stream.
    */
-  openSnapshotStream(): Promise<SnapshotStream> {
+  openSnapshotStream(signal?: AbortSignal): Promise<SnapshotStream> {
     const pool = poolOf(this.client);
     return pool.withConnection('Maintenance', ({ client, metadata, resource }) => {
       const Ctor = client.constructor as new (host: string, creds: grpc.ChannelCredentials, opts: grpc.ChannelOptions) => grpc.Client;
@@ -545,16 +571,53 @@ export class Etcd3Rpc {
         ...resource.channelOptions,
         'grpc-node.flow_control_window': SNAPSHOT_WINDOW,
       });
-      const stream = wide.makeServerStreamRequest(SNAPSHOT_METHOD, () => Buffer.alloc(0), decodeSnapshotResponse, {}, metadata, {});
-      stream.on('error', (err: Error) => pool.markFailed(resource, castGrpcError(err)));
-      stream.on('close', () => wide.close());
-      return stream;
+      // A stream has no deadline, and grpc-js waits for a connection without a limit: the dial timeout bounds it.
+      return untilReady(wide, this.settings.dialTimeoutMs, signal).then(() => {
+        const stream = wide.makeServerStreamRequest(SNAPSHOT_METHOD, () => Buffer.alloc(0), decodeSnapshotResponse, {}, metadata, {});
+        stream.on('error', (e: Error) => pool.markFailed(resource, castGrpcError(e)));
+        stream.on('close', () => wide.close());
+        return stream;
+      });
     });
   }
 
   close(): void {
     this.client.close();
   }
+}
+
+/**
+ * Resolves once `client`'s channel is connected. Fails (and closes the client) when it cannot connect
+ * (TRANSIENT_FAILURE), after `ms`, or when `signal` aborts. Unlike grpc-js's waitForReady, it leaves no
+ * timer behind that would keep a cancelled command alive until the deadline.
+ */
+function untilReady(client: grpc.Client, ms: number, signal?: AbortSignal): Promise<void> {
+  const channel = client.getChannel();
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const finish = (err?: unknown) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err === undefined) return resolve();
+      client.close();
+      reject(err);
+    };
+    const timer = setTimeout(() => finish(castGrpcError(new Error(`deadline exceeded: no connection within ${ms} ms`))), ms);
+    const onAbort = () => finish(signal?.reason ?? new Error('aborted'));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const check = () => {
+      if (done) return;
+      const state = channel.getConnectivityState(true);
+      if (state === grpc.connectivityState.READY) return finish();
+      if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN)
+        return finish(castGrpcError(Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 })));
+      channel.watchConnectivityState(state, Infinity, check);
+    };
+    check();
+  });
 }
 
 function stripScheme(host: string): string {

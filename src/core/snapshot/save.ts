@@ -74,8 +74,9 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
   const onAbort = () => stream?.cancel();
   opts.signal?.addEventListener('abort', onAbort);
   try {
-    stream = await conn.openSnapshotStream();
-    if (opts.signal?.aborted) stream.cancel();
+    stream = await conn.openSnapshotStream(opts.signal).catch((e: unknown) => {
+      throw opts.signal?.aborted ? cancelled() : e;
+    });
     const hash = new TrailerHash();
     const writer = new BatchedWriter(fh);
     let bytes = 0;
@@ -107,7 +108,14 @@ export async function saveSnapshot(conn: EtcdConnection, file: string, opts: Sav
       if (opts.signal?.aborted) throw cancelled();
       if (e instanceof EtcdStudioError) throw e;
       // Streams fail with grpc errors, writes with Node's; map them like every other call.
-      throw conn.streamError('snapshot stream', e);
+      const err = conn.streamError('snapshot stream', e);
+      if (err.code !== 'Timeout' && err.code !== 'Unavailable') throw err;
+      // A member that froze, stopped or went away mid-stream (keepalive noticed the silence).
+      throw new EtcdStudioError(
+        err.code,
+        `${conn.profile.endpoints.join(',')} stopped answering during the snapshot after ${bytes.toLocaleString('en-US')} bytes (${err.detail ?? err.message}); no file was left behind. Check the member (etcd-studio status) and save again.`,
+        err.detail,
+      );
     }
     if (opts.signal?.aborted) throw cancelled();
     if (bytes % 512 !== SHA256_BYTES) {
