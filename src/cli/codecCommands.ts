@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { K8sEditError, errorMessage } from '../core/errors';
 import { decodeValue, encodeText, toJson, toYaml } from '../core/k8s/codec';
 import { decodeForViewing, encryptionConfigOf } from '../core/values/decryptor';
-import type { CliIo } from './io';
+import { type CliIo, readInput, utf8Text } from './io';
 
 export const DECODE_USAGE =
   'usage: etcd-studio decode [--from auto|pb|json|cbor] [-o yaml|json] [--key /registry/...] [--encryption-config FILE] FILE|-';
@@ -40,13 +40,6 @@ function parseArgs(argv: readonly string[], allowed: Record<string, readonly str
   }
   if (positional.length !== 1) throw new UsageError(`expected one FILE (or - for stdin)\n${usage}`);
   return { flags, file: positional[0] };
-}
-
-async function readInput(file: string, io: CliIo): Promise<Uint8Array> {
-  if (file !== '-') return new Uint8Array(fs.readFileSync(file));
-  const chunks: Buffer[] = [];
-  for await (const c of io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 const FORMAT_OF: Record<string, string> = { pb: 'k8s-protobuf', json: 'json', cbor: 'cbor' };
@@ -123,7 +116,7 @@ export async function runEncode(argv: readonly string[], io: CliIo): Promise<num
       { '-o': ['pb', 'json', 'cbor'], '--output': ['pb', 'json', 'cbor'], '--out': null, '--key': null },
       ENCODE_USAGE,
     );
-    const text = new TextDecoder().decode(await readInput(file, io));
+    const text = utf8Text(await readInput(file, io), file === '-' ? 'The input on stdin' : file);
     const to = (flags.get('-o') ?? flags.get('--output') ?? 'pb') as 'pb' | 'json' | 'cbor';
     const bytes = encodeText(text, { to, key: flags.get('--key') });
     const out = flags.get('--out');

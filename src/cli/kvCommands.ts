@@ -1,29 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { EtcdConnection } from '../core/etcd/connection';
 import { getKey, putIfUnchanged } from '../core/etcd/kv';
 import { EtcdStudioError } from '../core/errors';
 import { decodeValue, encodeText, encodeValue, toJson, toYaml } from '../core/k8s/codec';
 import { decodeForViewing, encryptionConfigOf } from '../core/values/decryptor';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
-import { flag, ParsedArgs } from './args';
+import { flag, ParsedArgs, revisionFlag } from './args';
 import { profileFromArgs } from './connectionArgs';
-import { CliIo } from './io';
-
-async function readInput(file: string, io: CliIo): Promise<Buffer> {
-  if (file !== '-') {
-    try {
-      return readFileSync(file);
-    } catch (e) {
-      throw new EtcdStudioError(
-        'InvalidArgument',
-        `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`,
-      );
-    }
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of io.stdin as AsyncIterable<Buffer | string>) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(chunks);
-}
+import { CliIo, readInput, utf8Text } from './io';
 
 export async function withConnection<T>(args: ParsedArgs, io: CliIo, fn: (c: EtcdConnection) => Promise<T>): Promise<T> {
   const { profile, password } = profileFromArgs(args, io.env);
@@ -44,7 +27,7 @@ export async function runGet(args: ParsedArgs, io: CliIo): Promise<number> {
   if (!keyText)
     throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio get KEY [-o yaml|json|raw] [--rev N] [--encryption-config FILE]');
   const key = keyFromText(keyText);
-  const rev = flag(args, 'rev') ? Number(flag(args, 'rev')) : undefined;
+  const rev = revisionFlag(args, 'rev');
   const configFile = flag(args, 'encryption-config');
   if (args.flags.get('encryption-config') === true) throw new EtcdStudioError('InvalidArgument', '--encryption-config needs a FILE.');
   // a bad config file is reported before connecting
@@ -88,18 +71,22 @@ export async function runPut(args: ParsedArgs, io: CliIo): Promise<number> {
   const file = flag(args, 'f') ?? flag(args, 'file');
   if (!keyText || !file) throw new EtcdStudioError('InvalidArgument', 'usage: etcd-studio put KEY -f FILE|- [--rev N] [--raw]');
   const key = keyFromText(keyText);
+  const rev = revisionFlag(args, 'rev', 0);
   const input = await readInput(file, io);
+  const raw = args.flags.has('raw');
+  const text = raw ? '' : utf8Text(input, file === '-' ? 'The input on stdin' : file);
   return withConnection(args, io, async (conn) => {
     const current = await getKey(conn, key);
-    const expected = flag(args, 'rev') !== undefined ? Number(flag(args, 'rev')) : (current?.modRevision ?? 0);
-    if (!Number.isInteger(expected) || expected < 0)
-      throw new EtcdStudioError('InvalidArgument', '--rev must be a mod_revision (0 = the key must not exist).');
-    const text = input.toString('utf8');
-    const bytes = args.flags.has('raw')
+    const expected = rev ?? current?.modRevision ?? 0;
+    const bytes = raw
       ? input
       : current
         ? encodeValue(decodeValue(current.value), text, { key: key.toString('utf8') })
         : encodeText(text, { key: key.toString('utf8') });
+    if (current && current.modRevision === expected && Buffer.compare(current.value, Buffer.from(bytes)) === 0) {
+      io.stdout.write(`unchanged: ${keyToText(key)} already holds this value (mod_revision=${current.modRevision}); nothing was written\n`);
+      return 0;
+    }
     const r = await putIfUnchanged(conn, key, bytes, expected, { keepLease: current?.lease });
     if (!r.ok) {
       const now = r.current ? `is at revision ${r.current.modRevision}` : 'does not exist';

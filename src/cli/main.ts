@@ -146,8 +146,22 @@ function quietTlsServerNameWarning(): void {
   }) as typeof process.emitWarning;
 }
 
+/**
+ * `etcd-studio watch … | head`: once the reader is gone, writing fails with EPIPE. Like etcdctl (which
+ * SIGPIPE ends), stop quietly instead of printing a stack trace.
+ */
+function quietOnClosedPipe(): void {
+  for (const out of [process.stdout, process.stderr]) {
+    out.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+}
+
 if (require.main === module) {
   quietTlsServerNameWarning();
+  quietOnClosedPipe();
   // stdin is opened only by a command that reads it (Node sets the stream up on first access).
   const io: CliIo = {
     get stdin() {

@@ -7,7 +7,7 @@ import { EtcdStudioError } from '../core/errors';
 import { keyFromText } from '../core/keytree';
 import { listLeases } from '../core/leases';
 import { changesSince, changesToJson, changesToMarkdown, formatWatchBatch, watchRange } from '../core/watch';
-import { flag, ParsedArgs } from './args';
+import { flag, ParsedArgs, revisionFlag } from './args';
 import { profileFromArgs } from './connectionArgs';
 import { CliIo, interruptSignal } from './io';
 import { outputFormat, printerFor } from '../core/output';
@@ -27,18 +27,19 @@ function format(args: ParsedArgs, allowed: string[]): string {
   return f;
 }
 
-function revisionFlag(args: ParsedArgs, name: string): number | undefined {
-  const v = flag(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new EtcdStudioError('InvalidArgument', `--${name} must be a revision (a whole number of at least 1), got "${v}".`);
-  return n;
-}
-
 async function open(args: ParsedArgs, io: CliIo): Promise<EtcdConnection> {
   const { profile, password } = profileFromArgs(args, io.env);
   return EtcdConnection.open(profile, { password });
+}
+
+/**
+ * Resolves when `stdout` can take more: a reader that stalls (`watch … | slow`) pauses the watch (the
+ * queue stops the gRPC stream, HTTP/2 flow control holds etcd back) instead of buffering without bound.
+ */
+function whenWritable(io: CliIo, wrote: unknown): void | Promise<void> {
+  const out = io.stdout as Partial<NodeJS.WritableStream>;
+  if (wrote !== false || typeof out.once !== 'function') return;
+  return new Promise((resolve) => out.once!('drain', () => resolve()));
 }
 
 /** `etcd-studio watch KEY [--prefix] [--rev N] [--prev-kv=true] [-w simple|json]`: streams until Ctrl-C. */
@@ -64,7 +65,9 @@ export async function runWatch(args: ParsedArgs, io: WatchCliIo): Promise<number
       startRevision,
       prevKv,
       signal: ac.signal,
-      onEvents: (b) => void io.stdout.write(formatWatchBatch(b, fmt, prevKv)),
+      // A small queue: with a stalled reader the stream pauses after a few thousand events.
+      highWaterEvents: 5000,
+      onEvents: (b) => whenWritable(io, io.stdout.write(formatWatchBatch(b, fmt, prevKv))),
       onCompacted: (info) => {
         io.stderr.write(
           `etcd-studio: revision ${info.requestedRevision} has been compacted (history starts at ${info.compactRevision}); watch again with --rev ${info.compactRevision} or later.\n`,

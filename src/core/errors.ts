@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'Unavailable'
   | 'Timeout'
   | 'TlsUnknownCa'
+  /** The server certificate is expired, not yet valid, or not issued for the name connected to. */
+  | 'TlsServerCert'
   | 'TlsClientCert'
   | 'AuthFailed'
   | 'PermissionDenied'

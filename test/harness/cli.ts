@@ -11,6 +11,8 @@ export function runCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}):
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A command may stop reading early (an oversized input): its stdin then closes (EPIPE here).
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

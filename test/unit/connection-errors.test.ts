@@ -72,7 +72,8 @@ describe('TLS failures users hit (real etcd with --client-cert-auth)', () => {
         ...quick,
       }),
     );
-    assert.notEqual(err.code, 'Internal', err.message);
+    assert.equal(err.code, 'TlsServerCert', `${err.message} / ${err.detail}`);
+    assert.match(err.message, /is not issued for the name connected to \(it names IP Address:127\.0\.0\.1, DNS:localhost\)\. .*serverName/);
   });
 
   test('insecureSkipVerify connects without the CA (etcdctl --insecure-skip-tls-verify)', async () => {

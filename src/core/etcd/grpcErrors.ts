@@ -9,6 +9,21 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
   const raw = errorMessage(err);
   const where = endpoints.join(', ');
   const is = (re: RegExp) => re.test(raw);
+  if (is(/certificate has expired|CERT_HAS_EXPIRED|certificate is not yet valid|CERT_NOT_YET_VALID/i)) {
+    return new EtcdStudioError(
+      'TlsServerCert',
+      `The server certificate of ${where} ${/not yet valid/i.test(raw) ? 'is not valid yet' : 'has expired'}. Renew it (on kubeadm: kubeadm certs renew etcd-server) or check this machine's clock.`,
+      raw,
+    );
+  }
+  if (is(/does not match certificate's altnames|ERR_TLS_CERT_ALTNAME_INVALID|Hostname\/IP does not match/i)) {
+    const sans = /cert's altnames: (.*?)\.?(?: Resolution note:.*)?$/m.exec(raw)?.[1];
+    return new EtcdStudioError(
+      'TlsServerCert',
+      `The server certificate of ${where} is not issued for the name connected to${sans ? ` (it names ${sans})` : ''}. Use an endpoint host the certificate names, or set the connection's server name (serverName) to one of them.`,
+      raw,
+    );
+  }
   if (
     is(
       /unable to get local issuer|self[- ]signed certificate|unable to verify the first certificate|certificate verify failed|CERTIFICATE_VERIFY_FAILED/i,
@@ -32,7 +47,7 @@ export function toUserError(err: unknown, endpoints: string[]): EtcdStudioError 
   if (is(/authentication failed|invalid auth token|user name is empty|invalid username or password/i)) {
     return new EtcdStudioError(
       'AuthFailed',
-      `etcd at ${where} rejected the user name or password. Check the credentials (the password is kept in VS Code's secret storage).`,
+      `etcd at ${where} rejected the user name or password. Check the user name and the password.`,
       raw,
     );
   }

@@ -54,9 +54,15 @@ export function validateProfile(p: ConnectionProfile): ConnectionProfile {
   return { ...p, endpoints };
 }
 
+/** An endpoint for messages: a password in it (`https://user:secret@host`) is masked. */
+export function maskEndpoint(endpoint: string): string {
+  return endpoint.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+}
+
 /** Accepts `host:port` like etcdctl does (meaning http://) and checks the URL parses. */
-export function normalizeEndpoint(endpoint: string, profileName = ''): string {
-  const e = endpoint.trim();
+export function normalizeEndpoint(raw: string, profileName = ''): string {
+  const e = raw.trim();
+  const endpoint = maskEndpoint(e);
   const withScheme = /^[a-z]+:\/\//i.test(e) ? e : `http://${e}`;
   let url: URL;
   try {
@@ -74,6 +80,12 @@ export function normalizeEndpoint(endpoint: string, profileName = ''): string {
     throw new EtcdStudioError(
       'InvalidArgument',
       `Connection "${profileName}": endpoint "${endpoint}" has no port (etcd's client port is usually 2379).`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new EtcdStudioError(
+      'InvalidArgument',
+      `Connection "${profileName}": endpoint "${endpoint}" carries credentials; give the user with --user (the password through ETCDCTL_PASSWORD or a prompt), not in the URL.`,
     );
   }
   return `${url.protocol}//${url.host}`;

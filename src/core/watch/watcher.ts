@@ -83,7 +83,7 @@ export interface RangeWatch {
 
 const MAX_BACKOFF_MS = 3000;
 /** Errors that retrying cannot fix. */
-const PERMANENT = new Set(['PermissionDenied', 'AuthFailed', 'TlsUnknownCa', 'TlsClientCert', 'InvalidArgument']);
+const PERMANENT = new Set(['PermissionDenied', 'AuthFailed', 'TlsUnknownCa', 'TlsServerCert', 'TlsClientCert', 'InvalidArgument']);
 
 function bytes(k: Uint8Array | string): Buffer {
   return typeof k === 'string' ? Buffer.from(k) : Buffer.from(k);
