@@ -10,6 +10,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /(password["']?\s*[:=]\s*["']?)[^"'\s,}]+/gi,
   /(--password[= ])\S+/gi,
   /(--user[= ][^:\s]+:)\S+/gi,
+  // credentials in a URL: https://user:secret@host
+  /(\/\/[^/@:\s]+:)[^/@\s]+(?=@)/g,
   /(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)/g,
 ];
 

@@ -368,6 +368,29 @@ describe('restoring snapshots', () => {
       assert.deepEqual([again.create, again.overwrite, again.unchanged], [0, 0, expected.length]);
     });
 
+    test('a dry run of a few keys against a large cluster reads only those keys, not the whole range', async () => {
+      // 6,000 keys only in the target, after the restore above (every snapshot key is there and unchanged).
+      for (let i = 0; i < 6000; i += 128)
+        await traw.kv.txn({
+          success: Array.from({ length: Math.min(128, 6000 - i) }, (_, j) => ({
+            request_put: { key: Buffer.from(`/bulk/${String(i + j).padStart(5, '0')}`), value: Buffer.from('x') },
+          })),
+        });
+      const reads: string[] = [];
+      const logger = { trace: (m: string) => void reads.push(m), info: () => undefined, warn: () => undefined, error: () => undefined };
+      const counted = await EtcdConnection.open({ name: 'counted', endpoints: target.endpoints }, { logger });
+      try {
+        reads.length = 0;
+        const plan = await planRestoreIntoCluster(counted, snap);
+        assert.deepEqual([plan.create, plan.overwrite, plan.unchanged, plan.onlyInCluster], [0, 0, expected.length, 2 + 6000]);
+        const compareReads = reads.filter((m) => /: (read|count) keys to compare /.test(m));
+        // One count, then one txn per 128 snapshot keys; a scan of the cluster would take 13 pages of 500.
+        assert.equal(compareReads.length, 1 + Math.ceil(expected.length / 128), compareReads.join('\n'));
+      } finally {
+        counted.close();
+      }
+    });
+
     test('a read-only connection is refused before any write', async () => {
       const ro = await EtcdConnection.open({ name: 'ro', endpoints: target.endpoints, readOnly: true });
       try {

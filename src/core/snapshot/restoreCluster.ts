@@ -54,6 +54,8 @@ export interface RestoreIntoClusterResult {
 /** etcd's default --max-txn-ops: a larger txn is refused by a default-configured cluster. */
 export const MAX_TXN_OPS = 128;
 const PAGE = 500;
+/** Read key by key when the cluster holds more than this many times the snapshot's keys (in the range). */
+const BY_KEY_RATIO = 4;
 
 type Change = 'create' | 'overwrite' | 'unchanged';
 
@@ -138,6 +140,39 @@ export async function restoreIntoCluster(
   return result;
 }
 
+/**
+ * The snapshot's keys in `[from, to)` classified by reading each of them from the cluster (MAX_TXN_OPS
+ * ranges per read-only txn, all at `revision`): the cost follows the snapshot's keys, not the cluster's.
+ */
+async function* compareByKey(
+  conn: EtcdConnection,
+  snap: EtcdSnapshot,
+  at: { from: number; to: number; revision: number; clusterCount: number },
+  counts: Counts,
+  signal: AbortSignal | undefined,
+  cancelled: () => EtcdStudioError,
+): AsyncGenerator<Compared> {
+  counts.clusterRevision = at.revision;
+  let found = 0;
+  for (let first = at.from; first < at.to; first += MAX_TXN_OPS) {
+    if (signal?.aborted) throw cancelled();
+    const last = Math.min(at.to, first + MAX_TXN_OPS);
+    const keys = Array.from({ length: last - first }, (_, i) => snap.index.key(first + i));
+    const theirs = await conn.rangeTxn(
+      keys.map((key) => ({ key, revision: at.revision })),
+      'read keys to compare',
+    );
+    for (let i = first; i < last; i++) {
+      const kv = snap.readAt(i);
+      const cluster = theirs[i - first]?.kvs?.[0];
+      if (cluster) found++;
+      const change: Change = !cluster ? 'create' : cluster.value.equals(kv.value) ? 'unchanged' : 'overwrite';
+      yield { key: kv.key, value: kv.value, lease: kv.lease, change };
+    }
+  }
+  counts.onlyInCluster = at.clusterCount - found;
+}
+
 /** Index positions [from, to) of the snapshot's live keys under `prefix`. */
 function snapshotRange(snap: EtcdSnapshot, prefix: Uint8Array): { from: number; to: number; count: number } {
   const index = snap.index;
@@ -158,11 +193,19 @@ async function* compareWithCluster(
   signal?: AbortSignal,
 ): AsyncGenerator<Compared> {
   const p = Buffer.from(prefix ?? []);
-  const { from, to } = snapshotRange(snap, p);
+  const { from, to, count } = snapshotRange(snap, p);
   const cancelled = () =>
     new EtcdStudioError('Cancelled', 'Restoring into the cluster was cancelled; the keys written so far stay written.');
+  const start = p.length ? p : Buffer.from([0]);
+  // A few keys into a large cluster: read just those keys (in txns, at one revision) instead of the whole range.
+  const inCluster = await conn.range({ key: start, range_end: prefixRangeEnd(p), count_only: true }, 'count keys to compare');
+  const clusterCount = Number(inCluster.count);
+  if (count * BY_KEY_RATIO < clusterCount) {
+    yield* compareByKey(conn, snap, { from, to, revision: Number(inCluster.header.revision), clusterCount }, counts, signal, cancelled);
+    return;
+  }
   const pages = scanRange(conn, {
-    key: p.length ? p : Buffer.from([0]),
+    key: start,
     rangeEnd: prefixRangeEnd(p),
     pageSize: PAGE,
     signal,
