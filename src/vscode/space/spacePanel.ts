@@ -4,7 +4,6 @@
  * prefix (cancellable, with progress in the view); a snapshot is read once and every prefix is then
  * answered from memory. One panel per connection or file; showing it again moves it to the prefix.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { keyToText } from '../../core/keytree/keyText';
@@ -13,6 +12,7 @@ import { analyzeLiveSpace, firstBranchingPrefix, readSnapshotSpace, SnapshotSpac
 import type { SpaceRequest, SpaceUpdate, SpaceView } from '../../protocol/spaceProtocol';
 import { CommandIds } from '../commands/ids';
 import { Services } from '../services';
+import { webviewPage } from '../webviewPage';
 
 /** What one load ended with: the view drawn, or the message shown instead. */
 export type SpaceOutcome = { view: SpaceView } | { error: string };
@@ -212,24 +212,12 @@ export class SpacePanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const w = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'space.js'));
-    const style = w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'space', 'space.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${w.cspSource}; script-src 'nonce-${nonce}'; img-src ${w.cspSource} data:;">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Space</title>
-</head>
-<body>
-<div id="app"><div class="loading">Preparing…</div></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewPage(this.panel.webview, this.extensionUri, {
+      script: 'space.js',
+      style: ['space', 'space.css'],
+      title: 'Space',
+      body: '<div id="app"><div class="loading">Preparing…</div></div>',
+    });
   }
 
   dispose(): void {
