@@ -139,7 +139,8 @@ describe('doctor: raft and disks on a real 3-member cluster', () => {
     const slow = t.etcd.members.find((_, i) => i !== lead.index)!;
     const disk = await slowDisk(slow.process.pid!, 800);
     const load = writers(t.etcd.members[lead.index].clientUrl, 30);
-    const thresholds = resolveThresholds({ raftIndexLagWarn: 30, ...RELAXED_DISK });
+    // the error level out of reach: how far a slowed follower falls behind depends on the machine's load
+    const thresholds = resolveThresholds({ raftIndexLagWarn: 30, raftIndexLagError: 1e9, ...RELAXED_DISK });
     const seen: DoctorReport[] = [];
     try {
       // Its index moves in jumps, one per slow fsync: look a few times, as a user refreshing would.
