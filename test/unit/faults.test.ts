@@ -123,8 +123,9 @@ describe('three members, one of them SIGSTOPped (hung, not down)', () => {
 
   test('every read succeeds: a member that does not answer in time is skipped for the next (0 failed reads of 20)', async () => {
     // The stopped member is the one etcd3's deterministic order would not try first; random order is what users get.
+    // Deadlines of 3 s: long enough for a healthy member of a loaded test machine, far short of forever.
     process.kill(etcd.members[2].process.pid!, 'SIGSTOP');
-    const conn = await EtcdConnection.open({ name: 'hung', endpoints: etcd.endpoints, requestTimeoutMs: 1500, dialTimeoutMs: 1500 });
+    const conn = await EtcdConnection.open({ name: 'hung', endpoints: etcd.endpoints, requestTimeoutMs: 3000, dialTimeoutMs: 3000 });
     try {
       let failed = 0;
       const errors: string[] = [];
@@ -132,7 +133,7 @@ describe('three members, one of them SIGSTOPped (hung, not down)', () => {
         // A new connection each time too: every fresh client meets the hung member with probability 1/3.
         const fresh =
           i % 2 === 0
-            ? await EtcdConnection.open({ name: 'hung', endpoints: etcd.endpoints, requestTimeoutMs: 1500, dialTimeoutMs: 1500 })
+            ? await EtcdConnection.open({ name: 'hung', endpoints: etcd.endpoints, requestTimeoutMs: 3000, dialTimeoutMs: 3000 })
             : conn;
         try {
           const v = await getKey(fresh, Buffer.from('/hung/k'));
