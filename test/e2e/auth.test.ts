@@ -77,6 +77,8 @@ describe('auth in code-server: Add User with a masked password', () => {
       await r.click();
     }
     await rowOf(/^alice\s*no roles/).waitFor({ timeout: 30_000 });
+    // the row says whether auth is on once etcd has answered (before that it says what the node holds)
+    await rowOf(/^Auth\s*off/).waitFor({ timeout: 30_000 });
     assert.match(await rowOf(/^Auth/).innerText(), /Auth\s*off/);
     assert.ok(!(await page.content()).includes(PASSWORD), 'the password is nowhere on the page');
     mkdirSync(RESULTS, { recursive: true });

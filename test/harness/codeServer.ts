@@ -1,6 +1,6 @@
 /**
  * Real VS Code for tests on a machine without a VS Code download: code-server (npm) on a
- * loopback port, with a fresh, quiet profile. See ../shared/guides/test-hosts.md.
+ * loopback port, with a fresh, quiet profile. See "Development" in README.md for how it is installed.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
