@@ -38,6 +38,11 @@ function makeLeaf(dir: string, ca: string, name: string, cn: string, usage: 'ser
     .join('\n');
   writeFileSync(path.join(dir, `${name}.ext`), ext + '\n');
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
+  signLeaf(dir, ca, name, 2);
+}
+
+/** Signs `name`.csr with the CA for `days` (negative: a certificate that expired that many days ago). */
+function signLeaf(dir: string, ca: string, name: string, days: number): void {
   openssl(
     [
       'x509',
@@ -52,7 +57,7 @@ function makeLeaf(dir: string, ca: string, name: string, cn: string, usage: 'ser
       '-out',
       `${name}.crt`,
       '-days',
-      '2',
+      String(days),
       '-extfile',
       `${name}.ext`,
     ],
@@ -82,4 +87,13 @@ export function generatePki(dir: string): Pki {
     rogueClient: pair('rogue-client'),
     rogueCa: path.join(dir, 'rogue-ca.crt'),
   };
+}
+
+/**
+ * Re-signs the server certificate (same key and names) to expire `days` from now; a negative number gives one that
+ * expired that many days ago. etcd reads its certificate files at every TLS handshake, so a running member serves the
+ * new certificate to the next connection, as after a real rotation (or a missed one).
+ */
+export function reissueServerCert(pki: Pki, days: number): void {
+  signLeaf(pki.dir, 'ca', 'server', days);
 }

@@ -4,8 +4,10 @@ import { EtcdConnection } from '../../src/core/etcd/connection';
 import { getKey } from '../../src/core/etcd/kv';
 import { endpointHealth } from '../../src/core/etcd/endpoints';
 import { enableAuth } from '../harness/auth';
+import { runCli } from '../harness/cli';
 import { EtcdTestCluster, startEtcd } from '../harness/etcd';
 import { failure } from '../harness/failure';
+import { reissueServerCert } from '../harness/pki';
 
 const quick = { dialTimeoutMs: 2000, requestTimeoutMs: 2000 };
 
@@ -90,6 +92,50 @@ describe('TLS failures users hit (real etcd with --client-cert-auth)', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('a server certificate that has expired (real etcd, its certificate re-signed while it runs)', () => {
+  let etcd: EtcdTestCluster;
+  before(async () => {
+    etcd = await startEtcd({ tls: true });
+    // etcd reads its certificate files at each handshake: the next connection gets one that expired yesterday.
+    reissueServerCert(etcd.pki!, -1);
+  });
+  after(async () => {
+    await etcd?.stop();
+  });
+
+  test('connecting says the certificate has expired and how to renew it, and does not hang', async () => {
+    const started = Date.now();
+    const err = await failure(EtcdConnection.open({ name: 't', endpoints: etcd.endpoints, ...etcd.tls!, ...quick }));
+    assert.equal(err.code, 'TlsServerCert', `${err.message} / ${err.detail}`);
+    assert.match(
+      err.message,
+      /^The server certificate of https:\/\/127\.0\.0\.1:\d+ has expired\. Renew it \(on kubeadm: kubeadm certs renew etcd-server\)/,
+    );
+    assert.ok(Date.now() - started < 10_000, 'did not hang');
+  });
+
+  test('the CLI prints the same message and exits 1', async () => {
+    const tls = etcd.tls!;
+    const r = await runCli([
+      'get',
+      '/any',
+      '--endpoints',
+      etcd.endpoints[0],
+      '--cacert',
+      tls.cacert,
+      '--cert',
+      tls.cert,
+      '--key',
+      tls.key,
+      '--dial-timeout',
+      '2s',
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /The server certificate of https:\/\/127\.0\.0\.1:\d+ has expired\. Renew it/);
   });
 });
 
