@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { humanBytes } from '../../src/core/format';
 import { BatchedWriter } from '../../src/core/snapshot/batchedWriter';
-import { Crc32c } from '../../src/core/snapshot/crc32c';
+import { Crc32c, crc32cJs, hashWindow } from '../../src/core/snapshot/crc32c';
 import { KeyArena } from '../../src/core/snapshot/keyArena';
 import { decodeSnapshotResponse } from '../../src/core/etcd/etcdMessages';
 import { sortByKey } from '../../src/core/snapshot/sortByKey';
@@ -51,6 +51,30 @@ describe('snapshot internals', () => {
     }
     const split = new Crc32c().update(data.subarray(0, 37)).update(data.subarray(37, 200)).update(data.subarray(200));
     assert.equal(split.digest(), referenceCrc32c(data));
+  });
+
+  test('CRC-32C in WebAssembly equals the JS fallback: in place in the hash window, copied through scratch, past one scratch area', () => {
+    const data = bytes(200_000, 11);
+    const expected = crc32cJs(data);
+    assert.equal(expected, referenceCrc32c(data));
+    // Longer than the 48 KiB scratch area: hashed in parts.
+    assert.equal(new Crc32c().update(data).digest(), expected);
+    const window = hashWindow();
+    assert.ok(window, 'Node 20 has WebAssembly, so the hash window exists');
+    try {
+      assert.equal(hashWindow(), undefined, 'the window is lent to one scan at a time');
+      for (const at of [0, 1, 3, 4096]) {
+        data.copy(window.buf, at);
+        const inPlace = new Crc32c().updateRange(window.buf, at, at + data.length).digest();
+        assert.equal(inPlace, expected, `at ${at}`);
+        assert.equal(new Crc32c().update(window.buf.subarray(at, at + 63)).digest(), crc32cJs(data.subarray(0, 63)), `short, at ${at}`);
+      }
+    } finally {
+      window.release();
+    }
+    const again = hashWindow();
+    assert.ok(again, 'released windows can be lent again');
+    again.release();
   });
 
   test('sortByKey orders distinct keys like Buffer.compare (shared prefixes, prefixes of each other, 0x00 and 0xff)', () => {
