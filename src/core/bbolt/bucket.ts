@@ -30,7 +30,7 @@ export class Bucket {
   /** A bucket from its header bytes (the leaf value of a bucket entry, or the meta's root). */
   static fromHeader(db: BoltDb, name: string, header: Buffer): Bucket {
     if (header.length < BUCKET_HEADER_SIZE) throw corrupt(db.file, `the header of bucket "${name}" is cut short (${header.length} bytes)`);
-    const root = readU64(header, 0, db.file, `the root page of bucket "${name}"`);
+    const root = readU64(header, 0, db.file, () => `the root page of bucket "${name}"`);
     const inline = root === 0 ? new Page(header.subarray(BUCKET_HEADER_SIZE), db.file, `the inline page of bucket "${name}"`) : undefined;
     return new Bucket(db, name, root, inline);
   }

@@ -98,13 +98,23 @@ export class BoltDb {
    * the caller checks each page's header (see leafScan.ts).
    */
   readPagesInto(target: Uint8Array, at: number, pgid: number, count: number, where: string): void {
+    this.checkPagesInUse(pgid, count, where);
+    this.reader.readInto(target, at, pgid * this.pageSize, count * this.pageSize, `pages ${pgid}-${pgid + count - 1}`);
+  }
+
+  /** readPagesInto on the thread pool (see FileReader.readIntoAsync); `target` is off limits until it settles. */
+  readPagesIntoAsync(target: Uint8Array, at: number, pgid: number, count: number, where: string): Promise<void> {
+    this.checkPagesInUse(pgid, count, where);
+    return this.reader.readIntoAsync(target, at, pgid * this.pageSize, count * this.pageSize, `pages ${pgid}-${pgid + count - 1}`);
+  }
+
+  private checkPagesInUse(pgid: number, count: number, where: string): void {
     if (pgid < 2 || pgid + count > this.highWater) {
       throw corrupt(
         this.file,
         `${where} spans pages ${pgid}-${pgid + count - 1}, outside the ${this.highWater} pages in use: the file is damaged`,
       );
     }
-    this.reader.readInto(target, at, pgid * this.pageSize, count * this.pageSize, `pages ${pgid}-${pgid + count - 1}`);
   }
 
   /** A top-level bucket by name, if it exists. */

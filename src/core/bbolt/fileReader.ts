@@ -4,7 +4,7 @@
  * size. Reads are synchronous: a B+tree walk is many tiny dependent reads, and the page cache
  * makes most of them free; long scans yield to the event loop between batches instead.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { EtcdStudioError } from '../errors';
 import { corrupt } from './corrupt';
 
@@ -65,6 +65,39 @@ export class FileReader {
    * large buffer instead of allocating a page at a time (see leafScan.ts).
    */
   readInto(target: Uint8Array, at: number, offset: number, length: number, what: string): void {
+    const fd = this.checkRange(offset, length, what);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, target, at + done, length - done, offset + done);
+      if (n === 0) throw this.endedEarly(what);
+      done += n;
+    }
+    this.bytesRead += length;
+  }
+
+  /**
+   * readInto on libuv's thread pool: the copy from the page cache runs on another core while the
+   * caller works on bytes it read before (leafScan.ts reads ahead this way). `target` must not be
+   * touched until the promise settles.
+   */
+  readIntoAsync(target: Uint8Array, at: number, offset: number, length: number, what: string): Promise<void> {
+    const fd = this.checkRange(offset, length, what);
+    return new Promise((resolve, reject) => {
+      const more = (done: number) =>
+        read(fd, target, at + done, length - done, offset + done, (err, n) => {
+          if (err) reject(err);
+          else if (n === 0) reject(this.endedEarly(what));
+          else if (done + n < length) more(done + n);
+          else {
+            this.bytesRead += length;
+            resolve();
+          }
+        });
+      more(0);
+    });
+  }
+
+  private checkRange(offset: number, length: number, what: string): number {
     if (this.fd === undefined) throw new EtcdStudioError('Internal', `${this.file} was already closed.`);
     if (offset + length > this.size) {
       throw corrupt(
@@ -72,13 +105,11 @@ export class FileReader {
         `${what} lies past the end of the file (bytes ${offset}-${offset + length} of ${this.size}); the file is truncated or damaged`,
       );
     }
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, target, at + done, length - done, offset + done);
-      if (n === 0) throw corrupt(this.file, `${what}: the file ended early (it shrank while being read?)`);
-      done += n;
-    }
-    this.bytesRead += length;
+    return this.fd;
+  }
+
+  private endedEarly(what: string): Error {
+    return corrupt(this.file, `${what}: the file ended early (it shrank while being read?)`);
   }
 
   /** A cached block by key (a page id), refreshed as most recently used. */

@@ -4,7 +4,7 @@
  * N + 1 consecutive pages on disk. Element `pos` fields are relative to the element itself.
  * Every access is bounds-checked, so a damaged page is reported instead of read past.
  */
-import { corrupt, readU64 } from './corrupt';
+import { corrupt, readU64, u32le } from './corrupt';
 
 export const PAGE_HEADER_SIZE = 16;
 /** Branch elements: pos u32, ksize u32, pgid u64. Leaf elements: flags u32, pos u32, ksize u32, vsize u32. */
@@ -33,16 +33,16 @@ export class Page {
   ) {
     if (buf.length < PAGE_HEADER_SIZE)
       throw corrupt(file, `${where} is cut short (${buf.length} bytes, a page header needs ${PAGE_HEADER_SIZE})`);
-    this.flags = buf.readUInt16LE(8);
-    this.count = buf.readUInt16LE(10);
-    this.overflow = buf.readUInt32LE(12);
+    this.flags = buf[8] | (buf[9] << 8);
+    this.count = buf[10] | (buf[11] << 8);
+    this.overflow = u32le(buf, 12);
     if (PAGE_HEADER_SIZE + this.count * ELEMENT_SIZE > buf.length) {
       throw corrupt(file, `${where} claims ${this.count} elements, more than the page holds`);
     }
   }
 
   get id(): number {
-    return readU64(this.buf, 0, this.file, `the id of ${this.where}`);
+    return readU64(this.buf, 0, this.file, () => `the id of ${this.where}`);
   }
 
   get isLeaf(): boolean {
@@ -75,6 +75,19 @@ export class Page {
     return this.slice(e, this.buf.readUInt32LE(e + 4), this.buf.readUInt32LE(e + 8), `the key of element ${i}`);
   }
 
+  /** Where leafKey(i) lies in `buf`, as [start, end), checked like leafKey but without a view. */
+  leafKeyRange(i: number): [number, number] {
+    const e = this.element(i);
+    const start = e + u32le(this.buf, e + 4);
+    const end = start + u32le(this.buf, e + 8);
+    if (end > this.buf.length)
+      throw corrupt(
+        this.file,
+        `the key of element ${i} in ${this.where} runs past the end of the page (byte ${end} of ${this.buf.length})`,
+      );
+    return [start, end];
+  }
+
   leafValue(i: number): Buffer {
     const e = this.element(i);
     const pos = this.buf.readUInt32LE(e + 4) + this.buf.readUInt32LE(e + 8);
@@ -87,7 +100,7 @@ export class Page {
   }
 
   branchChild(i: number): number {
-    return readU64(this.buf, this.element(i) + 8, this.file, `the child of element ${i} in ${this.where}`);
+    return readU64(this.buf, this.element(i) + 8, this.file, () => `the child of element ${i} in ${this.where}`);
   }
 
   /**
@@ -99,11 +112,11 @@ export class Page {
     const buf = this.buf;
     const n = this.count;
     if (n === 0) return undefined;
-    const start = PAGE_HEADER_SIZE + buf.readUInt32LE(PAGE_HEADER_SIZE + 4);
+    const start = PAGE_HEADER_SIZE + u32le(buf, PAGE_HEADER_SIZE + 4);
     let expect = start;
     for (let i = 0, e = PAGE_HEADER_SIZE; i < n; i++, e += ELEMENT_SIZE) {
-      if ((buf.readUInt32LE(e) & BUCKET_LEAF_FLAG) !== 0 || e + buf.readUInt32LE(e + 4) !== expect) return undefined;
-      expect += buf.readUInt32LE(e + 8) + buf.readUInt32LE(e + 12);
+      if ((buf[e] & BUCKET_LEAF_FLAG) !== 0 || e + u32le(buf, e + 4) !== expect) return undefined;
+      expect += u32le(buf, e + 8) + u32le(buf, e + 12);
     }
     return expect <= buf.length ? [start, expect] : undefined;
   }

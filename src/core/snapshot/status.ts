@@ -13,10 +13,10 @@
 import { corrupt, forEachLeaf, Page } from '../bbolt';
 import { BUCKET_LEAF_FLAG } from '../bbolt/page';
 import { EtcdStudioError } from '../errors';
-import { Crc32c } from './crc32c';
+import { Crc32c, hashWindow } from './crc32c';
 import { openEtcdDb, readStorageVersion } from './etcdDb';
 import { KeyIndexBuilder } from './keyIndex';
-import { parseRevisionKey } from './revision';
+import { parseRevisionAt } from './revision';
 
 export interface SnapshotStatus {
   hash: number;
@@ -49,6 +49,8 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
 
 export async function snapshotStatus(file: string, opts: StatusOptions = {}): Promise<SnapshotStatus> {
   const { db, metaBucket } = openEtcdDb(file, { cacheBytes: opts.cacheBytes });
+  // Pages are read where the CRC reads them (wasm memory): every bucket's scan shares this window.
+  const window = hashWindow();
   try {
     const version = readStorageVersion(metaBucket);
     const live = version && opts.liveKeyCount === undefined ? new KeyIndexBuilder(file) : undefined;
@@ -77,16 +79,18 @@ export async function snapshotStatus(file: string, opts: StatusOptions = {}): Pr
           entries += n;
           hashLeaf(h, page);
           if (!isKeyBucket) return;
-          revision = parseRevisionKey(page.leafKey(n - 1), file).main;
+          const [last, lastEnd] = page.leafKeyRange(n - 1);
+          revision = parseRevisionAt(page.buf, last, lastEnd, file).main;
           live?.addLeaf(page);
         },
-        { pause },
+        { pause, window: window?.buf },
       );
     }
     opts.onProgress?.(db.bytesRead, db.fileSize);
     const totalKey = !version ? entries : (opts.liveKeyCount ?? live!.liveCount());
     return { hash: h.digest(), revision, totalKey, totalSize: db.size, version };
   } finally {
+    window?.release();
     db.close();
   }
 }
@@ -105,7 +109,7 @@ export function totalKeyMeaning(s: SnapshotStatus): string {
 function hashLeaf(h: Crc32c, page: Page): void {
   const range = page.leafDataRange();
   if (range) {
-    h.update(page.buf.subarray(range[0], range[1]));
+    h.updateRange(page.buf, range[0], range[1]);
     return;
   }
   for (let i = 0; i < page.count; i++) {
