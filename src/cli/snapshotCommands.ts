@@ -9,7 +9,6 @@
 import { EtcdStudioError } from '../core/errors';
 import { keyFromText, keyToText } from '../core/keytree/keyText';
 import { listSnapshotChildren } from '../core/snapshot/listChildren';
-import { RESTORE_DEFAULTS, restoreToDataDir } from '../core/snapshot/restoreDataDir';
 import { openSnapshot } from '../core/snapshot/snapshot';
 import { snapshotStatus } from '../core/snapshot/status';
 import { formatSnapshotStatus, STATUS_FORMATS } from '../core/snapshot/statusReport';
@@ -177,6 +176,8 @@ async function restoreDir(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<number> {
+  // Loaded on use: it brings child_process and crypto, which status, ls and get do without.
+  const { RESTORE_DEFAULTS, restoreToDataDir } = await import('../core/snapshot/restoreDataDir');
   const r = await restoreToDataDir(
     {
       file,
