@@ -10,6 +10,7 @@ import { parseArgs } from '../../src/cli/args';
 import { EtcdConnection } from '../../src/core/etcd/connection';
 import { EtcdStudioError } from '../../src/core/errors';
 import { listChildren } from '../../src/core/keytree';
+import { fnv1a } from '../../src/core/snapshot/keyIndex';
 import {
   formatSnapshotStatus,
   getSnapshotKey,
@@ -86,7 +87,14 @@ async function writeKeyspace(raw: Etcd3): Promise<void> {
   await raw.kv.deleteRange({ key: Buffer.from('/registry/pods/ns-0/pod-14') });
   await put(raw, '/registry/pods/ns-0/pod-0', 'pod 0 after compaction');
   await put(raw, '/plain/key', 'not kubernetes');
+  // Two keys with the same 32-bit FNV-1a hash (the live key counter's): one rewritten, one deleted.
+  for (const key of COLLIDING_KEYS) await put(raw, key, 'first');
+  await put(raw, COLLIDING_KEYS[0], 'second');
+  await raw.kv.deleteRange({ key: Buffer.from(COLLIDING_KEYS[1]) });
 }
+
+/** Found by trying /registry/collisions/key-N until two hashes met (see liveKeyCount.ts). */
+const COLLIDING_KEYS = ['/registry/collisions/key-139599', '/registry/collisions/key-322382'];
 
 interface LiveKv {
   key: Buffer;
@@ -165,6 +173,8 @@ describe('etcd snapshots: save, status, browse', () => {
   });
 
   test("status equals the release's `snapshot status -w json` (etcdutl; etcdctl on 3.4) for our save and for etcdctl's", async () => {
+    const [a, b] = COLLIDING_KEYS.map((k) => Buffer.from(k));
+    assert.equal(fnv1a(a, 0, a.length), fnv1a(b, 0, b.length), 'the colliding keys collide');
     for (const file of [ours, theirs]) {
       const expected = toolStatus(file);
       assert.deepEqual(await ourStatusJson(file), expected, file);

@@ -165,7 +165,7 @@ class Slots {
  * Fed one leaf page of the `key` bucket at a time, in revision order; `liveCount()` is the number of
  * keys whose newest entry is not a tombstone (what etcdutl 3.6+ reports as a snapshot's total keys).
  */
-export class KeyIndexBuilder {
+export class KeyIndexBuilder implements KeyEntrySink {
   readonly arena = new KeyArena();
   readonly slots = new Slots();
   /** FNV-1a of each slot's key, for probing and rehashing; dropped with the table. */
@@ -179,36 +179,9 @@ export class KeyIndexBuilder {
 
   constructor(private readonly file: string) {}
 
-  /**
-   * Records every entry of one leaf page of the `key` bucket, without a copy or an object per entry:
-   * the revision and the KeyValue's key (field 1, first as etcd writes it) are read in place, and
-   * anything unusual goes through the general parsers (which also word the errors).
-   */
+  /** Records every entry of one leaf page of the `key` bucket (see addKeyLeaf). */
   addLeaf(page: Page): void {
-    const buf = page.buf;
-    const file = this.file;
-    const n = page.count;
-    for (let i = 0, e = PAGE_HEADER_SIZE; i < n; i++, e += 16) {
-      const kStart = e + u32le(buf, e + 4);
-      const kLength = u32le(buf, e + 8);
-      const kEnd = kStart + kLength;
-      const vEnd = kEnd + u32le(buf, e + 12);
-      if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
-      const tombstone = kLength === REVISION_BYTES + 1 && buf[kStart + REVISION_BYTES] === 0x74;
-      if ((kLength !== REVISION_BYTES && !tombstone) || buf[kStart + 8] !== 0x5f) parseRevisionKey(buf.subarray(kStart, kEnd), file);
-      const main = u32be(buf, kStart) * 0x1_0000_0000 + u32be(buf, kStart + 4);
-      const sub = u32be(buf, kStart + 9) * 0x1_0000_0000 + u32be(buf, kStart + 13);
-      // A key shorter than 128 bytes right at the start of the value: the usual case.
-      const keyLength = buf[kEnd + 1];
-      if (buf[kEnd] === 0x0a && keyLength < 0x80 && kEnd + 2 + keyLength <= vEnd) {
-        this.add(buf, kEnd + 2, kEnd + 2 + keyLength, main, sub, tombstone);
-      } else {
-        const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${main}_${sub})`);
-        this.add(buf, from, to, main, sub, tombstone);
-      }
-      this.lastRevision = main;
-    }
-    this.scanned += n;
+    addKeyLeaf(this, page, this.file);
   }
 
   /** Keys whose newest entry so far is not a tombstone. */
@@ -218,9 +191,16 @@ export class KeyIndexBuilder {
     return live;
   }
 
+  /**
+   * Only keys whose hash passes this are recorded (snapshot status indexes just the keys whose hash
+   * it saw more than once, see liveKeyCount.ts); every key when unset.
+   */
+  only: ((hash: number) => boolean) | undefined;
+
   /** Records revision (main, sub) of the key at src[start, end): a new slot, or a newer state of a known key. */
-  private add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void {
+  add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void {
     const hash = fnv1a(src, start, end);
+    if (this.only && !this.only(hash)) return;
     const slots = this.slots;
     const mask = this.table.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -267,9 +247,50 @@ export class KeyIndexBuilder {
   }
 }
 
+/** What a pass over the `key` bucket feeds each entry to (the key index, the live key counter). */
+export interface KeyEntrySink {
+  /** Entries read (every revision, tombstones included) and the newest main revision seen. */
+  scanned: number;
+  lastRevision: number;
+  /** Entry revision (main, sub) of the key at src[start, end), a delete when `tombstone`. */
+  add(src: Buffer, start: number, end: number, main: number, sub: number, tombstone: boolean): void;
+}
+
+/**
+ * Feeds every entry of one leaf page of the `key` bucket to `sink`, without a copy or an object per
+ * entry: the revision and the KeyValue's key (field 1, first as etcd writes it) are read in place,
+ * and anything unusual goes through the general parsers (which also word the errors).
+ */
+export function addKeyLeaf(sink: KeyEntrySink, page: Page, file: string): void {
+  const buf = page.buf;
+  const n = page.count;
+  for (let i = 0, e = PAGE_HEADER_SIZE; i < n; i++, e += 16) {
+    const kStart = e + u32le(buf, e + 4);
+    const kLength = u32le(buf, e + 8);
+    const kEnd = kStart + kLength;
+    const vEnd = kEnd + u32le(buf, e + 12);
+    if (vEnd > buf.length) throw corrupt(file, `element ${i} of ${page.where} in the "key" bucket runs past the end of the page`);
+    const tombstone = kLength === REVISION_BYTES + 1 && buf[kStart + REVISION_BYTES] === 0x74;
+    if ((kLength !== REVISION_BYTES && !tombstone) || buf[kStart + 8] !== 0x5f) parseRevisionKey(buf.subarray(kStart, kEnd), file);
+    const main = u32be(buf, kStart) * 0x1_0000_0000 + u32be(buf, kStart + 4);
+    const sub = u32be(buf, kStart + 9) * 0x1_0000_0000 + u32be(buf, kStart + 13);
+    // A key shorter than 128 bytes right at the start of the value: the usual case.
+    const keyLength = buf[kEnd + 1];
+    if (buf[kEnd] === 0x0a && keyLength < 0x80 && kEnd + 2 + keyLength <= vEnd) {
+      sink.add(buf, kEnd + 2, kEnd + 2 + keyLength, main, sub, tombstone);
+    } else {
+      const [from, to] = keyRangeOf(buf, kEnd, vEnd, () => `${file} (revision ${main}_${sub})`);
+      sink.add(buf, from, to, main, sub, tombstone);
+    }
+    sink.lastRevision = main;
+  }
+  sink.scanned += n;
+}
+
 const u32be = (b: Buffer, at: number) => b[at] * 0x100_0000 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
 
-function fnv1a(src: Buffer, start: number, end: number): number {
+/** The 32-bit FNV-1a hash of src[start, end) (the key index's and the live key counter's). */
+export function fnv1a(src: Buffer, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
   return h >>> 0;

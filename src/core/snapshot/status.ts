@@ -15,7 +15,7 @@ import { BUCKET_LEAF_FLAG } from '../bbolt/page';
 import { EtcdStudioError } from '../errors';
 import { Crc32c, hashWindow } from './crc32c';
 import { openEtcdDb, readStorageVersion } from './etcdDb';
-import { KeyIndexBuilder } from './keyIndex';
+import { LiveKeyCounter } from './liveKeyCount';
 import { parseRevisionAt } from './revision';
 
 export interface SnapshotStatus {
@@ -53,7 +53,7 @@ export async function snapshotStatus(file: string, opts: StatusOptions = {}): Pr
   const window = hashWindow();
   try {
     const version = readStorageVersion(metaBucket);
-    const live = version && opts.liveKeyCount === undefined ? new KeyIndexBuilder(file) : undefined;
+    const live = version && opts.liveKeyCount === undefined ? new LiveKeyCounter(file) : undefined;
     const h = new Crc32c();
     let revision = 0;
     let entries = 0;
@@ -86,8 +86,10 @@ export async function snapshotStatus(file: string, opts: StatusOptions = {}): Pr
         { pause, window: window?.buf },
       );
     }
+    const totalKey = !version
+      ? entries
+      : (opts.liveKeyCount ?? (await live!.count(db.bucket(KEY_BUCKET)!, { pause, window: window?.buf })));
     opts.onProgress?.(db.bytesRead, db.fileSize);
-    const totalKey = !version ? entries : (opts.liveKeyCount ?? live!.liveCount());
     return { hash: h.digest(), revision, totalKey, totalSize: db.size, version };
   } finally {
     window?.release();
