@@ -42,7 +42,9 @@ export class Page {
   }
 
   get id(): number {
-    return readU64(this.buf, 0, this.file, () => `the id of ${this.where}`);
+    const high = u32le(this.buf, 4);
+    // Page ids past 2^53 cannot occur in a real file: readU64 words the error.
+    return high < 0x200000 ? high * 0x1_0000_0000 + u32le(this.buf, 0) : readU64(this.buf, 0, this.file, () => `the id of ${this.where}`);
   }
 
   get isLeaf(): boolean {
@@ -100,7 +102,11 @@ export class Page {
   }
 
   branchChild(i: number): number {
-    return readU64(this.buf, this.element(i) + 8, this.file, () => `the child of element ${i} in ${this.where}`);
+    const at = this.element(i) + 8;
+    const high = u32le(this.buf, at + 4);
+    return high < 0x200000
+      ? high * 0x1_0000_0000 + u32le(this.buf, at)
+      : readU64(this.buf, at, this.file, () => `the child of element ${i} in ${this.where}`);
   }
 
   /**

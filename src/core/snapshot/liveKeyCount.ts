@@ -24,10 +24,12 @@ export class LiveKeyCounter implements KeyEntrySink {
   scanned = 0;
   lastRevision = 0;
   /** Open addressing by hash: the hash, its flags (0 for an empty cell), the page of its first entry. */
-  private hashes = new Uint32Array(1 << 14);
-  private flags = new Uint8Array(1 << 14);
-  private firstPage = new Float64Array(1 << 14);
+  private hashes = new Uint32Array(1 << 16);
+  private flags = new Uint8Array(1 << 16);
+  private firstPage = new Float64Array(1 << 16);
   private used = 0;
+  /** Hashes seen once, from a put: live keys (kept up to date, so counting needs no pass over the table). */
+  private liveOnce = 0;
   private page = 0;
   /** Pages holding entries whose hash repeats: what pass 3 reads again. */
   private readonly recheck = new Set<number>();
@@ -49,11 +51,15 @@ export class LiveKeyCounter implements KeyEntrySink {
         this.hashes[i] = hash;
         this.flags[i] = tombstone ? USED | DEAD : USED;
         this.firstPage[i] = this.page;
+        if (!tombstone) this.liveOnce++;
         if (++this.used * 2 > this.hashes.length) this.grow();
         return;
       }
       if (this.hashes[i] === hash) {
-        if ((f & SEVERAL) === 0) this.recheck.add(this.firstPage[i]);
+        if ((f & SEVERAL) === 0) {
+          this.recheck.add(this.firstPage[i]);
+          if ((f & DEAD) === 0) this.liveOnce--;
+        }
         this.recheck.add(this.page);
         this.flags[i] = tombstone ? USED | DEAD | SEVERAL : USED | SEVERAL;
         return;
@@ -63,8 +69,7 @@ export class LiveKeyCounter implements KeyEntrySink {
 
   /** Passes 2 and 3: the live keys, reading the pages with repeated hashes again (see the file comment). */
   async count(keyBucket: Bucket, opts: LeafScanOptions = {}): Promise<number> {
-    let live = 0;
-    for (let i = 0; i < this.flags.length; i++) if ((this.flags[i] & (USED | DEAD | SEVERAL)) === USED) live++;
+    const live = this.liveOnce;
     if (this.recheck.size === 0) return live;
     const repeated = new KeyIndexBuilder(this.file);
     repeated.only = (hash) => (this.flagsOf(hash) & SEVERAL) !== 0;
@@ -86,7 +91,8 @@ export class LiveKeyCounter implements KeyEntrySink {
 
   private grow(): void {
     const { hashes, flags, firstPage } = this;
-    const size = hashes.length * 2;
+    // By 4: fewer rounds of rehashing while the code is still cold (a CLI run is one pass).
+    const size = hashes.length * 4;
     this.hashes = new Uint32Array(size);
     this.flags = new Uint8Array(size);
     this.firstPage = new Float64Array(size);
