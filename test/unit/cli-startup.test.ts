@@ -106,6 +106,8 @@ describe('etcd-studio loads only what a command needs (packaged .vsix)', () => {
     assert.match(get.stdout, /kind: Pod/);
     assert.deepEqual(get.dist, ['cli.js', 'lazy-codecCommands.js', 'lazy-snapshotCommands.js']);
     for (const r of [status, ls, get]) assert.ok(!r.builtins.includes('http2'), 'gRPC (http2) not loaded');
+    // Restore's code (which spawns etcdutl and checks SHA-256 trailers) loads only for restore.
+    for (const m of ['child_process', 'crypto']) assert.ok(!status.builtins.includes(m), `status does not load ${m}`);
   });
 
   test('a command that talks to the cluster loads the etcd client and gRPC (so the checks above can see them)', () => {

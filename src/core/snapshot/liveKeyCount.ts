@@ -91,8 +91,7 @@ export class LiveKeyCounter implements KeyEntrySink {
 
   private grow(): void {
     const { hashes, flags, firstPage } = this;
-    // By 4: fewer rounds of rehashing while the code is still cold (a CLI run is one pass).
-    const size = hashes.length * 4;
+    const size = hashes.length * 2;
     this.hashes = new Uint32Array(size);
     this.flags = new Uint8Array(size);
     this.firstPage = new Float64Array(size);
