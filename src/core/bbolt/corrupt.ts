@@ -13,7 +13,11 @@ export function corrupt(file: string, what: string): EtcdStudioError {
  * file, so such a value is reported as corruption instead of being rounded.
  */
 export function readU64(buf: Buffer, offset: number, file: string, what: () => string): number {
-  if (offset < 0 || offset + 8 > buf.length) buf.readUInt32LE(offset + 4); // the RangeError Buffer gives
+  if (offset < 0 || offset + 8 > buf.length) {
+    // Out of the buffer: the RangeError Buffer's own reads give.
+    buf.readUInt32LE(offset);
+    buf.readUInt32LE(offset + 4);
+  }
   const lo = u32le(buf, offset);
   const hi = u32le(buf, offset + 4);
   if (hi >= 0x200000) throw corrupt(file, `${what()} is ${(BigInt(hi) << 32n) | BigInt(lo)}, far beyond any real file`);
