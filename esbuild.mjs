@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -53,16 +54,25 @@ function listFiles(dir, re) {
 const lazyFiles = new Map(); // absolute .ts path -> output name
 /** The file an import path names: `x.ts`, or `x/index.ts` for a folder. */
 const moduleFile = (base) => (existsSync(`${base}.ts`) ? `${base}.ts` : path.join(base, 'index.ts'));
+/** `x` for x.ts and for x/index.ts. */
+const moduleName = (file) => (path.basename(file) === 'index.ts' ? path.basename(path.dirname(file)) : path.basename(file, '.ts'));
 for (const dir of ['src/cli', 'src/core', 'src/vscode', 'src/server']) {
   for (const file of listFiles(dir, /\.ts$/)) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\bimport\('(\.\.?\/[\w./]+)'\)/g)) {
-      const target = moduleFile(path.resolve(path.dirname(file), m[1]));
-      const name = `lazy-${path.basename(m[1])}`;
-      if ([...lazyFiles].some(([t, n]) => n === name && t !== target)) throw new Error(`two lazily loaded modules named ${name}`);
-      lazyFiles.set(target, name);
+      lazyFiles.set(moduleFile(path.resolve(path.dirname(file), m[1])), '');
     }
   }
 }
+// dist/lazy-x.js; two modules of one name (cli/snapshotCommands.ts, vscode/snapshots/snapshotCommands.ts) both
+// take their folder's name in front: lazy-cli-snapshotCommands.js, lazy-snapshots-snapshotCommands.js.
+for (const file of lazyFiles.keys()) {
+  const name = moduleName(file);
+  const twins = [...lazyFiles.keys()].filter((f) => moduleName(f) === name).length;
+  lazyFiles.set(file, twins > 1 ? `lazy-${path.basename(path.dirname(file))}-${name}` : `lazy-${name}`);
+}
+// gRPC is one file of its own, dist/lazy-grpc.js, which the etcd client and the KMS plugin client both
+// require (bundled into each, it would be parsed twice).
+const GRPC = '@grpc/grpc-js';
 const lazyImports = {
   name: 'lazy-imports',
   setup(build) {
@@ -70,6 +80,7 @@ const lazyImports = {
       const name = args.kind === 'dynamic-import' && lazyFiles.get(moduleFile(path.resolve(args.resolveDir, args.path)));
       return name ? { path: `./${name}.js`, external: true } : undefined;
     });
+    build.onResolve({ filter: new RegExp(`^${GRPC}$`) }, () => ({ path: './lazy-grpc.js', external: true }));
   },
 };
 
@@ -93,6 +104,7 @@ const builds = [
       cli: 'src/cli/main.ts',
       ...(existsSync('src/server/main.ts') ? { server: 'src/server/main.ts' } : {}),
       ...Object.fromEntries([...lazyFiles].map(([file, name]) => [name, file])),
+      'lazy-grpc': createRequire(import.meta.url).resolve(GRPC),
     },
     outdir: 'dist',
     external: ['vscode'],

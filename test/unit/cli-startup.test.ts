@@ -24,7 +24,7 @@ interface Loaded {
   code: number;
   stdout: string;
   stderr: string;
-  /** Files of the packaged dist/ the command required, e.g. ['cli.js', 'lazy-snapshotCommands.js']. */
+  /** Files of the packaged dist/ the command required, e.g. ['cli.js', 'lazy-cli-snapshotCommands.js']. */
   dist: string[];
   builtins: string[];
 }
@@ -96,15 +96,15 @@ describe('etcd-studio loads only what a command needs (packaged .vsix)', () => {
     const status = run(['snapshot', 'status', snapshot, '-w', 'json']);
     assert.equal(status.code, 0, status.stderr);
     assert.ok(JSON.parse(status.stdout).revision > 1, status.stdout);
-    assert.deepEqual(status.dist, ['cli.js', 'lazy-snapshotCommands.js']);
+    assert.deepEqual(status.dist, ['cli.js', 'lazy-cli-snapshotCommands.js']);
     const ls = run(['snapshot', 'ls', snapshot, '/registry/']);
     assert.equal(ls.code, 0, ls.stderr);
     assert.match(ls.stdout, /pods\//);
-    assert.deepEqual(ls.dist, ['cli.js', 'lazy-snapshotCommands.js']);
+    assert.deepEqual(ls.dist, ['cli.js', 'lazy-cli-snapshotCommands.js']);
     const get = run(['snapshot', 'get', snapshot, pod.key]);
     assert.equal(get.code, 0, get.stderr);
     assert.match(get.stdout, /kind: Pod/);
-    assert.deepEqual(get.dist, ['cli.js', 'lazy-codecCommands.js', 'lazy-snapshotCommands.js']);
+    assert.deepEqual(get.dist, ['cli.js', 'lazy-cli-snapshotCommands.js', 'lazy-codecCommands.js']);
     for (const r of [status, ls, get]) assert.ok(!r.builtins.includes('http2'), 'gRPC (http2) not loaded');
     // Restore's code (which spawns etcdutl and checks SHA-256 trailers) loads only for restore.
     for (const m of ['child_process', 'crypto']) assert.ok(!status.builtins.includes(m), `status does not load ${m}`);
