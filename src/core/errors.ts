@@ -22,7 +22,17 @@ export type ErrorCode =
   | 'Unsupported'
   | 'Internal';
 
+/** Marks the errors of every copy of this file (each lazily loaded dist/lazy-*.js bundles its own). */
+const STUDIO_ERROR = Symbol.for('etcdStudio.EtcdStudioError');
+
 export class EtcdStudioError extends Error {
+  /** `e instanceof EtcdStudioError` holds for an error thrown by another bundled copy of this class too. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses (K8sEditError) check their prototype chain as usual.
+    if (this !== EtcdStudioError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [STUDIO_ERROR]?: boolean })[STUDIO_ERROR] === true;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -32,6 +42,7 @@ export class EtcdStudioError extends Error {
     this.name = 'EtcdStudioError';
   }
 }
+Object.defineProperty(EtcdStudioError.prototype, STUDIO_ERROR, { value: true });
 
 /** Message of any thrown value, never "[object Object]". */
 export function errorMessage(err: unknown): string {
