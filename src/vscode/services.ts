@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { EtcdConnection } from '../core/etcd/connection';
 import { Sessions } from '../core/etcd/sessions';
 import { Logger } from '../core/log';
+import { deferCommands } from './commands/deferred';
 import { CommandId } from './commands/ids';
 import { registerCommand } from './commands/register';
 import { Targets } from './commands/targets';
@@ -41,6 +42,11 @@ export interface Services {
   readonly targets: Targets;
   /** Registers a command through the one wrapper. */
   command(id: CommandId, fn: (...args: never[]) => unknown): void;
+  /**
+   * Registers `ids` with stubs whose first call loads the feature's commands file (an `import()` of it:
+   * a file of its own in dist/) and registers its handlers; activation loads none of that code.
+   */
+  deferCommands<R>(ids: readonly CommandId[], load: () => Promise<(s: Services) => R>): () => Promise<R>;
 }
 
 export function createServices(ctx: vscode.ExtensionContext): Services {
@@ -77,7 +83,7 @@ export function createServices(ctx: vscode.ExtensionContext): Services {
   store.onDidChangePassword((name) => sessions.disconnect(name));
   snapshots.onDidChange(() => tree.refresh());
 
-  return {
+  const services: Services = {
     ctx,
     channel,
     log,
@@ -91,5 +97,7 @@ export function createServices(ctx: vscode.ExtensionContext): Services {
     refreshTree: (node) => tree.refresh(node),
     targets: new Targets(() => store.list().map((p) => p.name)),
     command: (id, fn) => registerCommand(ctx, log, id, fn),
+    deferCommands: (ids, load) => deferCommands(services, createLogger(channel, 'load'), ids, load),
   };
+  return services;
 }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { EtcdStudioApi } from '../../src/extension';
+import { rowText } from './treeHelpers';
 
 const EXTENSION_ID = 'etcd-studio.etcd-studio';
 
@@ -13,6 +16,8 @@ describe('etcd Studio in the extension host', () => {
     ext = found;
     await ext.activate();
   });
+
+  const api = () => ext.exports as EtcdStudioApi;
 
   /** Files of the extension's dist/ that the extension host has loaded so far. */
   const loaded = () =>
@@ -27,6 +32,66 @@ describe('etcd Studio in the extension host', () => {
 
   it('activation loads only dist/extension.js: no etcd client or gRPC, no language client, until they are needed', () => {
     assert.deepEqual(loaded(), ['extension.js']);
+  });
+
+  it('dist/extension.js holds no heavy code: YAML, the Kubernetes codec, tweetnacl, the script parser, gRPC sit in lazy files', () => {
+    const text = readFileSync(path.join(ext.extensionPath, 'dist', 'extension.js'), 'utf8');
+    // Text each heavy module carries (messages and property names survive minifying).
+    const markers = {
+      yaml: 'Implicit map keys need to be',
+      'the Kubernetes codec': 'is required to choose the protobuf type',
+      tweetnacl: 'bad nonce size',
+      'the etcdctl script parser': 'disable transport security for client connections',
+      gRPC: 'ChannelCredentials',
+    };
+    for (const [what, marker] of Object.entries(markers)) {
+      assert.ok(!text.includes(marker), `dist/extension.js contains ${what} ("${marker}")`);
+    }
+    assert.ok(text.length < 150_000, `dist/extension.js is ${text.length} bytes`);
+  });
+
+  // A connection saved in settings, as a user has it before the first connection of the session.
+  const NAME = 'it-startup';
+  const saveConnections = async (list: Array<{ name: string; endpoints?: string[] }>) =>
+    vscode.workspace.getConfiguration('etcdStudio').update('connections', list, vscode.ConfigurationTarget.Global);
+  const savedOthers = () =>
+    vscode.workspace
+      .getConfiguration('etcdStudio')
+      .get<Array<{ name: string }>>('connections', [])
+      .filter((c) => c.name !== NAME);
+  after(() => saveConnections(savedOthers()));
+
+  it('the Clusters view lists the saved connections with only dist/extension.js loaded', async () => {
+    await saveConnections([...savedOthers(), { name: NAME, endpoints: process.env.ETCD_STUDIO_TEST_ENDPOINTS!.split(',') }]);
+    const rows = await Promise.all((await api().tree.getChildren()).map(rowText));
+    assert.ok(
+      rows.some((r) => r.startsWith(NAME)),
+      JSON.stringify(rows),
+    );
+    assert.deepEqual(loaded(), ['extension.js']);
+  });
+
+  it('a command loads its own file on first use (and not the etcd client), then works', async () => {
+    const text = await vscode.commands.executeCommand('etcdStudio.copyAsEtcdctl', { connection: NAME, key: '/startup/a' });
+    assert.match(String(text), /etcdctl .*get .*\/startup\/a/);
+    assert.deepEqual(loaded(), ['extension.js', 'lazy-explorerCommands.js']);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+  });
+
+  it('expanding a connection loads the etcd client and gRPC (one file, shared with the KMS plugin client) and lists the cluster', async () => {
+    const node = (await api().tree.getChildren()).find((n) => n.target?.kind === 'connection' && n.target.connection === NAME);
+    assert.ok(node);
+    const rows = await Promise.all((await node.getChildren()).map(rowText));
+    assert.deepEqual(
+      rows.map((r) => r.split(' — ')[0]),
+      ['Members', 'Keys', 'v2 keyspace', 'Leases', 'Auth'],
+    );
+    for (const file of ['lazy-connectionChildren.js', 'lazy-etcd3Adapter.js', 'lazy-grpc.js'])
+      assert.ok(loaded().includes(file), loaded().join(' '));
+    for (const file of ['lazy-etcd3Adapter.js', 'lazy-kmsPlugin.js']) {
+      const text = readFileSync(path.join(ext.extensionPath, 'dist', file), 'utf8');
+      assert.ok(!text.includes('ChannelCredentials'), `${file} bundles gRPC instead of requiring lazy-grpc.js`);
+    }
   });
 
   it('contributes the "etcd Studio" view container with the "Clusters" and "Search Results" views and their welcome content', () => {

@@ -1,8 +1,4 @@
-/**
- * Auth: the Auth node under each connection (authNodes.ts) and the commands on it — add/remove users, grant/revoke
- * roles, add/remove roles and key-range permissions, turn auth on (after the lock-out guard) and off. Passwords are
- * only asked in password input boxes and handed to etcd; they are never logged, returned or taken from a script.
- */
+/** The code of the auth commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import type { PermissionType } from '../../core/auth';
 import { EtcdStudioError } from '../../core/errors';
@@ -38,7 +34,7 @@ async function confirm(message: string, detail: string, action: string): Promise
   return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
 }
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   /** The writable connection a command changes (asked for when not given). */
   const writable = async (arg: TargetArg, title: string, what: string) => {
     const connection = await s.targets.connection(arg, title);

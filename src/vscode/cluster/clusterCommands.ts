@@ -1,19 +1,13 @@
-/**
- * Cluster operations: the etcdctl reports (member list, endpoint health / status / hashkv, alarms) as
- * read-only documents, and the maintenance commands. The Members node lives here too (membersNode.ts).
- */
+/** The code of the cluster commands (reports and maintenance), loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
-import { ReportKind } from '../../core/etcd/reports';
+import type { ReportKind } from '../../core/etcd/reports';
 import { CommandIds } from '../commands/ids';
 import { TargetArg } from '../commands/targets';
 import { Services } from '../services';
 import { registerMaintenanceCommands } from './maintenanceCommands';
 import { REPORT_LANGUAGE, REPORT_SCHEME, ReportProvider, reportUri } from './reportProvider';
 
-export function register(s: Services): void {
-  const reports = new ReportProvider(s.connect);
-  s.ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
-
+export function registerCommands(s: Services, reports: ReportProvider): void {
   const openReport =
     (kind: ReportKind, title: string) =>
     async (arg?: TargetArg, opts: { format?: 'table' | 'json' } = {}) => {

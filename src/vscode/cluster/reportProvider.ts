@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildReport, REPORT_TITLES, ReportKind } from '../../core/etcd/reports';
+import type { ReportKind } from '../../core/etcd/reports';
 import type { EtcdConnection } from '../../core/etcd/connection';
 import { errorMessage } from '../../core/errors';
 
@@ -44,6 +44,8 @@ export class ReportProvider implements vscode.TextDocumentContentProvider {
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { connection, kind, json } = parse(uri);
+    // The report builders and the etcdctl printers load with the first report, not at activation.
+    const { buildReport, REPORT_TITLES } = await import('../../core/etcd/reports');
     const header = `# etcdctl ${REPORT_TITLES[kind]} — connection "${connection}" — ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}\n`;
     try {
       const conn = await this.connect(connection);

@@ -1,4 +1,4 @@
-/** Connections: add, import, edit, test, connect, disconnect and remove the profiles in settings. */
+/** The code of the connections commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/ids';
 import { isScripted, TargetArg } from '../commands/targets';
@@ -8,7 +8,7 @@ import { editConnection } from './editConnection';
 import { ImportArg, importConnection } from './importConnection';
 import { ConnectionProfile } from '../../core/etcd/profile';
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   const { store, sessions, targets } = s;
   s.command(CommandIds.addConnection, (arg?: ConnectionArg) => addConnection(store, arg));
   s.command(CommandIds.importConnection, (arg?: ImportArg) => importConnection(store, arg));

@@ -1,15 +1,13 @@
-/**
- * The Cluster Overview: one live dashboard per connection (opening it again reveals the open one);
- * panels come back after a window reload. The page is src/webview/dashboard, its messages
- * src/protocol/dashboardProtocol.ts, what it shows is computed in src/core/dashboard.
- */
+/** The code of Show Cluster Overview and of panels restored after a reload, loaded on first use (index.ts). */
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/ids';
 import { TargetArg } from '../commands/targets';
 import { Services } from '../services';
-import { OVERVIEW_VIEW_TYPE, OverviewPanel } from './overviewPanel';
+import { OverviewPanel } from './overviewPanel';
+import { OVERVIEW_VIEW_TYPE } from '.';
 
-export function register(s: Services): void {
+/** Registers Show Cluster Overview; returns how a panel VS Code restores after a window reload comes back. */
+export function registerCommands(s: Services): { restore(webview: vscode.WebviewPanel, state: unknown): void } {
   const panels = new Map<string, OverviewPanel>();
   const deps = { connect: s.connect, log: s.logger('dashboard'), extensionUri: s.ctx.extensionUri };
   const track = (p: OverviewPanel) => {
@@ -33,16 +31,14 @@ export function register(s: Services): void {
     return panel.whenShown();
   });
 
-  s.ctx.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(OVERVIEW_VIEW_TYPE, {
-      async deserializeWebviewPanel(webview: vscode.WebviewPanel, state: unknown) {
-        const name = (state as { connection?: string } | undefined)?.connection ?? webview.title.replace(/^Overview: /, '');
-        if (!s.store.get(name)) {
-          webview.dispose();
-          return;
-        }
-        track(new OverviewPanel(name, webview, deps));
-      },
-    }),
-  );
+  return {
+    restore(webview, state) {
+      const name = (state as { connection?: string } | undefined)?.connection ?? webview.title.replace(/^Overview: /, '');
+      if (!s.store.get(name)) {
+        webview.dispose();
+        return;
+      }
+      track(new OverviewPanel(name, webview, deps));
+    },
+  };
 }

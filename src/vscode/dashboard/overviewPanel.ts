@@ -10,8 +10,6 @@ import { CommandIds } from '../commands/ids';
 import { overviewHtml } from './overviewHtml';
 import { readOverviewSettings } from './overviewSettings';
 
-export const OVERVIEW_VIEW_TYPE = 'etcdStudio.overview';
-
 export interface OverviewDeps {
   /** The connection of a profile as it is now (services.connect): asked on every sample, never kept. */
   connect(name: string): Promise<EtcdConnection>;

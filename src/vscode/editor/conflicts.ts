@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { StoredValue } from '../../core/etcd/kv';
-import { EtcdFileSystemProvider } from './etcdFileSystemProvider';
+import type { StoredValue } from '../../core/etcd/kv';
+import type { EtcdFileSystemProvider } from './etcdFileSystemProvider';
 import { fromEtcdUri, toEtcdUri } from './etcdUri';
 
 /**

@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
 import type { EtcdConnection } from '../../core/etcd/connection';
-import { keyToText } from '../../core/keytree/keyText';
 import { ConnectionStore } from '../connections/connectionStore';
-import { SnapshotNode } from '../snapshots/snapshotNode';
+import type { SnapshotNode } from '../snapshots/snapshotNode';
 import { SnapshotStore } from '../snapshots/snapshotStore';
-import { keyFromStore } from './keyTreeAdapter';
 import { ConnectionNode } from './connectionNode';
-import { KeyNode, PrefixNode } from './keyNodes';
 import { TreeNode } from './node';
 
 /** The "Clusters" view: one ConnectionNode per saved connection (kept across refreshes). */
@@ -41,29 +38,6 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
     return node.parent;
   }
 
-  /**
-   * Reveals a key: builds its chain of prefix nodes (ids match the ones the tree lists) and asks
-   * VS Code to expand down to it.
-   */
-  async revealKey(view: vscode.TreeView<TreeNode>, connection: string, key: Buffer): Promise<KeyNode | undefined> {
-    const conn = this.nodes.get(connection);
-    if (!conn) return undefined;
-    if (!conn.keys) await conn.getChildren();
-    const root = conn.keys;
-    if (!root) return undefined;
-    let parent: PrefixNode = root;
-    for (let i = root.prefix.length; i < key.length; i++) {
-      if (key[i] === 0x2f && i < key.length - 1) {
-        parent = new PrefixNode(root.ctx, key.subarray(0, i + 1), keyToText(key.subarray(parent.prefix.length, i + 1)), undefined, parent);
-      }
-    }
-    const child = await keyFromStore(await this.deps.connect(connection), key);
-    if (!child) return undefined;
-    const node = new KeyNode(root.ctx, child, parent);
-    await view.reveal(node, { select: true, focus: true, expand: false });
-    return node;
-  }
-
   getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
     return node.getTreeItem();
   }
@@ -86,7 +60,10 @@ export class ClustersTreeProvider implements vscode.TreeDataProvider<TreeNode> {
     }
     this.nodes = next;
     const snaps = new Map<string, SnapshotNode>();
-    for (const o of this.snapshots.list()) snaps.set(o.file, this.snapshotNodes.get(o.file) ?? new SnapshotNode(o, (n) => this.refresh(n)));
+    const opened = this.snapshots.list();
+    // Snapshot rows (and the key tree code they need) load once a snapshot is open, not at activation.
+    const { SnapshotNode } = opened.length ? await import('../snapshots/snapshotNode') : { SnapshotNode: undefined };
+    for (const o of opened) snaps.set(o.file, this.snapshotNodes.get(o.file) ?? new SnapshotNode!(o, (n) => this.refresh(n)));
     this.snapshotNodes = snaps;
     return [...next.values(), ...snaps.values()];
   }

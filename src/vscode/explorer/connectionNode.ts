@@ -1,15 +1,10 @@
 import * as vscode from 'vscode';
-import { EndpointStatus } from '../../core/etcd/connection';
+import type { EndpointStatus } from '../../core/etcd/connection';
 import { capabilityRows } from './capabilityRows';
 import { ConnectionProfile } from '../../core/etcd/profile';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
-import { MembersNode } from '../cluster/membersNode';
 import type { Target } from '../commands/targets';
-import { AuthNode } from '../auth/authNodes';
-import { LeasesNode } from '../leases/leaseNodes';
-import { V2RootNode } from '../v2/v2Nodes';
-import { PrefixNode } from './keyNodes';
-import { LiveKeySource } from './keySource';
+import type { PrefixNode } from './keyNodes';
 import { MessageNode, NodeContext, TreeNode } from './node';
 
 export interface ConnectionNodeDeps extends NodeContext {
@@ -85,21 +80,11 @@ export class ConnectionNode implements TreeNode {
       const conn = await this.deps.connect(name);
       this.status = await conn.status();
       this.error = undefined;
-      this.keys = new PrefixNode(
-        { source: new LiveKeySource(name, this.deps), refresh: (n) => this.deps.refresh(n) },
-        Buffer.from(this.profile.prefix ?? ''),
-        'Keys',
-        undefined,
-        this,
-        true,
-      );
-      return [
-        new MembersNode(name, this.status.leader, this, this.deps),
-        this.keys,
-        new V2RootNode(name, this.status.version, this, this.deps),
-        new LeasesNode(name, this, this.deps),
-        new AuthNode(name, this, this.deps),
-      ];
+      // The rows under a connection (and the key tree code) load with the first connection expanded.
+      const { connectionChildren } = await import('./connectionChildren');
+      const rows = connectionChildren(this, this.status, this.deps);
+      this.keys = rows.keys;
+      return rows.children;
     } catch (e) {
       this.error = errorMessage(e);
       this.status = undefined;

@@ -1,7 +1,4 @@
-/**
- * The Clusters view (its provider and view are shared services, see services.ts): refresh, Load
- * more, Copy Key, Copy as etcdctl Command and Go to Key.
- */
+/** The code of the explorer commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import { etcdctlCommand } from '../../core/etcd/etcdctlCommand';
 import { getKey } from '../../core/etcd/kv';
@@ -10,14 +7,14 @@ import { CommandIds } from '../commands/ids';
 import { connectionOf, targetOf, TargetArg } from '../commands/targets';
 import { Services } from '../services';
 import { goToKey } from './goToKey';
-import { LoadMoreNode, PrefixNode } from './keyNodes';
+import { revealKey } from './revealKey';
 import { keyLabel, parseKeyLabel } from './keyTreeAdapter';
 import { TreeNode } from './node';
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   const { tree, targets } = s;
   s.command(CommandIds.refresh, (node?: TreeNode) => {
-    if (node instanceof PrefixNode) {
+    if (node?.reset) {
       node.reset();
       tree.refresh(node);
       return;
@@ -31,8 +28,8 @@ export function register(s: Services): void {
     s.sessions.disposeAll();
     tree.reset();
   });
-  s.command(CommandIds.loadMore, async (node: LoadMoreNode) => {
-    if (node instanceof LoadMoreNode) await node.parent.loadMore();
+  s.command(CommandIds.loadMore, async (node?: TreeNode) => {
+    await node?.loadMore?.();
   });
   s.command(CommandIds.copyKey, async (arg?: TargetArg) => {
     const t = targetOf(arg);
@@ -58,7 +55,7 @@ export function register(s: Services): void {
     const key = opts.key !== undefined ? parseKeyLabel(opts.key) : await goToKey(conn, s.store.get(name)?.prefix ?? '');
     if (!key) return undefined;
     if (!(await getKey(conn, key))) throw new EtcdStudioError('NotFound', `No key ${keyLabel(key)} in "${name}".`);
-    const node = await tree.revealKey(s.view, name, key);
+    const node = await revealKey(tree, s.view, conn, name, key);
     return node ? keyLabel(key) : undefined;
   });
 }

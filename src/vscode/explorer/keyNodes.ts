@@ -198,6 +198,10 @@ export class LoadMoreNode implements TreeNode {
     return item;
   }
 
+  loadMore(): Promise<void> {
+    return this.parent.loadMore();
+  }
+
   async getChildren(): Promise<TreeNode[]> {
     return [];
   }

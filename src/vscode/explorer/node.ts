@@ -10,6 +10,13 @@ export interface TreeNode {
   readonly target?: Target;
   getTreeItem(): vscode.TreeItem | Promise<vscode.TreeItem>;
   getChildren(): Promise<TreeNode[]>;
+  /**
+   * Prefix rows: forget the loaded children, so Refresh lists them again. (Commands ask for the method,
+   * never `instanceof`: the nodes' classes are bundled into more than one lazily loaded file.)
+   */
+  reset?(): void;
+  /** Prefix and "Load more" rows: list the next page of the prefix. */
+  loadMore?(): Promise<void>;
 }
 
 /** What nodes need: connections by name (always the current settings' one) and a way to re-render. */

@@ -1,4 +1,4 @@
-/** Leases: the Leases node (leaseNodes.ts) and grant, revoke, keep alive once, put a key with a lease. */
+/** The code of the leases commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import { EtcdStudioError } from '../../core/errors';
 import { keyFromText } from '../../core/keytree/keyText';
@@ -8,7 +8,7 @@ import { targetOf, TargetArg } from '../commands/targets';
 import { pickOne } from '../platform/pick';
 import { Services } from '../services';
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   /** The lease a command acts on: a lease node or `{ connection, lease }`, or one the user picks. */
   const leaseOf = async (arg: TargetArg, title: string): Promise<{ connection: string; leaseId: string } | undefined> => {
     const t = targetOf(arg);

@@ -1,7 +1,4 @@
-/**
- * Live debugging: watches streaming to their own output channels, the change recorder (Show / Export
- * Changes) and the Kubernetes events of an object.
- */
+/** The code of the live commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import { EtcdStudioError } from '../../core/errors';
 import { eventTimeline, TimelineEvent } from '../../core/events';
@@ -42,7 +39,7 @@ function eventsMarkdown(key: string, events: TimelineEvent[]): string {
   );
 }
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   const { targets } = s;
   const watches = new WatchSessions(s.log, () => s.refreshTree(), CommandIds.stopWatch);
   const recorder = new Recorder(s.connect, CommandIds.showChanges);

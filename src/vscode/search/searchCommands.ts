@@ -1,8 +1,4 @@
-/**
- * The search feature: "Search Values…" on a connection or prefix (or the palette) asks for a query —
- * text, /regex/, field matches — and streams the matching keys into the Search Results view, with
- * progress and Stop; a match opens the key with the matched text selected.
- */
+/** The code of the search commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import { EtcdStudioError, errorMessage } from '../../core/errors';
 import { parseText } from '../../core/k8s/yaml';
@@ -13,9 +9,8 @@ import { CommandIds } from '../commands/ids';
 import { targetOf, TargetArg } from '../commands/targets';
 import { openKey } from '../keys/keyCommands';
 import { Services } from '../services';
+import { SEARCH_VIEW } from '.';
 import { MatchTarget, SearchResultsProvider, SearchRun } from './searchResults';
-
-export const SEARCH_VIEW = 'etcdStudio.searchResults';
 
 const PLACEHOLDER = 'nginx:1.25   /regex/i   spec.containers[*].image=~nginx   metadata.labels.app=web';
 
@@ -66,12 +61,8 @@ async function openMatch(s: Services, t: MatchTarget): Promise<vscode.TextEditor
   return editor;
 }
 
-/** The Search Results view and its commands; returns the view's provider (the extension API hands it to tests). */
-export function register(s: Services): SearchResultsProvider {
-  const results = new SearchResultsProvider();
-  const view = vscode.window.createTreeView(SEARCH_VIEW, { treeDataProvider: results, showCollapseAll: true });
-  s.ctx.subscriptions.push(view);
-
+/** The search commands, streaming into the Search Results view's provider. */
+export function registerCommands(s: Services, results: SearchResultsProvider): void {
   s.command(CommandIds.searchValues, async (arg?: TargetArg, opts: { prefix?: string; query?: string } = {}) => {
     const at = await where(s, arg, opts.prefix);
     if (!at) return undefined;
@@ -148,5 +139,4 @@ export function register(s: Services): SearchResultsProvider {
       selected: editor.document.getText(editor.selection),
     };
   });
-  return results;
 }

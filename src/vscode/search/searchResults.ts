@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { keyToText } from '../../core/keytree/keyText';
 import type { GrepHit, GrepStats, SearchQuery } from '../../core/search';
-import { describeQuery, MAX_LINES_PER_KEY } from '../../core/search';
+import { describeQuery } from '../../core/search/query';
 import { CommandIds } from '../commands/ids';
 
 /** What opening a match needs (the argument of etcdStudio.openSearchMatch). */
@@ -165,7 +165,7 @@ function matchItems(run: SearchRun, hit: GrepHit): vscode.TreeItem[] {
     item.command = { command: CommandIds.openSearchMatch, title: 'Open', arguments: [target(run, hit, { line: l.line })] };
     items.push(item);
   }
-  if (hit.moreLines) items.push(new vscode.TreeItem(`…and ${hit.moreLines} more lines (only the first ${MAX_LINES_PER_KEY} are listed)`));
+  if (hit.moreLines) items.push(new vscode.TreeItem(`…and ${hit.moreLines} more lines (only the first ${hit.lines.length} are listed)`));
   if (!hit.lines.length) {
     for (const f of hit.fields) {
       const item = new vscode.TreeItem(`${f.path}: ${f.value}`);

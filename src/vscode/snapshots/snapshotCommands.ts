@@ -5,15 +5,17 @@ import { getKey } from '../../core/etcd/kv';
 import { listMembers } from '../../core/etcd/members';
 import { EtcdStudioError } from '../../core/errors';
 import { humanBytes } from '../../core/format';
-import { saveSnapshot, snapshotStatus, totalKeyMeaning } from '../../core/snapshot';
+import { getSnapshotKey, saveSnapshot, snapshotStatus, totalKeyMeaning } from '../../core/snapshot';
 import { renderForProfile } from '../../core/values/decryptor';
+import { renderValue } from '../../core/values/render';
 import { CommandIds } from '../commands/ids';
 import { isScripted, snapshotFileOf, targetOf, TargetArg } from '../commands/targets';
 import { toEtcdUri } from '../editor/etcdUri';
 import { pickOne } from '../platform/pick';
 import { withCancellableProgress } from '../platform/progress';
 import { Services } from '../services';
-import { snapshotKeyUri, snapshotView } from './snapshotDocuments';
+import { snapshotKeyUri } from './snapshotDocuments';
+import { SnapshotStore } from './snapshotStore';
 
 /** Save, status, open, close and browse snapshots; compare a snapshot's key with a live cluster. */
 export function registerSnapshotCommands(s: Services): void {
@@ -135,4 +137,11 @@ export function registerSnapshotCommands(s: Services): void {
     const right = toEtcdUri({ connection, key: t.key, view: renderForProfile(conn.profile, live.value, t.key).view });
     await vscode.commands.executeCommand('vscode.diff', left, right, `${path.basename(t.file)} ↔ ${connection}: ${t.key.toString('utf8')}`);
   });
+}
+
+/** The view a value renders in (decides the URI's suffix so VS Code picks the language). */
+function snapshotView(store: SnapshotStore, file: string, key: Buffer): string {
+  const opened = store.get(file);
+  const v = opened && getSnapshotKey(opened.snap, key);
+  return v ? renderValue(v.value, key.toString('utf8')).view : 'text';
 }

@@ -2,8 +2,6 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { EtcdStudioError } from '../../core/errors';
 import { keyToText } from '../../core/keytree/keyText';
-import { getSnapshotKey } from '../../core/snapshot';
-import { renderValue } from '../../core/values/render';
 import { SnapshotStore } from './snapshotStore';
 
 export const SNAPSHOT_SCHEME = 'etcd-snapshot';
@@ -26,15 +24,10 @@ export class SnapshotDocumentProvider implements vscode.TextDocumentContentProvi
     const file = q.get('file') ?? '';
     const key = Buffer.from(q.get('key') ?? '', 'hex');
     const opened = this.store.get(file) ?? (await this.store.open(file));
+    // The value codec loads with the first value shown, not at activation.
+    const [{ getSnapshotKey }, { renderValue }] = await Promise.all([import('../../core/snapshot'), import('../../core/values/render')]);
     const v = getSnapshotKey(opened.snap, key);
     if (!v) throw new EtcdStudioError('NotFound', `No key ${keyToText(key)} in snapshot ${file}.`);
     return renderValue(v.value, key.toString('utf8'), uri.path.endsWith('.hex') ? 'hex' : undefined).text;
   }
-}
-
-/** The view a value renders in (decides the URI's suffix so VS Code picks the language). */
-export function snapshotView(store: SnapshotStore, file: string, key: Buffer): string {
-  const opened = store.get(file);
-  const v = opened && getSnapshotKey(opened.snap, key);
-  return v ? renderValue(v.value, key.toString('utf8')).view : 'text';
 }

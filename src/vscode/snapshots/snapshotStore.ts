@@ -1,6 +1,6 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { EtcdSnapshot, openSnapshot, snapshotStatus, SnapshotStatus } from '../../core/snapshot';
+import type { EtcdSnapshot, SnapshotStatus } from '../../core/snapshot';
 
 export interface OpenedSnapshot {
   file: string;
@@ -27,6 +27,8 @@ export class SnapshotStore implements vscode.Disposable {
     const abs = path.resolve(file);
     const existing = this.opened.get(abs);
     if (existing) return existing;
+    // The snapshot reader loads with the first snapshot opened, not at activation.
+    const { openSnapshot, snapshotStatus } = await import('../../core/snapshot');
     const snap = await openSnapshot(abs, { signal, onProgress: (b, t) => onProgress?.(b / 2, t) });
     let status: SnapshotStatus;
     try {

@@ -1,9 +1,4 @@
-/**
- * The Space feature: "Show Space" on a connection, a prefix, or a snapshot file (tree context menus
- * and the palette) opens the Space webview there (spacePanel.ts). Scripts call it as
- * `(target, { prefix })` with a connection name, `{ connection, prefix }` or `{ file }`, and get back
- * what the view first drew.
- */
+/** The code of the space commands, loaded on their first use (index.ts registers them). */
 import path from 'node:path';
 import { keyFromText } from '../../core/keytree/keyText';
 import { CommandIds } from '../commands/ids';
@@ -52,7 +47,7 @@ async function whereOf(s: Services, arg: TargetArg, prefixText: string | undefin
   }
 }
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   s.command(CommandIds.showSpace, async (arg?: TargetArg, opts: { prefix?: string } = {}) => {
     const where = await whereOf(s, arg, opts.prefix);
     if (!where) return undefined;

@@ -1,7 +1,4 @@
-/**
- * Export Keys… and Import Keys…: a prefix (or a whole connection) to a JSON-lines or YAML file, and a file
- * into a cluster after a dry run whose counts the user confirms. Core does the work (core/transfer).
- */
+/** The code of the transfer commands, loaded on their first use (index.ts registers them). */
 import * as vscode from 'vscode';
 import type { ImportMode, ImportPlan, ImportResult, TransferFormat, ExportResult } from '../../core/transfer';
 import { EtcdStudioError } from '../../core/errors';
@@ -51,7 +48,7 @@ const MODES: { label: string; description: string; mode: ImportMode }[] = [
   { label: 'Fail if any key exists', description: 'write nothing if one key of the file is already there', mode: 'fail' },
 ];
 
-export function register(s: Services): void {
+export function registerCommands(s: Services): void {
   s.command(CommandIds.exportKeys, async (arg?: TargetArg, opts: ExportArgs = {}): Promise<ExportResult | undefined> => {
     const title = 'Export Keys';
     const t = await prefixTarget(s, arg, title);
