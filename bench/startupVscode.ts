@@ -8,6 +8,8 @@
  *  - the time from the click until the Clusters view shows the connection's row (in the page's clock).
  */
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../test/harness/browser';
 import { startCodeServer } from '../test/harness/codeServer';
@@ -55,7 +57,15 @@ async function runningExtensionsActivation(page: Page): Promise<number> {
   await page.keyboard.type('Developer: Show Running Extensions');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Running Extensions' }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
+  const list = page.locator('.runtime-extensions-editor .monaco-list').first();
+  await list.waitFor({ timeout: 30_000 });
+  // Rows are sorted slowest first and only the visible ones are in the DOM: scroll down to ours.
   const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'etcd Studio' }).first();
+  for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
+    await list.hover();
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(100);
+  }
   await row.waitFor({ timeout: 30_000 });
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -107,5 +117,7 @@ export async function runVscode(args: BenchArgs): Promise<Figures> {
     activation_meets_target: act < 100 ? 1 : 0,
     first_connection_row_ms_median: Math.round(median(firstRow)),
     first_connection_row_ms_all: firstRow.map(Math.round).join(' '),
+    // What activation parses: the production dist/extension.js (every feature's code is in dist/lazy-*.js).
+    extension_js_kb: Math.round(statSync(path.join(repoRoot(), 'dist', 'extension.js')).size / 1024),
   };
 }
