@@ -70,9 +70,10 @@ for (const file of lazyFiles.keys()) {
   const twins = [...lazyFiles.keys()].filter((f) => moduleName(f) === name).length;
   lazyFiles.set(file, twins > 1 ? `lazy-${path.basename(path.dirname(file))}-${name}` : `lazy-${name}`);
 }
-// gRPC is one file of its own, dist/lazy-grpc.js, which the etcd client and the KMS plugin client both
-// require (bundled into each, it would be parsed twice).
-const GRPC = '@grpc/grpc-js';
+// Packages that several lazily loaded files use are one file of their own each, required by all of them
+// (bundled into each, they would be parsed again by every file): gRPC (the etcd client and the KMS plugin
+// client) and YAML (most features, the CLI's codec commands, the language server).
+const SHARED = { '@grpc/grpc-js': 'lazy-grpc', yaml: 'lazy-yaml' };
 const lazyImports = {
   name: 'lazy-imports',
   setup(build) {
@@ -80,7 +81,7 @@ const lazyImports = {
       const name = args.kind === 'dynamic-import' && lazyFiles.get(moduleFile(path.resolve(args.resolveDir, args.path)));
       return name ? { path: `./${name}.js`, external: true } : undefined;
     });
-    build.onResolve({ filter: new RegExp(`^${GRPC}$`) }, () => ({ path: './lazy-grpc.js', external: true }));
+    build.onResolve({ filter: /^(@grpc\/grpc-js|yaml)$/ }, (args) => ({ path: `./${SHARED[args.path]}.js`, external: true }));
   },
 };
 
@@ -104,7 +105,7 @@ const builds = [
       cli: 'src/cli/main.ts',
       ...(existsSync('src/server/main.ts') ? { server: 'src/server/main.ts' } : {}),
       ...Object.fromEntries([...lazyFiles].map(([file, name]) => [name, file])),
-      'lazy-grpc': createRequire(import.meta.url).resolve(GRPC),
+      ...Object.fromEntries(Object.entries(SHARED).map(([pkg, name]) => [name, createRequire(import.meta.url).resolve(pkg)])),
     },
     outdir: 'dist',
     external: ['vscode'],

@@ -84,15 +84,15 @@ describe('etcd-studio loads only what a command needs (packaged .vsix)', () => {
     );
   });
 
-  test('decode of a stored Pod prints its YAML with the codec only', () => {
+  test('decode of a stored Pod prints its YAML with the codec and the YAML library only', () => {
     const r = run(['decode', podFile]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^apiVersion: v1\nkind: Pod\n/);
-    assert.deepEqual(r.dist, ['cli.js', 'lazy-codecCommands.js']);
+    assert.deepEqual(r.dist, ['cli.js', 'lazy-codecCommands.js', 'lazy-yaml.js']);
     assert.ok(!r.builtins.includes('http2'), 'gRPC (http2) not loaded');
   });
 
-  test('snapshot status, ls and get read the file without the etcd client; get adds the codec', () => {
+  test('snapshot status, ls and get read the file without the etcd client; get adds the codec and YAML', () => {
     const status = run(['snapshot', 'status', snapshot, '-w', 'json']);
     assert.equal(status.code, 0, status.stderr);
     assert.ok(JSON.parse(status.stdout).revision > 1, status.stdout);
@@ -104,7 +104,7 @@ describe('etcd-studio loads only what a command needs (packaged .vsix)', () => {
     const get = run(['snapshot', 'get', snapshot, pod.key]);
     assert.equal(get.code, 0, get.stderr);
     assert.match(get.stdout, /kind: Pod/);
-    assert.deepEqual(get.dist, ['cli.js', 'lazy-cli-snapshotCommands.js', 'lazy-codecCommands.js']);
+    assert.deepEqual(get.dist, ['cli.js', 'lazy-cli-snapshotCommands.js', 'lazy-codecCommands.js', 'lazy-yaml.js']);
     for (const r of [status, ls, get]) assert.ok(!r.builtins.includes('http2'), 'gRPC (http2) not loaded');
     // Restore's code (which spawns etcdutl and checks SHA-256 trailers) loads only for restore.
     for (const m of ['child_process', 'crypto']) assert.ok(!status.builtins.includes(m), `status does not load ${m}`);
