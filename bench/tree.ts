@@ -2,10 +2,13 @@
  * Benchmark `tree`: listing the children of a prefix (one key-tree level, counts included) at
  * Kubernetes scale, against the etcdctl pipeline people use today
  * (`etcdctl get PREFIX --prefix --keys-only | cut -d/ -fN | sort -u`), in the same run, same etcd.
- * Times are the median of 3 runs (best of 3 also reported), after a 5 s settle and one warm-up listing. Peak RSS of the listing is measured in a
- * child process that only connects and lists, since loading the keyspace costs memory of its own.
+ * Times are the median of 5 runs (best also reported; the listing, its count floor and one count over the
+ * prefix interleaved, so load from elsewhere hits them alike; etcdctl 3 runs), after a 5 s settle and one
+ * warm-up listing. Peak RSS of the listing is measured in a child process that only connects and lists, since loading the keyspace costs memory of its own.
  * A second keyspace of the same shape under /apps/ (children app-0/ … app-39/, names no listing knows in
- * advance) measures the generic split against its count floor: `generic_vs_count_floor`, target <= 1.2.
+ * advance) measures the generic split against its count floor: `generic_vs_count_floor`, target <= 1.2;
+ * `<name>_one_request_count_ms` is one count_only over the whole prefix, what a first probe pays when the
+ * children share a stem it cannot split before it has seen a key.
  * Flags: --keys N (default 1000000), --generic-keys N (default --keys; 0 leaves it out), --value-bytes N (700).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,6 +22,8 @@ import type { Figures } from './registry';
 import { BenchArgs } from './run';
 
 const GENERIC_ROOT = '/apps/';
+/** Timed runs of each figure, interleaved (median reported). */
+const ROUNDS = 5;
 
 /** Prefixes listed: the Kubernetes keyspace, and (with --generic-keys > 0) one whose children nobody knows in advance. */
 function prefixesFor(genericKeys: number): [name: string, prefix: string][] {
@@ -121,12 +126,34 @@ export async function run(args: BenchArgs): Promise<Figures> {
       await etcdctlPipeline(endpoint, '/registry/pods/');
 
       for (const [name, prefix] of PREFIXES) {
+        const key = Buffer.from(prefix);
+        // The floor for any exact-count listing: etcd must visit every key under the prefix at least once
+        // (a Range counts its whole interval). Time parallel count_only requests over exactly the children's
+        // ranges, which visit each key once and transfer nothing.
+        const countFloor = (r: ListChildrenResult) =>
+          Promise.all(
+            r.children
+              .filter((c) => c.kind === 'prefix')
+              .map((c) => conn.range({ key: c.key, range_end: prefixRangeEnd(c.key), count_only: true }, 'count floor')),
+          );
+        // What any listing pays when it cannot cut the prefix before its first answer (children that share a stem
+        // nobody knows in advance fall in one piece however the first round splits): one count over it all, one core.
+        const oneCount = () => conn.range({ key, range_end: prefixRangeEnd(key), count_only: true }, 'one count');
+        // Interleaved (listing, floor, one count) so that load from elsewhere on the machine hits all three alike.
         const times: number[] = [];
+        const floor: number[] = [];
+        const whole: number[] = [];
         let last: ListChildrenResult | undefined;
-        for (let i = 0; i < 3; i++) {
+        for (let i = 0; i < ROUNDS; i++) {
           t = process.hrtime.bigint();
-          last = await listChildren(conn, Buffer.from(prefix));
+          last = await listChildren(conn, key);
           times.push(ms(t));
+          t = process.hrtime.bigint();
+          await countFloor(last);
+          floor.push(ms(t));
+          t = process.hrtime.bigint();
+          await oneCount();
+          whole.push(ms(t));
         }
         const r = last!;
         const ctl: { ms: number; children: number }[] = [];
@@ -145,20 +172,9 @@ export async function run(args: BenchArgs): Promise<Figures> {
           [`etcdctl_${name}_children`]: ctl[0].children,
           [`speedup_${name}`]: round(theirs / ours),
         });
-        // The floor for any exact-count listing: etcd must visit every key under the prefix at least once
-        // (a Range counts its whole interval). Time parallel count_only requests over exactly the children's
-        // ranges, which visit each key once and transfer nothing.
-        const floor: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          t = process.hrtime.bigint();
-          await Promise.all(
-            r.children
-              .filter((c) => c.kind === 'prefix')
-              .map((c) => conn.range({ key: c.key, range_end: prefixRangeEnd(c.key), count_only: true }, 'count floor')),
-          );
-          floor.push(ms(t));
-        }
         figures[`${name}_count_floor_ms`] = round(median(floor));
+        figures[`${name}_one_request_count_ms`] = round(median(whole));
+        if (median(floor) >= 1) figures[`${name}_one_request_vs_count_floor`] = round(median(whole) / median(floor));
         // Only prefix children have a floor to compare with (a prefix of plain keys has none).
         if (median(floor) >= 1) figures[`${name}_vs_count_floor`] = round(ours / median(floor));
         figures[`${name}_keys_counted_per_key`] =
