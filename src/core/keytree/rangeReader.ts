@@ -95,17 +95,23 @@ export class RangeReader {
    */
   async probe(intervals: Interval[], limit: number, perTxn = MAX_TXN_OPS, priority = 0): Promise<Probe[]> {
     const size = Math.max(1, Math.min(perTxn, this.txnOps));
-    const chunks: Interval[][] = [];
-    for (let i = 0; i < intervals.length; i += size) chunks.push(intervals.slice(i, i + size));
+    // Dealt round-robin: neighbouring intervals (often the crowded ones, e.g. the siblings of one numbered
+    // family) land in different txns, which etcd counts on different cores.
+    const chunks: number[][] = Array.from({ length: Math.ceil(intervals.length / size) }, () => []);
+    intervals.forEach((_, i) => chunks[i % chunks.length].push(i));
     const results = await Promise.all(
       chunks.map((c) =>
         this.txnRanges(
-          c.map((iv) => this.rangeRequest(iv, limit)),
+          c.map((i) => this.rangeRequest(intervals[i], limit)),
           priority,
         ),
       ),
     );
-    return results.flat().map((res, i) => ({ interval: intervals[i], kvs: res.kvs, count: Number(res.count) }));
+    const out: Probe[] = [];
+    chunks.forEach((c, j) =>
+      c.forEach((i, k) => (out[i] = { interval: intervals[i], kvs: results[j][k].kvs, count: Number(results[j][k].count) })),
+    );
+    return out;
   }
 
   /**
