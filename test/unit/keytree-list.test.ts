@@ -67,6 +67,29 @@ async function allPages(conn: EtcdConnection, prefix: Buffer, limit: number): Pr
   return { children, pages };
 }
 
+/** Each prefix lists like the brute-force grouping in one page, at each concurrency. */
+async function listsLikeBruteForce(conn: EtcdConnection, raw: Etcd3, prefixes: string[], concurrencies: number[]): Promise<void> {
+  for (const p of prefixes) {
+    const expected = await bruteForce(raw, b(p));
+    for (const concurrency of concurrencies) {
+      const res = await listChildren(conn, b(p), { concurrency });
+      assert.deepEqual(res.children.map(seen), expected, `${p} at concurrency ${concurrency}`);
+      assert.equal(res.next, undefined);
+    }
+  }
+}
+
+/** Each prefix, paged at each limit, gives the brute-force grouping exactly once, in order. */
+async function pagesLikeBruteForce(conn: EtcdConnection, raw: Etcd3, prefixes: string[], limits: number[]): Promise<void> {
+  for (const p of prefixes) {
+    const expected = await bruteForce(raw, b(p));
+    for (const limit of limits) {
+      const { children } = await allPages(conn, b(p), limit);
+      assert.deepEqual(children.map(seen), expected, `${p} limit ${limit}`);
+    }
+  }
+}
+
 function memoryIo(): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
@@ -340,14 +363,7 @@ describe('listChildren with children that share long prefixes, known resource na
   });
 
   test('lists like the brute-force grouping, counts included, with and without known children, at any concurrency', async () => {
-    for (const p of ['/registry/', '/sim/', '/registry/services/', '/registry/pods/', '/sim/pods/']) {
-      const expected = await bruteForce(raw, b(p));
-      for (const concurrency of [16, 3, 1]) {
-        const res = await listChildren(conn, b(p), { concurrency });
-        assert.deepEqual(res.children.map(seen), expected, `${p} at concurrency ${concurrency}`);
-        assert.equal(res.next, undefined);
-      }
-    }
+    await listsLikeBruteForce(conn, raw, ['/registry/', '/sim/', '/registry/services/', '/registry/pods/', '/sim/pods/'], [16, 3, 1]);
     const top = await listChildren(conn, b('/registry/'));
     assert.deepEqual(
       top.children.filter((c) => c.segment.startsWith('contr')).map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : 'key'}`),
@@ -358,13 +374,105 @@ describe('listChildren with children that share long prefixes, known resource na
   });
 
   test('pages through known and unknown children at one revision', async () => {
-    for (const p of ['/registry/', '/sim/']) {
-      const expected = await bruteForce(raw, b(p));
-      for (const limit of [1, 4, 7]) {
-        const { children } = await allPages(conn, b(p), limit);
-        assert.deepEqual(children.map(seen), expected, `${p} limit ${limit}`);
-      }
+    await pagesLikeBruteForce(conn, raw, ['/registry/', '/sim/'], [1, 4, 7]);
+  });
+});
+
+describe('listChildren under prefixes whose children nobody knows in advance', () => {
+  let etcd: EtcdTestCluster;
+  let conn: EtcdConnection;
+  let raw: Etcd3;
+  const keys: Buffer[] = [];
+  const under = (root: string, child: Buffer | string, n: number) => {
+    for (let j = 0; j < n; j++) keys.push(Buffer.concat([b(root), Buffer.isBuffer(child) ? child : b(child), b(`/ns-${j % 7}/o-${j}`)]));
+  };
+  before(async () => {
+    etcd = await startEtcd();
+    conn = await EtcdConnection.open({ name: 'keytree-generic', endpoints: etcd.endpoints, requestTimeoutMs: 30_000 });
+    raw = rawClient(etcd);
+    // A numbered family (app-0 … app-39, app-100 … app-105), with a key and look-alikes sharing its stem.
+    for (const root of ['/gen/', '/fam/']) {
+      for (let i = 0; i < 40; i++) under(root, `app-${i}`, 20 + i);
+      for (let i = 100; i < 106; i++) under(root, `app-${i}`, 3);
     }
+    for (const k of ['app-7', 'app-', 'app-/x', 'apq/z', 'app-1a/y', 'app-1./y']) keys.push(b(`/gen/${k}`));
+    // Names that share a long stem and differ in letters, numbers or late bytes.
+    for (const n of [
+      'service-frontend-a',
+      'service-frontend-b',
+      'service-frontend-ab',
+      'service-frontend-1',
+      'service-frontend-12',
+      'service-frontend',
+    ])
+      under('/stem/', n, 150);
+    keys.push(b('/stem/service-frontend-3'));
+    // Binary names: bytes outside any split set, 0x00 and 0xff at the end of names.
+    for (const n of ['x\x00', 'x\x01', 'x\x7f', 'x\xfe', 'x\xff', 'x\xff\xff', '\xff', 'x0', 'x\x80\x00'].map(b)) under('/bin2/', n, 90);
+    keys.push(b('/bin2/x\xff\x00'));
+    // One huge child with small neighbours.
+    under('/huge/', 'data', 3000);
+    for (const [n, c] of [
+      ['data0', 2],
+      ['d', 1],
+      ['data-1', 5],
+      ['e', 1],
+    ] as const)
+      under('/huge/', n, c);
+    keys.push(b('/huge/data'), b('/huge/zz'));
+    // Many tiny children: keys alone and prefixes of one key.
+    for (let i = 0; i < 300; i++) keys.push(b(`/tiny/k-${i}`));
+    for (let i = 0; i < 200; i++) keys.push(b(`/tiny/p-${i}/v`));
+    for (let i = 0; i < keys.length; i += 128)
+      await raw.kv.txn({ success: keys.slice(i, i + 128).map((key) => ({ request_put: { key, value: b('v') } })) });
+  });
+  after(async () => {
+    raw?.close();
+    conn?.close();
+    await etcd?.stop();
+  });
+
+  const roots = ['/gen/', '/fam/', '/gen/app-1/', '/stem/', '/bin2/', '/huge/', '/tiny/'];
+
+  test('lists like the brute-force grouping, counts included, at any concurrency', async () => {
+    await listsLikeBruteForce(conn, raw, roots, [16, 3, 1]);
+    const gen = await listChildren(conn, b('/gen/'));
+    assert.deepEqual(
+      gen.children.filter((c) => /^app-1\d*[/.a]/.test(c.segment)).map((c) => `${c.segment}=${c.kind === 'prefix' ? c.count : 'key'}`),
+      [
+        'app-1./=1',
+        'app-1/=21',
+        'app-10/=30',
+        'app-100/=3',
+        'app-101/=3',
+        'app-102/=3',
+        'app-103/=3',
+        'app-104/=3',
+        'app-105/=3',
+        'app-11/=31',
+        'app-12/=32',
+        'app-13/=33',
+        'app-14/=34',
+        'app-15/=35',
+        'app-16/=36',
+        'app-17/=37',
+        'app-18/=38',
+        'app-19/=39',
+        'app-1a/=1',
+      ],
+    );
+    // A numbered family alone is found in one fan-out: each key is counted by the first probe and once more by
+    // its own sibling's piece (a few more: app-100 … app-105 share the piece app-10), not again for every
+    // level of the shared stem.
+    const fam = await listChildren(conn, b('/fam/'));
+    const total = await bruteForceCount(raw, b('/fam/'));
+    assert.equal(fam.children.length, 46);
+    assert.ok(fam.stats.keysCounted <= 2.1 * total, `counted ${fam.stats.keysCounted} of ${total}`);
+    assert.ok(fam.stats.rounds <= 4, `${fam.stats.rounds} rounds`);
+  });
+
+  test('pages through them at one revision', async () => {
+    await pagesLikeBruteForce(conn, raw, roots, [1, 7, 50]);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EtcdStudioError } from '../../src/core/errors';
-import { levelGaps, splitAtByte, splitAtKeys } from '../../src/core/keytree/intervals';
+import { levelGaps, splitAtByte, splitAtKeys, splitDeeper, stemBytes } from '../../src/core/keytree/intervals';
 import { knownChildren } from '../../src/core/keytree/listChildren';
 import { describeLevel, keyFromText, keyToText, kindOfResource, parseK8sKey } from '../../src/core/keytree';
 import { compareEnds, keySuccessor, prefixRangeEnd, skipPastChild, UNBOUNDED } from '../../src/core/keytree/rangeEnd';
@@ -44,6 +44,8 @@ describe('prefix range end (etcd GetPrefixRangeEnd)', () => {
       for (const pieces of [
         levelGaps(from, end, depth),
         splitAtByte({ start: from, end }, from.subarray(0, from.length - 1), from[from.length - 1]),
+        splitDeeper(splitAtByte({ start: from, end }, from.subarray(0, from.length - 1), from[from.length - 1]), from.length - 1, 0x37),
+        splitDeeper(splitAtByte({ start: from, end }, from.subarray(0, from.length - 1), from[from.length - 1]), from.length - 1, 0x78),
       ]) {
         assert.deepEqual(pieces[0].start, from);
         assert.deepEqual(pieces[pieces.length - 1].end, end);
@@ -53,6 +55,36 @@ describe('prefix range end (etcd GetPrefixRangeEnd)', () => {
         }
       }
     }
+  });
+});
+
+describe('fan-out pieces for names that share a stem', () => {
+  test('a numbered family gets one piece per sibling: app-1/, app-10 … app-19 inside the piece app-1', () => {
+    const pieces = splitDeeper(splitAtByte({ start: b('/a/app-1'), end: b('/a/app.') }, b('/a/app-'), 0x31), 7, 0x30);
+    const starts = pieces.map((p) => p.start.toString('latin1'));
+    for (const s of ['/a/app-1', '/a/app-1/', '/a/app-10', '/a/app-19', '/a/app-1:', '/a/app-2/', '/a/app-29', '/a/app-:', '/a/app-a'])
+      assert.ok(starts.includes(s), `a piece starts at ${s}`);
+    // Only the digits are split deeper (the kind of the child's last byte): not the letters.
+    assert.ok(!starts.some((s) => s.startsWith('/a/app-a') && s.length > 8));
+    const at = (k: string) => pieces.filter((p) => Buffer.compare(p.start, b(k)) <= 0 && Buffer.compare(b(k), p.end) < 0);
+    assert.deepEqual(
+      at('/a/app-1/x').map((p) => p.end.toString('latin1')),
+      ['/a/app-10'],
+      'app-1/ alone in its piece',
+    );
+    assert.deepEqual(
+      at('/a/app-17/x').map((p) => p.end.toString('latin1')),
+      ['/a/app-18'],
+      'app-17/ alone in its piece',
+    );
+  });
+  test('stem bytes follow the kind of the last byte; other bytes have none and split nothing deeper', () => {
+    assert.deepEqual(Buffer.from(stemBytes(0x35)!).toString('latin1'), '-./0123456789:');
+    assert.deepEqual(Buffer.from(stemBytes(0x71)!).toString('latin1'), '-./0abcdefghijklmnopqrstuvwxyz{');
+    assert.deepEqual(Buffer.from(stemBytes(0x51)!).toString('latin1'), '-./0ABCDEFGHIJKLMNOPQRSTUVWXYZ[');
+    assert.equal(stemBytes(0xff), undefined);
+    const pieces = splitAtByte({ start: b('/x/\x01'), end: b('/x0') }, b('/x/'), 1);
+    assert.deepEqual(splitDeeper(pieces, 3, 0xfe), pieces);
   });
 });
 

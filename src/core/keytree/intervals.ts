@@ -57,14 +57,14 @@ export const SPLIT_BYTES: readonly number[] = [
 ];
 
 /**
- * Splits [iv.start, iv.end) at `prefix + byte` for every byte of SPLIT_BYTES above `after`, e.g. one piece
+ * Splits [iv.start, iv.end) at `prefix + byte` for every byte of `bytes` (ascending; SPLIT_BYTES) above `after`, e.g. one piece
  * per first character of a child segment: their probes run in parallel on the server and each counts
  * only its own keys.
  */
-export function splitAtByte(iv: Interval, prefix: Buffer, after = -1): Interval[] {
+export function splitAtByte(iv: Interval, prefix: Buffer, after = -1, bytes: readonly number[] = SPLIT_BYTES): Interval[] {
   const pieces: Interval[] = [];
   let start = iv.start;
-  for (const byte of SPLIT_BYTES) {
+  for (const byte of bytes) {
     if (byte <= after) continue;
     const b = Buffer.concat([prefix, Buffer.from([byte])]);
     if (Buffer.compare(b, start) <= 0) continue;
@@ -95,4 +95,44 @@ export function splitAtKeys(pieces: Interval[], keys: Buffer[]): Interval[] {
     out.push({ start, end: piece.end });
   }
   return out;
+}
+
+const run = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Runs of bytes that numbered or lettered names vary in: digits, lowercase, uppercase (inclusive bounds). */
+const KINDS: readonly [number, number][] = [
+  [0x30, 0x39],
+  [0x61, 0x7a],
+  [0x41, 0x5a],
+];
+
+function kindOf(byte: number): [number, number] | undefined {
+  return KINDS.find(([lo, hi]) => byte >= lo && byte <= hi);
+}
+
+/**
+ * Where names that share a stem with a name ending in `byte` most likely differ next: the separators
+ * that end or extend a name ('-', '.', '/'), the bytes of the same kind (digits after a digit, as in
+ * app-1, app-10 … app-19; letters after a letter), with one piece below and one above them.
+ * Undefined for other bytes.
+ */
+export function stemBytes(byte: number): readonly number[] | undefined {
+  const kind = kindOf(byte);
+  if (!kind) return undefined;
+  return [0x2d, 0x2e, 0x2f, ...(kind[0] > 0x30 ? [0x30] : []), ...run(kind[0], kind[1] + 1)];
+}
+
+/**
+ * Splits again, one byte deeper (at `bytes`, see stemBytes), the pieces that are exactly one value of
+ * the byte at `depth` of the same kind as `byte` (piece start `depth + 1` bytes long): after a byte split
+ * at app-1, app-2 …, the piece app-1 is cut at app-1/, app-10, app-11 …, so each sibling of a numbered
+ * family gets a piece of its own.
+ */
+export function splitDeeper(pieces: Interval[], depth: number, byte: number): Interval[] {
+  const bytes = stemBytes(byte);
+  const kind = kindOf(byte);
+  if (!bytes || !kind) return pieces;
+  return pieces.flatMap((p) =>
+    p.start.length === depth + 1 && kindOf(p.start[depth]) === kind ? splitAtByte(p, p.start, -1, bytes) : [p],
+  );
 }

@@ -15,9 +15,13 @@
  *  - an interval dominated by one child is skipped past: the rest of it is split along the prefixes
  *    of that child's range end (levelGaps), so each probe counts only nearby siblings, not the whole
  *    rest of the listing; when the rest is large its shallowest piece is also split per next byte, so
- *    many siblings are found in parallel rather than one per round trip (under a prefix with no children
- *    known in advance, every level is split so); the probes asked for in one event-loop turn share txns
- *    (RangeReader.probeBatched);
+ *    many siblings are found in parallel rather than one per round trip; the probes asked for in one
+ *    event-loop turn share txns (RangeReader.probeBatched);
+ *  - under a prefix with no children known in advance, every level is split so, and the levels where a
+ *    numbered or lettered family varies (app-1, app-10 … app-39) one byte deeper, so that each sibling has
+ *    a piece of its own: its keys are counted once more, in parallel, and its piece needs no further
+ *    split. The first probe still counts the whole family in one request: before a key has been seen,
+ *    no split can separate names that share a stem (see the README on children nobody knows);
  *  - counts come free: a child's key count is its interval's count minus the counts of the pieces
  *    after it, so there is no separate count pass.
  * Every request reads at one revision, so the listing (counts included) is one consistent snapshot.
@@ -25,7 +29,7 @@
 import type { IKeyValue } from '../etcd/etcd3Adapter';
 import { EtcdConnection, hexId } from '../etcd/connection';
 import { EtcdStudioError } from '../errors';
-import { levelGaps, splitAtByte, splitAtKeys } from './intervals';
+import { levelGaps, SPLIT_BYTES, splitAtByte, splitAtKeys, splitDeeper, stemBytes } from './intervals';
 import { REGISTRY_PREFIX, RESOURCE_KINDS } from './k8sKey';
 import { keyToText } from './keyText';
 import { beforeEnd, keySuccessor, prefixRangeEnd, prefixStart, skipPastChild } from './rangeEnd';
@@ -180,8 +184,11 @@ class Lister {
     );
   }
 
-  /** Takes in the first keys and count of an interval, then reads or skips the rest of it. */
-  private async consume(p: Probe, round: number): Promise<void> {
+  /**
+   * Takes in the first keys and count of an interval, then reads or skips the rest of it. `fanned`: the
+   * interval is a piece of a fan-out (see below), so it most likely holds one child.
+   */
+  private async consume(p: Probe, round: number, fanned = false): Promise<void> {
     this.rounds = Math.max(this.rounds, round);
     if (p.count === 0 || this.beyondPage(p.interval.start)) return;
     let last: Found | undefined;
@@ -195,10 +202,17 @@ class Lister {
     if (rest <= 0 || !last) return;
     const lastKey = p.kvs[p.kvs.length - 1].key;
     const dense = p.kvs.length / distinct <= DENSE_KEYS_PER_CHILD && distinct > 1;
-    if (dense || rest <= READ_REST_MAX) {
-      const next = await this.reader.page({ start: keySuccessor(lastKey), end: p.interval.end }, PAGE, round);
-      return this.consume(next, round + 1);
+    const after = { start: keySuccessor(lastKey), end: p.interval.end };
+    // A piece of a generic fan-out most likely holds one child: skipping the rest of it (gaps probed
+    // whole, nearly always empty) transfers nothing, where reading it moves every key (~10 us each).
+    const onePiece = this.generic && fanned;
+    if (rest <= READ_REST_MAX && !onePiece) {
+      // Read whole in a shared txn: many children end so at once, one request each would cost a round
+      // trip (and a linearizable read) apiece.
+      const [next] = await this.reader.probeBatched([after], READ_REST_MAX, round);
+      return this.consume(next, round + 1, fanned);
     }
+    if (dense && !onePiece) return this.consume(await this.reader.page(after, PAGE, round), round + 1, fanned);
     // Skip the rest of the last child: probe the pieces after it; what they do not hold is its own.
     const from = last.isPrefix ? skipPastChild(this.prefix, last.segment) : keySuccessor(lastKey);
     if (!beforeEnd(from, p.interval.end)) {
@@ -206,17 +220,44 @@ class Lister {
       return;
     }
     let gaps = levelGaps(from, p.interval.end, this.prefix.length);
-    if (rest >= FAN_OUT_MIN) {
+    let fanOut = rest >= FAN_OUT_MIN;
+    if (this.generic) {
+      // A piece of a fan-out most likely holds its child alone: the gaps after it are probed whole (nearly
+      // always empty, so nearly free). One that is not (a crowded family such as ns-100 … ns-109 inside the
+      // piece ns-10) fans out again, lightly if it is small, rather than finding one sibling per round trip.
+      fanOut = !fanned;
+      if (fanOut) gaps = this.fanOutGeneric(gaps, last, rest >= FAN_OUT_MIN);
+    } else if (fanOut) {
       // Siblings that differ early are found in parallel, one piece per next byte, instead of one per
-      // round trip. Without children known in advance, every level is split so, not just the shallowest:
-      // names like app-0 … app-39 share a long prefix, and their siblings sit in the deeper levels.
-      const split = (g: Interval) => splitAtByte(g, g.start.subarray(0, g.start.length - 1), g.start[g.start.length - 1]);
-      gaps = this.generic ? gaps.flatMap(split) : [...gaps.slice(0, -1), ...split(gaps[gaps.length - 1])];
+      // round trip.
+      const g = gaps[gaps.length - 1];
+      gaps = [...gaps.slice(0, -1), ...splitAtByte(g, g.start.subarray(0, g.start.length - 1), g.start[g.start.length - 1])];
     }
     // Priority `round`: deeper follow-ups first, the critical path of the listing.
-    const pieces = await this.reader.probeBatched(gaps, SAMPLE, round);
+    // A generic fan-out's pieces only need their first key: each most likely holds one child, skipped as a whole.
+    const pieces = await this.reader.probeBatched(gaps, this.generic && fanOut ? 1 : SAMPLE, round);
     last.count += rest - pieces.reduce((n, q) => n + q.count, 0);
-    await Promise.all(pieces.map((q) => this.consume(q, round + 1)));
+    await Promise.all(pieces.map((q) => this.consume(q, round + 1, fanOut)));
+  }
+
+  /**
+   * The fan-out without children known in advance. Names like app-0 … app-39 share a long prefix, so
+   * their siblings sit in the deep levels after a child, not just the shallowest. The two deepest levels
+   * (names that extend the child's name, names that differ in its last byte) are split at the bytes of the
+   * same kind as that last byte (stemBytes) and, when `full`, one byte deeper still (app-1 at app-1/, app-10
+   * … app-19), so each sibling of a numbered or lettered family is counted once, by a piece of its own, in
+   * one round; when `full`, the shallower levels are split per next byte too, else probed whole.
+   */
+  private fanOutGeneric(gaps: Interval[], last: Found, full: boolean): Interval[] {
+    const name = last.isPrefix ? last.segment.subarray(0, last.segment.length - 1) : last.segment;
+    const byte = name.length > 0 ? name[name.length - 1] : -1;
+    const bytes = stemBytes(byte);
+    return gaps.flatMap((g, i) => {
+      const depth = g.start.length - 1;
+      const at = (bs: readonly number[]) => splitAtByte(g, g.start.subarray(0, depth), g.start[depth], bs);
+      if (i >= 2 || !bytes) return full || i < 2 ? at(SPLIT_BYTES) : [g];
+      return full ? splitDeeper(at(bytes), depth, byte) : at(bytes);
+    });
   }
 
   private add(kv: IKeyValue): Found {
