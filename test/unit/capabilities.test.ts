@@ -121,10 +121,17 @@ describe('what the connected etcd release offers (capability table vs the real s
         /does not have this request \(.*(RangeStream|AuthStatus)\).*older than the one that added it.*etcd-studio version/,
       );
     }
-    // StatusResponse.storageVersion (field 11) exists from 3.6.
-    const status = await unary(endpoint, '/etcdserverpb.Maintenance/Status', Buffer.alloc(0));
-    assert.ok(!isError(status));
-    assert.equal(stringFields(status).get(11), has('storageVersion') ? `${release.minor}.0` : undefined);
+    // StatusResponse.storageVersion (field 11) exists from 3.6. A new member starts at the previous minor ("3.5.0")
+    // and etcd's version monitor raises it a few seconds later, so ask until it has (up to 20 s).
+    const want = has('storageVersion') ? `${release.minor}.0` : undefined;
+    let storageVersion: string | undefined;
+    for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 250))) {
+      const status = await unary(endpoint, '/etcdserverpb.Maintenance/Status', Buffer.alloc(0));
+      assert.ok(!isError(status));
+      storageVersion = stringFields(status).get(11);
+      if (storageVersion === want || Date.now() > deadline) break;
+    }
+    assert.equal(storageVersion, want);
   });
 
   test('the v2 keyspace: on 3.4 only with --enable-v2 and invisible to the v3 tree; 3.6+ refuses the flag', async () => {
